@@ -1,0 +1,107 @@
+import type { ProviderHandlers } from '../../protocol/api.js';
+import type { GpuInventory } from '../../protocol/gpu.js';
+import type { Notice, ProviderState } from '../../protocol/state.js';
+import { EventHub } from './event-hub.js';
+import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
+import { SettingsService } from './settings/settings-service.js';
+
+export interface ProviderCorePorts {
+  clock: Clock;
+  logger: Logger;
+  gpuProbe: GpuProbe;
+  settingsStore: SettingsStore;
+}
+
+export interface ProviderCoreOptions {
+  mode: ProviderState['mode'];
+  appVersion: string;
+  dataDir: string;
+  ports: ProviderCorePorts;
+}
+
+/**
+ * The provider engine behind ProviderApi. Owns the truth (state, settings, services) and pushes a
+ * fresh ProviderState snapshot on every change; the Electron shell and the headless daemon only
+ * carry its handlers and events.
+ */
+export class ProviderCore {
+  readonly events = new EventHub();
+  readonly settings: SettingsService;
+  readonly handlers: ProviderHandlers;
+  private state: ProviderState;
+  private detection: Promise<GpuInventory> | null = null;
+
+  constructor(private readonly options: ProviderCoreOptions) {
+    this.settings = new SettingsService(options.ports.settingsStore);
+    const notice = this.settings.startupNotice();
+    if (notice) options.ports.logger.warn(notice.message);
+    this.state = {
+      revision: 0,
+      mode: options.mode,
+      appVersion: options.appVersion,
+      dataDir: options.dataDir,
+      gpus: null,
+      detectingGpus: false,
+      notices: notice ? [notice] : [],
+    };
+    this.handlers = {
+      getState: async () => this.state,
+      detectGpus: async () => this.detectGpus(),
+      getSettings: async () => this.settings.get(),
+      updateSettings: async (patch) => this.settings.update(patch),
+      dismissNotice: async (id) => {
+        this.update({ notices: this.state.notices.filter((n) => n.id !== id) });
+        return null;
+      },
+    };
+  }
+
+  getState(): ProviderState {
+    return this.state;
+  }
+
+  /** Starts background work; resolves once the first GPU detection is done. */
+  async start(): Promise<void> {
+    await this.detectGpus();
+  }
+
+  async stop(): Promise<void> {
+    await this.detection?.catch(() => undefined);
+  }
+
+  addNotice(notice: Notice): void {
+    this.update({ notices: [...this.state.notices.filter((n) => n.id !== notice.id), notice] });
+  }
+
+  private async detectGpus() {
+    if (!this.detection) {
+      this.update({ detectingGpus: true });
+      this.detection = this.options.ports.gpuProbe
+        .detect()
+        .catch((error: unknown): GpuInventory => {
+          // The probe's contract is to never throw; if it does anyway, say so instead of hanging the UI.
+          this.options.ports.logger.error('GPU detection failed', { error: String(error) });
+          return {
+            status: 'driver-error',
+            gpus: [],
+            reason: `Looking for graphics cards failed: ${error instanceof Error ? error.message : String(error)}`,
+            nextStep: 'Run "offhours doctor" for details, then restart Offhours.',
+            detectedAt: new Date(this.options.ports.clock.now()).toISOString(),
+          };
+        })
+        .then((inventory) => {
+          this.update({ gpus: inventory, detectingGpus: false });
+          return inventory;
+        })
+        .finally(() => {
+          this.detection = null;
+        });
+    }
+    return this.detection;
+  }
+
+  private update(patch: Partial<Omit<ProviderState, 'revision'>>): void {
+    this.state = { ...this.state, ...patch, revision: this.state.revision + 1 };
+    this.events.emit('state', this.state);
+  }
+}

@@ -1,0 +1,36 @@
+import type { GpuInventory } from '../../protocol/gpu.js';
+import type { Settings } from '../../protocol/settings.js';
+
+/**
+ * Everything core needs from the world. Each port has one adapter file per environment
+ * (electron/core/adapters for plain Node, electron/main for Electron-only ones) and in-memory twins in tests.
+ * Types here are ours, never a library's.
+ */
+
+export interface Clock {
+  now(): number;
+}
+
+export interface Logger {
+  info(message: string, fields?: Record<string, unknown>): void;
+  warn(message: string, fields?: Record<string, unknown>): void;
+  error(message: string, fields?: Record<string, unknown>): void;
+}
+
+/** Finds the GPUs in this machine. Never throws: a missing driver is an inventory with a reason. */
+export interface GpuProbe {
+  detect(): Promise<GpuInventory>;
+}
+
+export interface SettingsLoadResult {
+  settings: Settings;
+  /** Set when the file on disk was unreadable or invalid and was moved aside. */
+  quarantined: { movedTo: string; reason: string } | null;
+  migratedFrom: number | null;
+}
+
+/** Persists settings (conf in headless, electron-store in the desktop app; same schema). */
+export interface SettingsStore {
+  load(): SettingsLoadResult;
+  save(settings: Settings): void;
+}

@@ -1,0 +1,118 @@
+import fastifyStatic from '@fastify/static';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyReply, type FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ProviderEventName } from '../../protocol/api.js';
+import { providerEvents } from '../../protocol/api.js';
+import { createDispatcher } from '../../protocol/rpc.js';
+import type { ProviderCore } from '../core/api.js';
+
+export interface DaemonOptions {
+  core: ProviderCore;
+  host: string;
+  port: number;
+  token: string;
+  /** The built renderer (dist/renderer); when missing, the API still works and / explains how to build. */
+  rendererDir: string;
+  /** Accept Host headers other than loopback names (only with --allow-remote). */
+  allowRemote: boolean;
+}
+
+export interface RunningDaemon {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+const UNAUTHORIZED = {
+  ok: false,
+  error: {
+    code: 'unauthorized',
+    message: 'This request did not carry the access token of this Offhours service.',
+    nextStep: 'Open the link that "offhours headless" printed (it contains the token), or read it from daemon.json in the data folder.',
+  },
+};
+
+export function tokensMatch(expected: string, given: string | undefined): boolean {
+  if (!given) return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function requestToken(request: FastifyRequest): string | undefined {
+  const header = request.headers.authorization;
+  if (header?.startsWith('Bearer ')) return header.slice('Bearer '.length);
+  const query = request.query as Record<string, unknown> | undefined;
+  return typeof query?.token === 'string' ? query.token : undefined;
+}
+
+const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+
+/** Rejects DNS-rebinding: a page on another site resolving its name to 127.0.0.1 must not reach the API. */
+function hostAllowed(request: FastifyRequest, allowRemote: boolean): boolean {
+  if (allowRemote) return true;
+  const host = request.headers.host ?? '';
+  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
+  return LOOPBACK_HOSTNAMES.has(hostname);
+}
+
+/** Serves ProviderApi over HTTP (methods) and WebSocket (events), plus the web dashboard, on one port. */
+export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
+  const { core, token } = options;
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const dispatch = createDispatcher(core.handlers);
+
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!hostAllowed(request, options.allowRemote)) {
+      return reply.code(421).send({ ok: false, error: { code: 'bad-host', message: 'Unexpected Host header.', nextStep: null } });
+    }
+    reply.header('X-Content-Type-Options', 'nosniff');
+    reply.header('X-Frame-Options', 'DENY');
+    reply.header('Referrer-Policy', 'no-referrer');
+    reply.header(
+      'Content-Security-Policy',
+      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
+    );
+    if (request.url.startsWith('/api/') && !tokensMatch(token, requestToken(request))) {
+      return reply.code(401).send(UNAUTHORIZED);
+    }
+  });
+
+  await app.register(fastifyWebsocket, { options: { maxPayload: 64 * 1024 } });
+
+  app.post<{ Params: { method: string }; Body: { input?: unknown } | undefined }>('/api/rpc/:method', async (request) => {
+    return dispatch(request.params.method, request.body?.input);
+  });
+
+  app.get('/api/events', { websocket: true }, (socket) => {
+    const unsubscribers = (Object.keys(providerEvents) as ProviderEventName[]).map((event) =>
+      core.events.on(event, (payload) => {
+        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event, payload }));
+      }),
+    );
+    socket.send(JSON.stringify({ event: 'state', payload: core.getState() }));
+    socket.on('close', () => unsubscribers.forEach((off) => off()));
+  });
+
+  if (existsSync(join(options.rendererDir, 'index.html'))) {
+    await app.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: ['index.html'] });
+  } else {
+    app.get('/', async (_request, reply) =>
+      reply
+        .type('text/html')
+        .send('<!doctype html><title>Offhours</title><p>The dashboard has not been built. Run <code>npm run build</code>, then restart <code>offhours headless</code>.</p>'),
+    );
+  }
+
+  const address = await app.listen({ host: options.host, port: options.port });
+  const port = Number(new URL(address).port);
+  const urlHost = options.host.includes(':') ? `[${options.host}]` : options.host;
+  return {
+    url: `http://${urlHost === '0.0.0.0' ? '127.0.0.1' : urlHost}:${port}/?token=${token}`,
+    port,
+    close: () => app.close(),
+  };
+}

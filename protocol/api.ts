@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { GpuInventorySchema } from './gpu.js';
+import { SettingsPatchSchema, SettingsSchema } from './settings.js';
+import { ProviderStateSchema } from './state.js';
+
+/**
+ * The one contract between the UI and core. Electron IPC and the headless HTTP/WebSocket API
+ * are both generated from these two tables; nothing else defines a channel.
+ */
+interface MethodSpec<I extends z.ZodType, O extends z.ZodType> {
+  input: I;
+  output: O;
+}
+const method = <I extends z.ZodType, O extends z.ZodType>(input: I, output: O): MethodSpec<I, O> => ({ input, output });
+const noInput = z.undefined();
+
+export const providerMethods = {
+  getState: method(noInput, ProviderStateSchema),
+  detectGpus: method(noInput, GpuInventorySchema),
+  getSettings: method(noInput, SettingsSchema),
+  updateSettings: method(SettingsPatchSchema, SettingsSchema),
+  dismissNotice: method(z.string().min(1).max(200), z.null()),
+};
+
+export const providerEvents = {
+  state: ProviderStateSchema,
+};
+
+export type ProviderMethodTable = typeof providerMethods;
+export type ProviderMethodName = keyof ProviderMethodTable;
+export type ProviderEventTable = typeof providerEvents;
+export type ProviderEventName = keyof ProviderEventTable;
+
+export type MethodInput<M extends ProviderMethodName> = z.input<ProviderMethodTable[M]['input']>;
+export type MethodOutput<M extends ProviderMethodName> = z.output<ProviderMethodTable[M]['output']>;
+export type EventPayload<E extends ProviderEventName> = z.output<ProviderEventTable[E]>;
+
+export type Unsubscribe = () => void;
+
+/** What core implements: one async handler per method, inputs already parsed. */
+export type ProviderHandlers = {
+  [M in ProviderMethodName]: (input: z.output<ProviderMethodTable[M]['input']>) => Promise<MethodOutput<M>>;
+};
+
+/** What the renderer calls. No-argument methods take no argument; events are `onX(listener)`. */
+export type ProviderApi = {
+  [M in ProviderMethodName]: MethodInput<M> extends undefined
+    ? () => Promise<MethodOutput<M>>
+    : (input: MethodInput<M>) => Promise<MethodOutput<M>>;
+} & {
+  [E in ProviderEventName as `on${Capitalize<E>}`]: (listener: (payload: EventPayload<E>) => void) => Unsubscribe;
+};
+
+export function isProviderMethod(name: string): name is ProviderMethodName {
+  return Object.prototype.hasOwnProperty.call(providerMethods, name);
+}
+
+export function isProviderEvent(name: string): name is ProviderEventName {
+  return Object.prototype.hasOwnProperty.call(providerEvents, name);
+}
+
+export const IPC_INVOKE_PREFIX = 'offhours:invoke:';
+export const IPC_EVENT_CHANNEL = 'offhours:event';

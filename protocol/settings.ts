@@ -1,0 +1,148 @@
+import { z } from 'zod';
+
+export const SETTINGS_VERSION = 1;
+
+/** 7 days × 48 half-hour cells, Monday 00:00 first, '1' = available. */
+export const WEEK_CELLS = 7 * 48;
+export const WeeklyGridSchema = z.string().regex(new RegExp(`^[01]{${WEEK_CELLS}}$`), 'must be 336 cells of 0 or 1');
+
+export const GeneralSettingsSchema = z.object({
+  launchAtLogin: z.boolean(),
+  closeToTray: z.boolean(),
+  /** Stop our containers when the app quits (otherwise they are frozen and adopted on the next start). */
+  stopJobsOnQuit: z.boolean(),
+  notifications: z.boolean(),
+});
+
+export const ScheduleSettingsSchema = z.object({
+  weeklyGrid: WeeklyGridSchema,
+  idleMinutes: z.number().int().min(1).max(240),
+  allowWhileActive: z.boolean(),
+  pauseOnBattery: z.boolean(),
+  maxGpuTempC: z.number().int().min(50).max(100),
+  dedicatedRig: z.boolean(),
+  extraGameExecutables: z.array(z.string().min(1).max(260)).max(200),
+  panicHotkey: z.string().max(64),
+  /** ISO time until which the owner paused earning; 'forever' until they resume; null when not paused. */
+  pausedUntil: z.string().nullable(),
+});
+
+export const NetworkSettingsSchema = z.object({
+  /** 'embedded' runs a local coordinator and local Solana; otherwise an https URL. */
+  coordinator: z.union([z.literal('embedded'), z.string().url()]),
+});
+
+export const WalletSettingsSchema = z.object({
+  payoutAddress: z.string().nullable(),
+});
+
+export const SettingsSchema = z
+  .object({
+    schemaVersion: z.literal(SETTINGS_VERSION),
+    general: GeneralSettingsSchema.strict(),
+    schedule: ScheduleSettingsSchema.strict(),
+    network: NetworkSettingsSchema.strict(),
+    wallet: WalletSettingsSchema.strict(),
+  })
+  .strict();
+export type Settings = z.infer<typeof SettingsSchema>;
+
+export const SettingsPatchSchema = z
+  .object({
+    general: GeneralSettingsSchema.partial().strict(),
+    schedule: ScheduleSettingsSchema.partial().strict(),
+    network: NetworkSettingsSchema.partial().strict(),
+    wallet: WalletSettingsSchema.partial().strict(),
+  })
+  .partial()
+  .strict();
+export type SettingsPatch = z.infer<typeof SettingsPatchSchema>;
+
+export function defaultSettings(): Settings {
+  return {
+    schemaVersion: SETTINGS_VERSION,
+    general: { launchAtLogin: false, closeToTray: true, stopJobsOnQuit: true, notifications: true },
+    schedule: {
+      weeklyGrid: '1'.repeat(WEEK_CELLS),
+      idleMinutes: 5,
+      allowWhileActive: false,
+      pauseOnBattery: true,
+      maxGpuTempC: 83,
+      dedicatedRig: false,
+      extraGameExecutables: [],
+      panicHotkey: 'CommandOrControl+Alt+F12',
+      pausedUntil: null,
+    },
+    network: { coordinator: 'embedded' },
+    wallet: { payoutAddress: null },
+  };
+}
+
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  const next = {
+    ...current,
+    general: { ...current.general, ...patch.general },
+    schedule: { ...current.schedule, ...patch.schedule },
+    network: { ...current.network, ...patch.network },
+    wallet: { ...current.wallet, ...patch.wallet },
+  };
+  return SettingsSchema.parse(next);
+}
+
+/**
+ * Each step takes the document of version N (as parsed JSON) to version N+1.
+ * Steps never throw on missing fields: anything they cannot carry over falls back to defaults at the end.
+ */
+type Migration = (doc: Record<string, unknown>) => Record<string, unknown>;
+const MIGRATIONS: Record<number, Migration> = {
+  // Version 0 was the unversioned pre-release file: flat keys, idle threshold in seconds.
+  0: (doc) => {
+    const idleSeconds = typeof doc.idleSeconds === 'number' ? doc.idleSeconds : undefined;
+    const { idleSeconds: _dropped, ...rest } = doc;
+    const schedule = (rest.schedule as Record<string, unknown> | undefined) ?? {};
+    return {
+      ...rest,
+      schemaVersion: 1,
+      schedule: idleSeconds === undefined ? schedule : { ...schedule, idleMinutes: Math.max(1, Math.round(idleSeconds / 60)) },
+    };
+  },
+};
+
+export type SettingsLoadOutcome =
+  | { kind: 'ok'; settings: Settings; migratedFrom: number | null }
+  | { kind: 'invalid'; reason: string };
+
+/** Migrates a parsed settings document to the current version and validates it. Pure. */
+export function migrateSettings(raw: unknown): SettingsLoadOutcome {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { kind: 'invalid', reason: 'the file does not hold a settings object' };
+  }
+  let doc = raw as Record<string, unknown>;
+  const startVersion = doc.schemaVersion === undefined ? 0 : doc.schemaVersion;
+  if (typeof startVersion !== 'number' || !Number.isInteger(startVersion) || startVersion < 0) {
+    return { kind: 'invalid', reason: 'the settings version is not a number' };
+  }
+  if (startVersion > SETTINGS_VERSION) {
+    return { kind: 'invalid', reason: `the file was written by a newer Offhours (settings version ${startVersion})` };
+  }
+  for (let version = startVersion; version < SETTINGS_VERSION; version++) {
+    const step = MIGRATIONS[version];
+    if (!step) return { kind: 'invalid', reason: `no migration from settings version ${version}` };
+    doc = step(doc);
+  }
+  const defaults = defaultSettings();
+  const merged = {
+    ...defaults,
+    ...doc,
+    general: { ...defaults.general, ...(doc.general as object | undefined) },
+    schedule: { ...defaults.schedule, ...(doc.schedule as object | undefined) },
+    network: { ...defaults.network, ...(doc.network as object | undefined) },
+    wallet: { ...defaults.wallet, ...(doc.wallet as object | undefined) },
+  };
+  const parsed = SettingsSchema.safeParse(merged);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    return { kind: 'invalid', reason: `${first?.path.join('.') || 'settings'}: ${first?.message ?? 'invalid'}` };
+  }
+  return { kind: 'ok', settings: parsed.data, migratedFrom: startVersion === SETTINGS_VERSION ? null : startVersion };
+}

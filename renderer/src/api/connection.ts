@@ -1,0 +1,2 @@
+export type ConnectionStatus = 'connected' | 'reconnecting' | 'unauthorized';
+export type ConnectionListener = (status: ConnectionStatus) => void;
