@@ -78,15 +78,20 @@ export function defaultSettings(): Settings {
   };
 }
 
-export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
-  const next = {
+/** Section-wise merge without validation (the renderer's optimistic view). */
+export function mergeSettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  return {
     ...current,
     general: { ...current.general, ...patch.general },
     schedule: { ...current.schedule, ...patch.schedule },
     network: { ...current.network, ...patch.network },
     wallet: { ...current.wallet, ...patch.wallet },
   };
-  return SettingsSchema.parse(next);
+}
+
+/** The merge core applies: the result must be valid settings or it throws. */
+export function applySettingsPatch(current: Settings, patch: SettingsPatch): Settings {
+  return SettingsSchema.parse(mergeSettingsPatch(current, patch));
 }
 
 /**

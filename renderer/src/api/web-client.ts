@@ -21,6 +21,8 @@ export function takeToken(location: Location, storage: Storage, history: History
 export function createWebApi(token: string | null, onConnection: ConnectionListener): ProviderApi {
   const listeners = new Map<ProviderEventName, Set<(payload: unknown) => void>>();
   let retryMs = 500;
+  // Once the service has said the token is wrong, retrying cannot help; the page says how to get in instead.
+  let unauthorized = false;
 
   const connect = () => {
     const wsUrl = new URL('/api/events', window.location.href);
@@ -37,6 +39,7 @@ export function createWebApi(token: string | null, onConnection: ConnectionListe
       if (event) for (const listener of listeners.get(event) ?? []) listener(data.payload);
     };
     socket.onclose = () => {
+      if (unauthorized) return;
       onConnection('reconnecting');
       setTimeout(connect, retryMs);
       retryMs = Math.min(retryMs * 2, 10_000);
@@ -51,7 +54,10 @@ export function createWebApi(token: string | null, onConnection: ConnectionListe
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token ?? ''}` },
         body: JSON.stringify({ input }),
       });
-      if (response.status === 401) onConnection('unauthorized');
+      if (response.status === 401) {
+        unauthorized = true;
+        onConnection('unauthorized');
+      }
       return response.json();
     },
     subscribe(event, listener) {

@@ -1,5 +1,5 @@
 import type { StateCreator } from 'zustand';
-import type { Settings, SettingsPatch } from '../../../protocol/settings.js';
+import { mergeSettingsPatch, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
 import type { AppStore } from './app-store.js';
 
 export interface SettingsSlice {
@@ -20,11 +20,15 @@ export const createSettingsSlice: StateCreator<AppStore, [], [], SettingsSlice> 
     }
   },
   saveSettings: async (patch) => {
+    const before = get().settings;
+    // Show the change at once; core's answer (or the old value, on failure) replaces it.
+    if (before) set({ settings: mergeSettingsPatch(before, patch) });
     set({ savingSettings: true });
     try {
       set({ settings: await get().api.updateSettings(patch) });
       return true;
     } catch (error) {
+      set({ settings: before });
       get().showError(error);
       return false;
     } finally {

@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../electron/headless/paths.js';
+import { median, type BenchFigure, type BenchSuite } from './figure.js';
+
+const CLK_TCK = 100; // Linux USER_HZ; /proc/<pid>/stat counts CPU time in these ticks.
+
+interface StartedDaemon {
+  pid: number;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+async function startDaemon(): Promise<StartedDaemon> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'offhours-bench-'));
+  const started = performance.now();
+  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'offhours.js'), 'headless', '--port', '0', '--data-dir', dataDir], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const readyMs = await new Promise<number>((resolve, reject) => {
+    let output = '';
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      if (output.includes('Open: http')) resolve(performance.now() - started);
+    });
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}: ${output}`)));
+  });
+  return {
+    pid: child.pid!,
+    readyMs,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('exit', resolve));
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+function cpuTicks(pid: number): number {
+  // Fields after the command name: state is field 3; utime and stime are fields 14 and 15.
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+
+function rssMiB(pid: number): number {
+  const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return match ? Number(match[1]) / 1024 : NaN;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+export const daemonSuite: BenchSuite = {
+  name: 'daemon',
+  async run(): Promise<BenchFigure[]> {
+    const readyTimes: number[] = [];
+    for (let trial = 0; trial < 5; trial++) {
+      const daemon = await startDaemon();
+      readyTimes.push(daemon.readyMs);
+      await daemon.stop();
+    }
+    const daemon = await startDaemon();
+    try {
+      await sleep(3000); // let the first GPU detection and JIT settle before measuring idle cost
+      const rss = rssMiB(daemon.pid);
+      const idleSeconds = Number(process.env.OFFHOURS_BENCH_IDLE_SECONDS ?? 60);
+      const before = cpuTicks(daemon.pid);
+      await sleep(idleSeconds * 1000);
+      const cpuPercent = ((cpuTicks(daemon.pid) - before) / CLK_TCK / idleSeconds) * 100;
+      return [
+        { name: 'daemon.cold_start_to_ready_url', value: Math.round(median(readyTimes)), unit: 'ms', goal: '< 1500 ms', note: `median of ${readyTimes.length} cold starts of offhours headless (process spawn to URL printed)` },
+        { name: 'daemon.idle_cpu', value: Number(cpuPercent.toFixed(3)), unit: '% of one core', goal: '< 0.5 %', note: `CPU time of the idle daemon over ${idleSeconds} s, from /proc/<pid>/stat` },
+        { name: 'daemon.rss_after_start', value: Number(rss.toFixed(1)), unit: 'MiB', goal: '< 120 MiB', note: 'VmRSS 3 s after the ready URL' },
+      ];
+    } finally {
+      await daemon.stop();
+    }
+  },
+};

@@ -1,0 +1,74 @@
+import { test as base, expect, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+export const ARTIFACTS_DIR = join(REPO_ROOT, 'e2e', 'artifacts');
+
+export interface Daemon {
+  url: string;
+  origin: string;
+  token: string;
+  dataDir: string;
+  output: () => string;
+}
+
+/** Starts `offhours headless` on a free port with its own data dir and waits for the URL it prints. */
+export async function startDaemon(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Daemon & { process: ChildProcess }> {
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'headless', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`daemon did not print a URL within 10 s:\n${output}`)), 10_000);
+    const check = () => {
+      const match = /Open: (http\S+)/.exec(output);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on('data', check);
+    child.once('exit', (code) => reject(new Error(`daemon exited with ${code}:\n${output}`)));
+  });
+  const parsed = new URL(url);
+  return { url, origin: parsed.origin, token: parsed.searchParams.get('token')!, dataDir, output: () => output, process: child };
+}
+
+/** Collects console errors and page errors so a test can assert the page stayed clean. */
+export function watchConsole(page: Page): string[] {
+  const errors: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') errors.push(message.text());
+  });
+  page.on('pageerror', (error) => errors.push(error.message));
+  return errors;
+}
+
+export async function saveScreenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  await page.screenshot({ path: join(ARTIFACTS_DIR, `${name}.png`), fullPage: true });
+}
+
+/** Every test gets a fresh data dir and its own daemon; both are gone afterwards. */
+export const test = base.extend<{ dataDir: string; daemon: Daemon }>({
+  dataDir: async ({}, use) => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-e2e-'));
+    await use(dir);
+    rmSync(dir, { recursive: true, force: true });
+  },
+  daemon: async ({ dataDir }, use) => {
+    const daemon = await startDaemon(dataDir);
+    await use(daemon);
+    daemon.process.kill('SIGTERM');
+    await new Promise((resolve) => daemon.process.once('exit', resolve));
+  },
+});
+
+export { expect };

@@ -1,0 +1,90 @@
+import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
+
+const PAGES = [
+  { id: 'dashboard', heading: 'Dashboard' },
+  { id: 'gpus', heading: 'GPUs & Benchmark' },
+  { id: 'schedule', heading: 'Schedule' },
+  { id: 'jobs', heading: 'Jobs' },
+  { id: 'earnings', heading: 'Earnings' },
+  { id: 'wallet', heading: 'Wallet' },
+  { id: 'settings', heading: 'Settings' },
+];
+
+test('every page renders without console errors, with a screenshot each', async ({ page, daemon }) => {
+  const errors = watchConsole(page);
+  await page.goto(daemon.url);
+  await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+  // The token is taken out of the address bar once read.
+  expect(page.url()).not.toContain('token=');
+  for (const entry of PAGES) {
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: entry.heading, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: entry.heading })).toBeVisible();
+    await expect(page.locator('body')).not.toContainText(/lorem|undefined|NaN|\[object Object\]/i);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
+    expect(overflow, `${entry.id} overflows horizontally`).toBe(false);
+    await saveScreenshot(page, `page-${entry.id}`);
+  }
+  expect(errors).toEqual([]);
+});
+
+test('the dashboard shows the no-GPU state with its reason on a machine without a GPU', async ({ page, daemon }) => {
+  await page.goto(daemon.url);
+  const reason = page.getByTestId('gpu-reason');
+  await expect(reason).toBeVisible();
+  await expect(reason).not.toBeEmpty();
+});
+
+test('API calls without the token get 401', async ({ request, daemon }) => {
+  const anonymous = await request.post(`${daemon.origin}/api/rpc/getState`, { data: {} });
+  expect(anonymous.status()).toBe(401);
+  const wrong = await request.post(`${daemon.origin}/api/rpc/getState`, { data: {}, headers: { authorization: 'Bearer nope' } });
+  expect(wrong.status()).toBe(401);
+  const ok = await request.post(`${daemon.origin}/api/rpc/getState`, { data: {}, headers: { authorization: `Bearer ${daemon.token}` } });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).ok).toBe(true);
+});
+
+test('a page opened without the token says how to get in', async ({ page, daemon }) => {
+  await page.goto(daemon.origin);
+  await expect(page.getByRole('alert').filter({ hasText: 'not signed in' })).toBeVisible();
+});
+
+test('a garbage settings file is kept aside and the UI says where it went', async ({ page, dataDir }) => {
+  writeFileSync(join(dataDir, 'settings.json'), '{"schemaVersion": 1, "general": {"closeToTray": "maybe"} garbage');
+  const daemon = await startDaemon(dataDir);
+  try {
+    const kept = readdirSync(dataDir).filter((name) => name.startsWith('settings.json.invalid-'));
+    expect(kept).toHaveLength(1);
+    expect(readFileSync(join(dataDir, kept[0]!), 'utf8')).toContain('garbage');
+    await page.goto(daemon.url);
+    const notice = page.locator('[data-notice="settings-reset"]');
+    await expect(notice).toBeVisible();
+    await expect(notice).toContainText(kept[0]!);
+    await saveScreenshot(page, 'settings-reset-notice');
+    await page.getByRole('link', { name: 'Settings', exact: true }).click();
+    await expect(page.getByRole('checkbox', { name: /Keep running in the tray/ })).toBeChecked();
+  } finally {
+    daemon.process.kill('SIGTERM');
+  }
+});
+
+test('settings changed in the UI persist across a restart', async ({ page, dataDir }) => {
+  let daemon = await startDaemon(dataDir);
+  await page.goto(daemon.url);
+  await page.getByRole('link', { name: 'Settings', exact: true }).click();
+  const box = page.getByRole('checkbox', { name: /Start Offhours when I sign in/ });
+  await expect(box).not.toBeChecked();
+  await box.check();
+  await expect(box).toBeChecked();
+  daemon.process.kill('SIGTERM');
+  await new Promise((resolve) => daemon.process.once('exit', resolve));
+  daemon = await startDaemon(dataDir);
+  try {
+    await page.goto(`${daemon.url}#/settings`);
+    await expect(page.getByRole('checkbox', { name: /Start Offhours when I sign in/ })).toBeChecked();
+  } finally {
+    daemon.process.kill('SIGTERM');
+  }
+});
