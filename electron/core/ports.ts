@@ -34,3 +34,16 @@ export interface SettingsStore {
   load(): SettingsLoadResult;
   save(settings: Settings): void;
 }
+
+/**
+ * What the availability scheduler may do to the job on this machine (implemented by the job runner).
+ * freeze/thaw use the engine's cgroup freezer (pause/unpause): instant, and the job keeps its GPU memory.
+ */
+export interface JobControl {
+  /** The job on this machine right now, or null when none. */
+  current(): { jobId: string; state: 'running' | 'frozen' } | null;
+  freeze(reason: string): Promise<void>;
+  thaw(): Promise<void>;
+  /** Stops with a grace period and removes the container, releasing its GPU memory. */
+  stop(reason: string): Promise<void>;
+}
