@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { zoneCalendar } from './calendar.js';
+import { AvailabilityMachine } from './machine.js';
+import { describeAvailability, trayStatus } from './sentence.js';
+import { EVERY_DAY, gridOf, rules, sample } from './test-helpers.js';
+
+const utc = zoneCalendar('UTC');
+const NOON = Date.UTC(2026, 10, 25, 12, 0); // Wednesday
+
+function sentenceFor(r: ReturnType<typeof rules>, overrides: Parameters<typeof sample>[1] = {}, at = NOON) {
+  const m = new AvailabilityMachine(utc);
+  const { decision } = m.step(sample(at, overrides), r);
+  return describeAvailability(decision, r, utc, at);
+}
+
+describe('the right-now sentence', () => {
+  it('outside the chosen hours says when work may start and why', () => {
+    const r = rules({ weeklyGrid: gridOf([{ days: EVERY_DAY, from: '23:00', to: '07:00' }]) });
+    expect(sentenceFor(r)).toEqual({ now: 'Waiting: outside the hours you chose', next: 'Available from 23:00 — you chose those hours' });
+  });
+
+  it('names another day when the next window is not today', () => {
+    const r = rules({ weeklyGrid: gridOf([{ days: [5], from: '08:00', to: '12:00' }]) });
+    expect(sentenceFor(r).next).toBe('Available from Sat 08:00 — you chose those hours');
+    const tomorrow = rules({ weeklyGrid: gridOf([{ days: [3], from: '08:00', to: '12:00' }]) });
+    expect(sentenceFor(tomorrow).next).toBe('Available from tomorrow 08:00 — you chose those hours');
+  });
+
+  it('while the owner is active says so and when work could start', () => {
+    expect(sentenceFor(rules({ idleMinutes: 5 }), { idleSeconds: 60 })).toEqual({
+      now: 'Waiting: you are using the PC',
+      next: 'Starts after 5 min without input (at 12:04 if you stay away, in 4 minutes)',
+    });
+  });
+
+  it('available, working, paused, cooling and gaming read plainly', () => {
+    const r = rules({ weeklyGrid: gridOf([{ days: EVERY_DAY, from: '00:00', to: '18:00' }]) });
+    expect(sentenceFor(r)).toEqual({ now: 'Available: ready for work — you are away', next: 'Until 18:00 — your chosen hours end then' });
+    expect(sentenceFor(r, { job: { jobId: 'abc', state: 'running' } }).now).toBe('Working on job abc — you are away');
+    expect(sentenceFor(rules({ pausedUntil: 'forever' }))).toEqual({ now: 'Off: you paused earning', next: 'Stays paused until you press Resume' });
+    expect(sentenceFor(rules({ pausedUntil: new Date(NOON + 3_600_000).toISOString() })).next).toBe('Resumes at 13:00');
+    expect(sentenceFor(rules(), { gpuTempC: 90 })).toEqual({ now: 'Cooling down: the GPU is at 90 °C (your limit is 83 °C)', next: 'Resumes below 78 °C' });
+    expect(sentenceFor(rules(), { game: 'eldenring.exe', job: { jobId: 'abc', state: 'running' } }).now).toBe('Paused job abc: you are gaming (eldenring.exe)');
+  });
+
+  it('an empty grid says how to fix it', () => {
+    expect(sentenceFor(rules({ weeklyGrid: '0'.repeat(336) })).next).toBe('No hours are chosen — paint some hours on the Schedule page');
+  });
+});
+
+describe('trayStatus', () => {
+  it('maps each state to one icon and uses the sentence as tooltip', () => {
+    expect(trayStatus({ state: 'working', reason: 'owner-away', now: 'Working on job abc' })).toEqual({ icon: 'earning', tooltip: 'Offhours — Working on job abc' });
+    expect(trayStatus({ state: 'available', reason: 'owner-away', now: 'x' }).icon).toBe('idle');
+    expect(trayStatus({ state: 'waiting', reason: 'owner-active', now: 'x' }).icon).toBe('idle');
+    expect(trayStatus({ state: 'yielding', reason: 'game-running', now: 'x' }).icon).toBe('paused');
+    expect(trayStatus({ state: 'off', reason: 'paused', now: 'x' }).icon).toBe('paused');
+    expect(trayStatus({ state: 'cooling', reason: 'gpu-hot', now: 'x' }).icon).toBe('attention');
+    expect(trayStatus({ state: 'waiting', reason: 'engine-down', now: 'x' }).icon).toBe('attention');
+  });
+});
