@@ -50,10 +50,10 @@ describe('property: never Working while the owner is active (allowWhileActive of
             if (job?.state === 'running') expect(actions.map((a) => a.kind)).toContain('freeze');
             expect(actions.map((a) => a.kind)).not.toContain('thaw');
           }
-          if (step.runner !== 'ignore' && job) {
+          if (step.runner !== 'ignore') {
             for (const action of actions) {
-              if (action.kind === 'freeze') job = { ...job, state: 'frozen' };
-              if (action.kind === 'thaw') job = { ...job, state: 'running' };
+              if (action.kind === 'freeze') job = { jobId: action.jobId, state: 'frozen' };
+              if (action.kind === 'thaw') job = { jobId: action.jobId, state: 'running' };
               if (action.kind === 'stop') job = null;
             }
           }
