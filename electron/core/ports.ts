@@ -1,5 +1,10 @@
 import type { GpuInventory } from '../../protocol/gpu.js';
 import type { Settings } from '../../protocol/settings.js';
+import type {
+  AdapterDescription as WebGpuAdapterDescription,
+  HarnessOptions as WebGpuHarnessOptions,
+  HarnessResult as WebGpuHarnessResult,
+} from '../../protocol/bench/wgsl/harness.js';
 
 /**
  * Everything core needs from the world. Each port has one adapter file per environment
@@ -46,4 +51,13 @@ export interface JobControl {
   thaw(): Promise<void>;
   /** Stops with a grace period and removes the container, releasing its GPU memory. */
   stop(reason: string): Promise<void>;
+}
+
+/**
+ * Runs the WebGPU benchmark harness (protocol/bench/wgsl) on this machine's adapter: Dawn in Node,
+ * a hidden window's navigator.gpu in the desktop app. Errors are UserFacingErrors.
+ */
+export interface WebGpuRunner {
+  describe(): Promise<WebGpuAdapterDescription>;
+  run(options: Omit<WebGpuHarnessOptions, 'nowMs'>): Promise<WebGpuHarnessResult>;
 }
