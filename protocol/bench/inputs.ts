@@ -4,7 +4,7 @@
  * an integer in [-8, 8]. With such inputs every product and partial sum of an n ≤ 4096 GEMM is an integer
  * below 2^24, so FP32 accumulation is exact in any order and C is bit-identical everywhere.
  */
-import { philox4x32Into, type PhiloxKey } from './philox.js';
+import { philoxStreamBlocks, type PhiloxKey } from './philox.js';
 
 /** Stream ids: which matrix or vector a value belongs to. */
 export const STREAM_A = 1;
@@ -25,22 +25,29 @@ export function seedToKey(seedHex: string): PhiloxKey {
   return [low, high];
 }
 
+/** A reusable reader of one stream: keeps its own scratch buffer, so row-by-row reads allocate nothing. */
+export type StreamFiller = (out: Int8Array | Float32Array | Int32Array, offset?: number, count?: number) => void;
+
+export function streamFiller(seedHex: string, stream: number): StreamFiller {
+  const [k0, k1] = seedToKey(seedHex);
+  let scratch = new Int32Array(0);
+  return (out, offset = 0, count = out.length) => {
+    if (count <= 0) return;
+    const firstBlock = Math.floor(offset / 4);
+    const blockCount = Math.floor((offset + count - 1) / 4) - firstBlock + 1;
+    if (scratch.length < blockCount * 4) scratch = new Int32Array(blockCount * 4);
+    philoxStreamBlocks(k0, k1, stream, firstBlock, blockCount, scratch);
+    const skip = offset - firstBlock * 4;
+    for (let i = 0; i < count; i++) out[i] = ((scratch[i + skip]! >>> 0) % 17) - 8;
+  };
+}
+
 /**
  * Fills out[0..count) with elements offset..offset+count of a stream as integers in [-8, 8].
- * The generic writer behind matrixValues and the verifier's compact Int8 copies.
+ * The generic writer behind matrixValues and the verifier's compact copies.
  */
 export function fillStream(seedHex: string, stream: number, out: Int8Array | Float32Array | Int32Array, offset = 0, count = out.length): void {
-  const [k0, k1] = seedToKey(seedHex);
-  const words = new Uint32Array(4);
-  const s = stream >>> 0;
-  let e = offset;
-  const end = offset + count;
-  let i = 0;
-  while (e < end) {
-    const block = Math.floor(e / 4);
-    philox4x32Into(block >>> 0, s, 0, 0, k0, k1, words);
-    for (let lane = e % 4; lane < 4 && e < end; lane++, e++, i++) out[i] = (words[lane]! % 17) - 8;
-  }
+  streamFiller(seedHex, stream)(out, offset, count);
 }
 
 /** The first `count` values of a stream as f32 (exact small integers). */

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { mulhi32, philox4x32 } from './philox.js';
+import { mulhi32, philox4x32, philoxStreamBlocks } from './philox.js';
 
 describe('philox4x32-10', () => {
   // Random123 kat_vectors, philox4x32 with 10 rounds.
@@ -29,5 +29,20 @@ describe('philox4x32-10', () => {
     const base = philox4x32([1, 2, 3, 4], [5, 6]);
     const flipped = philox4x32([1 ^ 0x80000000, 2, 3, 4], [5, 6]);
     for (let k = 0; k < 4; k++) expect(flipped[k]).not.toBe(base[k]);
+  });
+
+  it('the interleaved stream generator equals the scalar reference for any key, stream and block range', () => {
+    const u32 = fc.integer({ min: 0, max: 0xffffffff });
+    fc.assert(
+      fc.property(u32, u32, fc.integer({ min: 0, max: 7 }), u32, fc.integer({ min: 0, max: 11 }), (k0, k1, stream, first, count) => {
+        const out = new Int32Array(count * 4);
+        philoxStreamBlocks(k0, k1, stream, first, count, out);
+        for (let b = 0; b < count; b++) {
+          const expected = philox4x32([(first + b) >>> 0, stream, 0, 0], [k0, k1]);
+          for (let lane = 0; lane < 4; lane++) expect(out[b * 4 + lane]! >>> 0).toBe(expected[lane]);
+        }
+      }),
+      { numRuns: 300 },
+    );
   });
 });
