@@ -1,0 +1,205 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
+import { delimiter, join } from 'node:path';
+import type { EngineConnection, EngineConnector, EngineProblem } from '../jobs/engine-port.js';
+
+/**
+ * Doctor checks for running jobs: the container engine, its GPU runtime, WSL2 and virtualization on Windows,
+ * and free disk. Each says what is wrong in one sentence and what to do. The checks are pure over two
+ * injected things: an EngineConnector and a HostProbe (the Node one is at the bottom).
+ */
+
+export type CheckStatus = 'ok' | 'warn' | 'fail';
+
+export interface EngineCheckResult {
+  status: CheckStatus;
+  summary: string;
+  fix: string | null;
+}
+
+export interface EngineCheck {
+  id: string;
+  title: string;
+  run(): Promise<EngineCheckResult>;
+}
+
+/** What the checks may ask of the computer. */
+export interface HostProbe {
+  platform: string;
+  /** Runs a program; code null when it could not be started. Never throws. */
+  exec(command: string, args: string[], timeoutMs?: number): Promise<{ code: number | null; stdout: string }>;
+  /** Whether a program of that name is on PATH. */
+  onPath(name: string): boolean;
+  freeBytes(path: string): Promise<number | null>;
+  homeDir: string;
+}
+
+export const DISK_FAIL_BYTES = 10 * 1024 ** 3;
+export const DISK_WARN_BYTES = 30 * 1024 ** 3;
+
+/** One sentence and a fix for each way the engine can be out of reach. Shared by the doctor and the Jobs page. */
+export function describeEngineProblem(problem: EngineProblem, host?: Pick<HostProbe, 'platform' | 'onPath'>): { message: string; nextStep: string } {
+  const platform = host?.platform ?? process.platform;
+  switch (problem.kind) {
+    case 'missing': {
+      const installed = host ? ['docker', 'podman'].find((name) => host.onPath(name)) : undefined;
+      if (installed) {
+        return {
+          message: `${installed === 'docker' ? 'Docker' : 'Podman'} is installed but its service is not running, so jobs cannot start.`,
+          nextStep:
+            installed === 'docker'
+              ? platform === 'linux'
+                ? 'Start it with "sudo systemctl enable --now docker", then run "offhours doctor" again.'
+                : 'Open Docker Desktop and wait until it says it is running.'
+              : platform === 'linux'
+                ? 'Start it with "systemctl --user enable --now podman.socket" (or "sudo systemctl enable --now podman.socket"), then run "offhours doctor" again.'
+                : 'Run "podman machine start", then run "offhours doctor" again.',
+        };
+      }
+      return {
+        message: 'No container engine (Docker or Podman) was found, so this PC cannot run jobs.',
+        nextStep:
+          platform === 'linux'
+            ? 'Install Podman ("sudo apt install podman" or your distribution\'s package) or Docker Engine, then run "offhours doctor" again.'
+            : 'Install Docker Desktop (docker.com) or Podman Desktop (podman-desktop.io), start it, then run "offhours doctor" again.',
+      };
+    }
+    case 'not-running':
+      return {
+        message: `The container engine at ${problem.endpoint} is not running, so jobs cannot start.`,
+        nextStep:
+          platform === 'linux'
+            ? 'Start it ("sudo systemctl start docker", or "systemctl --user start podman.socket" for Podman), then run "offhours doctor" again.'
+            : 'Start Docker Desktop or "podman machine start", then run "offhours doctor" again.',
+      };
+    case 'permission-denied':
+      return {
+        message: `Offhours is not allowed to use the container engine at ${problem.endpoint}.`,
+        nextStep:
+          platform === 'linux'
+            ? 'Add yourself to the docker group ("sudo usermod -aG docker $USER", then sign out and in), or use rootless Podman ("systemctl --user enable --now podman.socket").'
+            : 'Restart Docker Desktop; if that does not help, reinstall it and sign out and in.',
+      };
+    case 'error':
+      return {
+        message: `The container engine at ${problem.endpoint} answered with an error: ${problem.detail}.`,
+        nextStep: 'Restart the container engine; if DOCKER_HOST is set, check that it points at a Docker or Podman socket.',
+      };
+  }
+}
+
+function gib(bytes: number): string {
+  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+}
+
+/** The job-runner checks, in the shape the doctor framework runs (id, title, run → status/summary/fix). */
+export function engineChecks(deps: { connector: EngineConnector; host: HostProbe; dataDir: string }): EngineCheck[] {
+  let connection: Promise<EngineConnection> | null = null;
+  const connect = () => (connection ??= deps.connector.connect());
+  const { host } = deps;
+  return [
+    {
+      id: 'container-engine',
+      title: 'Container engine',
+      async run() {
+        const result = await connect();
+        if (result.ok) return { status: 'ok', summary: `${result.info.product} ${result.info.version} at ${result.engine.endpoint}.`, fix: null };
+        const { message, nextStep } = describeEngineProblem(result.problem, host);
+        return { status: 'fail', summary: message, fix: nextStep };
+      },
+    },
+    {
+      id: 'container-gpu',
+      title: 'GPU in containers',
+      async run() {
+        const result = await connect();
+        if (!result.ok) return { status: 'warn', summary: 'Not checked: there is no container engine to ask.', fix: 'Fix the container engine first.' };
+        if (result.info.nvidiaRuntime) return { status: 'ok', summary: 'The NVIDIA container runtime is registered with the engine.', fix: null };
+        const cdi = result.info.cdiDevices.filter((d) => d.startsWith('nvidia.com/gpu='));
+        if (cdi.length) return { status: 'ok', summary: `The engine can hand GPUs to containers (CDI: ${cdi.join(', ')}).`, fix: null };
+        const hasNvidiaDriver = host.onPath('nvidia-smi');
+        return {
+          status: hasNvidiaDriver ? 'fail' : 'warn',
+          summary: 'The container engine has no GPU runtime, so GPU jobs cannot see your graphics card.',
+          fix:
+            result.info.product === 'Podman'
+              ? 'Install the NVIDIA Container Toolkit and run "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml".'
+              : 'Install the NVIDIA Container Toolkit, run "sudo nvidia-ctk runtime configure --runtime=docker", and restart Docker.',
+        };
+      },
+    },
+    {
+      id: 'wsl2',
+      title: 'WSL2',
+      async run() {
+        if (host.platform !== 'win32') return { status: 'ok', summary: 'Not needed on this operating system.', fix: null };
+        const status = await host.exec('wsl.exe', ['--status'], 10_000);
+        const text = status.stdout.replace(/\0/g, '');
+        if (status.code === null || /not installed|is not enabled|--install/i.test(text)) {
+          return { status: 'fail', summary: 'WSL2 is not installed, and Docker Desktop and Podman need it on Windows.', fix: 'Open PowerShell as administrator, run "wsl --install", and restart the PC.' };
+        }
+        if (/Default Version:\s*1/i.test(text)) {
+          return { status: 'fail', summary: 'WSL is set to version 1; containers need WSL2.', fix: 'Run "wsl --set-default-version 2" in PowerShell, then restart Docker Desktop.' };
+        }
+        return { status: 'ok', summary: 'WSL2 is installed.', fix: null };
+      },
+    },
+    {
+      id: 'virtualization',
+      title: 'Virtualization',
+      async run() {
+        if (host.platform === 'win32') {
+          const out = await host.exec('powershell.exe', ['-NoProfile', '-Command', '(Get-CimInstance Win32_Processor | Select-Object -First 1).VirtualizationFirmwareEnabled; (Get-CimInstance Win32_ComputerSystem).HypervisorPresent'], 15_000);
+          const [firmware, hypervisor] = out.stdout.trim().split(/\r?\n/).map((s) => s.trim().toLowerCase());
+          if (hypervisor === 'true' || firmware === 'true') return { status: 'ok', summary: 'Virtualization is on.', fix: null };
+          if (firmware === 'false') {
+            return { status: 'fail', summary: 'Virtualization is turned off in the BIOS, so WSL2 and containers cannot start.', fix: 'Restart into the BIOS/UEFI setup and enable Intel VT-x or AMD SVM (often under CPU or Advanced), then save and restart.' };
+          }
+          return { status: 'warn', summary: 'Could not tell whether virtualization is on.', fix: 'If Docker Desktop says virtualization is off, enable Intel VT-x or AMD SVM in the BIOS.' };
+        }
+        return { status: 'ok', summary: host.platform === 'linux' ? 'Not needed: Linux runs containers directly.' : 'Provided by the operating system.', fix: null };
+      },
+    },
+    {
+      id: 'job-disk',
+      title: 'Disk space for jobs',
+      async run() {
+        const result = await connect();
+        const engineFree = result.ok ? await result.engine.freeDiskBytes().catch(() => null) : null;
+        const free = engineFree ?? (await host.freeBytes(deps.dataDir));
+        if (free === null) return { status: 'warn', summary: 'Could not read the free disk space.', fix: 'Make sure at least 30 GB are free on the drive your container engine uses.' };
+        if (free < DISK_FAIL_BYTES) return { status: 'fail', summary: `Only ${gib(free)} free: job images will not fit.`, fix: 'Free at least 30 GB on the drive your container engine uses (empty the recycle bin, uninstall unused games).' };
+        if (free < DISK_WARN_BYTES) return { status: 'warn', summary: `${gib(free)} free: enough for small jobs only.`, fix: 'Free up to 30 GB or more so larger job images fit.' };
+        return { status: 'ok', summary: `${gib(free)} free.`, fix: null };
+      },
+    },
+  ];
+}
+
+/** The HostProbe of this Node process. */
+export function nodeHostProbe(env: NodeJS.ProcessEnv = process.env): HostProbe {
+  return {
+    platform: process.platform,
+    homeDir: env.HOME ?? env.USERPROFILE ?? '',
+    exec: (command, args, timeoutMs = 10_000) =>
+      new Promise((resolve) => {
+        execFile(command, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8' }, (error, stdout) => {
+          if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve({ code: null, stdout: '' });
+          else resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout ?? '' });
+        });
+      }),
+    onPath: (name) => {
+      const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
+      return (env.PATH ?? '').split(delimiter).some((dir) => dir && exts.some((ext) => existsSync(join(dir, name + ext))));
+    },
+    freeBytes: async (path) => {
+      try {
+        const stats = await statfs(path);
+        return Number(stats.bavail) * Number(stats.bsize);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
