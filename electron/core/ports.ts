@@ -61,3 +61,103 @@ export interface WebGpuRunner {
   describe(): Promise<WebGpuAdapterDescription>;
   run(options: Omit<WebGpuHarnessOptions, 'nowMs'>): Promise<WebGpuHarnessResult>;
 }
+
+/** Kernels of the CUDA benchmark executable (native/). */
+export type CudaKernelName = 'fma' | 'sgemm' | 'hgemm' | 'triad' | 'sgemm_sustained';
+
+export interface CudaBenchOptions {
+  /** Challenge seed, 16 lowercase hex digits. */
+  seedHex: string;
+  /** GEMM size (n×n). */
+  n: number;
+  quick: boolean;
+  /** Which kernels to run; empty = the executable's default set for the mode. */
+  kernels: CudaKernelName[];
+  /** Where to write C = A·B as raw little-endian f32 (n·n·4 bytes). */
+  outC?: string;
+  /** CPU reference mode: the same outputs computed exactly on the CPU (small n, no GPU needed). */
+  cpu?: boolean;
+  /** Override the sustained SGEMM phase length (seconds). */
+  sustainedSeconds?: number;
+  /** Triad size in elements (multiple of 4); default chosen by the executable. */
+  triadElements?: number;
+  /** Which NVIDIA GPU (CUDA device index). */
+  device?: number;
+  /** Cancels the run (the process is killed). */
+  signal?: AbortSignal;
+}
+
+/** The device fields a signed report carries (protocol/bench/report.ts CudaDeviceSchema). */
+export interface CudaDeviceInfo {
+  name: string;
+  /** "major.minor", e.g. "8.6". */
+  computeCapability: string;
+  smCount: number;
+  memoryBytes: number;
+  driverVersion: string;
+  runtimeVersion: string;
+}
+
+export interface CudaDeviceDetails {
+  index: number;
+  count: number;
+  clockKHz: number;
+  memoryClockKHz: number;
+  memoryBusWidthBits: number;
+  l2Bytes: number;
+  pciBusId: string;
+  uuid: string;
+}
+
+export interface CudaKernelTiming {
+  name: CudaKernelName;
+  unit: 'GFLOPS' | 'GB/s';
+  /** GPU time of each trial (cudaEvents), integer ns, warm-up excluded, in run order. */
+  trialsNs: number[];
+  /** FLOPs or bytes per trial. */
+  workPerTrial: number;
+  launchesPerTrial: number;
+  params: string;
+}
+
+export interface CudaBenchResult {
+  ok: true;
+  mode: 'cuda' | 'cpu';
+  kernelHash: string;
+  seedHex: string;
+  n: number;
+  /** null in CPU mode. */
+  device: CudaDeviceInfo | null;
+  deviceDetails: CudaDeviceDetails | null;
+  kernels: CudaKernelTiming[];
+  /** C = A·B: where it came from, its weighted checksum (decimal string), and the file when outC was given. */
+  gemm: { source: 'sgemm' | 'hgemm' | 'cpu'; checksum: string; outC: string | null } | null;
+  triad: { elements: number; scalar: number; checksum: string } | null;
+  /** The executable's own exact check of its GPU output (Freivalds; tensor-core C equals FP32 C). */
+  selfCheck: { freivalds: boolean; hgemmMatchesSgemm: boolean | null } | null;
+  sustained: { ms: number } | null;
+  wallMs: number;
+}
+
+export interface CudaBenchFailure {
+  ok: false;
+  code: string;
+  message: string;
+  nextStep: string;
+}
+
+/** One progress step of a run; `done`/`total` count trials (or milliseconds for sgemm_sustained). */
+export interface CudaBenchProgress {
+  kernel: string;
+  phase: string;
+  done: number;
+  total: number;
+}
+
+/**
+ * Runs the CUDA benchmark executable as a child process. Never throws and never hangs: a missing binary,
+ * no GPU, a driver crash or a timeout come back as a CudaBenchFailure with a next step.
+ */
+export interface CudaBenchRunner {
+  run(options: CudaBenchOptions, onProgress?: (progress: CudaBenchProgress) => void): Promise<CudaBenchResult | CudaBenchFailure>;
+}
