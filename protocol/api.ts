@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { DoctorReportSchema } from './doctor.js';
 import { GpuInventorySchema } from './gpu.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
 import { ProviderStateSchema } from './state.js';
@@ -20,6 +21,8 @@ export const providerMethods = {
   getSettings: method(noInput, SettingsSchema),
   updateSettings: method(SettingsPatchSchema, SettingsSchema),
   dismissNotice: method(z.string().min(1).max(200), z.null()),
+  /** Runs `offhours doctor`'s checks: what was found, what is missing, what to do. */
+  runDoctor: method(noInput, DoctorReportSchema),
 };
 
 export const providerEvents = {

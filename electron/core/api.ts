@@ -1,6 +1,8 @@
 import type { ProviderHandlers } from '../../protocol/api.js';
 import type { GpuInventory } from '../../protocol/gpu.js';
 import type { Notice, ProviderState } from '../../protocol/state.js';
+import { UserFacingError } from '../../protocol/errors.js';
+import type { Doctor } from './doctor/index.js';
 import { EventHub } from './event-hub.js';
 import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -17,6 +19,8 @@ export interface ProviderCoreOptions {
   appVersion: string;
   dataDir: string;
   ports: ProviderCorePorts;
+  /** `offhours doctor`'s checks (electron/core/doctor); absent in minimal test setups. */
+  doctor?: Pick<Doctor, 'run'>;
 }
 
 /**
@@ -52,6 +56,10 @@ export class ProviderCore {
       dismissNotice: async (id) => {
         this.update({ notices: this.state.notices.filter((n) => n.id !== id) });
         return null;
+      },
+      runDoctor: async () => {
+        if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
+        return options.doctor.run();
       },
     };
   }

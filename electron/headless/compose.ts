@@ -3,7 +3,10 @@ import { ProviderCore } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
-import { appVersion } from './paths.js';
+import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
+import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
+import { Doctor } from '../core/doctor/index.js';
+import { appVersion, packageRoot } from './paths.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
@@ -13,6 +16,7 @@ export interface HeadlessCoreOptions {
 /** Wires core to the plain-Node adapters: the headless daemon and the CLI verbs use exactly this. */
 export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const gpuProbe = new SystemGpuProbe();
   return new ProviderCore({
     mode: 'headless',
     appVersion: appVersion(),
@@ -20,8 +24,17 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     ports: {
       clock: systemClock,
       logger: new ConsoleLogger(options.quiet ?? false),
-      gpuProbe: new SystemGpuProbe(),
+      gpuProbe,
       settingsStore: new ConfSettingsStore(options.dataDir),
     },
+    doctor: createHeadlessDoctor(options.dataDir, gpuProbe),
   });
+}
+
+/** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
+export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner()): Doctor {
+  return new Doctor(
+    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()) },
+    systemClock,
+  );
 }

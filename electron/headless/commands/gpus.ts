@@ -1,20 +1,28 @@
-import type { GpuInventory } from '../../../protocol/gpu.js';
+import type { Gpu, GpuInventory } from '../../../protocol/gpu.js';
 import { SystemGpuProbe } from '../../core/adapters/system-gpu-probe.js';
 import { jsonOption, parseCli, printJson, type CliCommand } from '../cli-kit.js';
 
+function describeGpu(gpu: Gpu, position: number): string {
+  const facts = [
+    gpu.vramTotalMiB === null ? 'VRAM unknown' : `${(gpu.vramTotalMiB / 1024).toFixed(1)} GB VRAM`,
+    gpu.driverVersion ? `driver ${gpu.driverVersion}` : 'no driver version',
+    gpu.cudaVersion ? `CUDA ${gpu.cudaVersion}` : null,
+    gpu.computeCapability ? `compute ${gpu.computeCapability}` : null,
+    gpu.temperatureC === null ? null : `${Math.round(gpu.temperatureC)} °C`,
+    gpu.powerDrawW === null ? null : `${Math.round(gpu.powerDrawW)} W${gpu.powerLimitW === null ? '' : ` of ${Math.round(gpu.powerLimitW)} W`}`,
+    gpu.busId ? `PCI ${gpu.busId}` : null,
+  ].filter(Boolean);
+  const verdict = gpu.supported ? 'ready for paid jobs' : `not used for paid jobs: ${gpu.unsupportedReason ?? 'unsupported'}`;
+  return `  ${position}. ${gpu.name}\n     ${facts.join(', ')}\n     ${verdict}`;
+}
+
 export function formatInventory(inventory: GpuInventory): string {
-  if (inventory.gpus.length === 0) {
-    return `No usable graphics card found.\n  Why: ${inventory.reason ?? 'unknown'}\n  Next: ${inventory.nextStep ?? 'run "offhours doctor"'}\n`;
-  }
-  const lines = inventory.gpus.map((gpu, index) => {
-    const vram = gpu.vramTotalMiB === null ? 'VRAM unknown' : `${(gpu.vramTotalMiB / 1024).toFixed(1)} GB VRAM`;
-    const driver = gpu.driverVersion ? `driver ${gpu.driverVersion}` : 'driver unknown';
-    const temp = gpu.temperatureC === null ? '' : `, ${gpu.temperatureC} °C`;
-    const support = gpu.supported ? '' : `\n     not used for work: ${gpu.unsupportedReason ?? 'unsupported'}`;
-    return `  ${index + 1}. ${gpu.name} — ${vram}, ${driver}${temp}${support}`;
-  });
-  const footer = inventory.reason ? `\n  Note: ${inventory.reason}${inventory.nextStep ? ` ${inventory.nextStep}` : ''}\n` : '';
-  return `${inventory.gpus.length} graphics card${inventory.gpus.length === 1 ? '' : 's'} found:\n${lines.join('\n')}\n${footer}`;
+  const head =
+    inventory.gpus.length === 0
+      ? 'No graphics card found.'
+      : `${inventory.gpus.length} graphics card${inventory.gpus.length === 1 ? '' : 's'} found:\n${inventory.gpus.map((gpu, i) => describeGpu(gpu, i + 1)).join('\n')}`;
+  const why = inventory.reason ? `\n  Why: ${inventory.reason}${inventory.nextStep ? `\n  Next: ${inventory.nextStep}` : ''}` : '';
+  return `${head}${why}\n`;
 }
 
 export const gpusCommand: CliCommand = {

@@ -1,4 +1,5 @@
 import { accessSync, constants, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { UserFacingError } from '../../../../protocol/errors.js';
 import type { DoctorCheckProvider } from '../context.js';
 
@@ -53,3 +54,12 @@ export const benchmarkChecks: DoctorCheckProvider = (context) => [
     },
   },
 ];
+
+/**
+ * Where the CUDA benchmark may be: the packaged app's resources (electron-builder extraResources) first,
+ * then a source checkout's native/build.
+ */
+export function cudaBenchCandidates(packageRoot: string, resourcesPath: string | null = null, platform: NodeJS.Platform = process.platform): string[] {
+  const file = platform === 'win32' ? 'offhours-cuda-bench.exe' : 'offhours-cuda-bench';
+  return [...(resourcesPath ? [join(resourcesPath, 'native', file)] : []), join(packageRoot, 'native', 'build', file)];
+}
