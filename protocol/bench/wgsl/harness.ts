@@ -23,7 +23,7 @@ import {
   tiledGemmSource,
   type GemmTiling,
 } from './kernels.js';
-import { TRIALS_PER_KERNEL, milliRate, summarizeTrials } from './stats.js';
+import { TRIALS_PER_KERNEL, kernelResult, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
 
 // GPUBufferUsage / GPUMapMode values, spelled out so the harness needs no globals from any host.
 const USAGE_MAP_READ = 0x0001;
@@ -35,8 +35,7 @@ const USAGE_QUERY_RESOLVE = 0x0200;
 const MAP_READ = 0x0001;
 
 export type BenchMode = 'quick' | 'full';
-export type KernelName = 'fma' | 'sgemm' | 'hgemm' | 'triad' | 'sgemm_sustained';
-export type KernelUnit = 'GFLOPS' | 'GB/s';
+export type { KernelName, KernelResult, KernelUnit };
 
 export interface AdapterDescription {
   vendor: string;
@@ -49,18 +48,6 @@ export interface AdapterDescription {
   features: string[];
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
-}
-
-export interface KernelResult {
-  name: KernelName;
-  unit: KernelUnit;
-  trialsNs: number[];
-  medianNs: number;
-  /** Throughput ×1000 (milli-GFLOPS or milli-GB/s), integer. */
-  value: number;
-  noisy: boolean;
-  /** FLOPs or bytes per trial (integer). */
-  workPerTrial: number;
 }
 
 export interface HarnessProgress {
@@ -342,10 +329,6 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
     return { reps, trialsNs };
   }
 
-  function result(name: KernelName, unit: KernelUnit, trialsNs: number[], workPerTrial: number): KernelResult {
-    const summary = summarizeTrials(trialsNs);
-    return { name, unit, trialsNs, medianNs: summary.medianNs, value: milliRate(workPerTrial, summary.medianNs), noisy: summary.noisy, workPerTrial };
-  }
 
   async function readBack(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
     const staging = device.createBuffer({ size: bytes, usage: USAGE_COPY_DST | USAGE_MAP_READ });
@@ -421,21 +404,21 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
         const k = kernel(await pipeline(FMA_SOURCE, 'FMA'), [out, params], grid(plan.fmaWorkgroups, maxDim));
         const { reps, trialsNs } = await measure(k, plan.trialMs.fma);
         const flopsPerDispatch = plan.fmaWorkgroups * WORKGROUP_SIZE * plan.fmaIterations * FMA_FLOPS_PER_ITERATION;
-        kernels.push(result('fma', 'GFLOPS', trialsNs, flopsPerDispatch * reps));
+        kernels.push(kernelResult('fma', trialsNs, flopsPerDispatch * reps));
         out.destroy();
       } else if (name === 'sgemm') {
         progress('kernel', 'sgemm', `Measuring FP32 matrix multiply (${n}×${n})`);
         sgemm = kernel(await pipeline(tiledGemmSource(plan.tiling, 'f32'), 'SGEMM'), [a, b, c, gemmParams], gemmGroups);
         const { reps, trialsNs } = await measure(sgemm, plan.trialMs.gemm);
         sgemmReps = reps;
-        kernels.push(result('sgemm', 'GFLOPS', trialsNs, gemmFlops(n) * reps));
+        kernels.push(kernelResult('sgemm', trialsNs, gemmFlops(n) * reps));
       } else if (name === 'hgemm') {
         if (!a16 || !b16) continue;
         progress('kernel', 'hgemm', `Measuring FP16 matrix multiply (${n}×${n})`);
         cHalf = storage(matrixBytes);
         const k = kernel(await pipeline(tiledGemmSource(plan.tiling, 'f16'), 'FP16 GEMM'), [a16, b16, cHalf, gemmParams], gemmGroups);
         const { reps, trialsNs } = await measure(k, plan.trialMs.gemm);
-        kernels.push(result('hgemm', 'GFLOPS', trialsNs, gemmFlops(n) * reps));
+        kernels.push(kernelResult('hgemm', trialsNs, gemmFlops(n) * reps));
       } else if (name === 'triad') {
         progress('kernel', 'triad', `Measuring memory bandwidth (${Math.round(plan.triadBytes / MiB)} MiB per buffer)`);
         const count = plan.triadBytes / 4;
@@ -448,7 +431,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
         device.queue.writeBuffer(params, 12, new Float32Array([3]));
         const k = kernel(await pipeline(TRIAD_SOURCE, 'triad'), [ta, tb, tc, params], grid(Math.ceil(count / 4 / WORKGROUP_SIZE), maxDim));
         const { reps, trialsNs } = await measure(k, plan.trialMs.triad);
-        kernels.push(result('triad', 'GB/s', trialsNs, 3 * plan.triadBytes * reps));
+        kernels.push(kernelResult('triad', trialsNs, 3 * plan.triadBytes * reps));
         ta.destroy();
         tb.destroy();
         tc.destroy();
@@ -466,18 +449,9 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
           chunks.push(await timeDispatches(sgemm, reps));
           elapsed = options.nowMs() - start;
         }
+        // The final third is the sustained figure: by then a card that throttles has slowed down.
         const tail = chunks.slice(Math.floor((chunks.length * 2) / 3));
-        const tailSummary = summarizeTrials(tail, 0);
-        const work = gemmFlops(n) * reps;
-        const entry: KernelResult = {
-          name: 'sgemm_sustained',
-          unit: 'GFLOPS',
-          trialsNs: chunks,
-          medianNs: tailSummary.medianNs,
-          value: milliRate(work, tailSummary.medianNs),
-          noisy: tailSummary.noisy,
-          workPerTrial: work,
-        };
+        const entry = kernelResult('sgemm_sustained', tail, gemmFlops(n) * reps);
         kernels.push(entry);
         const sustained = { seconds: Math.round(elapsed / 1000), ratio1000: peak.value > 0 ? Math.round((entry.value * 1000) / peak.value) : 0 };
         sustainedResult = sustained;
@@ -490,7 +464,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
       const cNaive = storage(matrixBytes);
       const k = kernel(await pipeline(NAIVE_GEMM_SOURCE, 'naive GEMM'), [a, b, cNaive, gemmParams], [n / 16, n / 16, 1]);
       const { reps, trialsNs } = await measure(k, plan.trialMs.gemm);
-      naive = result('sgemm', 'GFLOPS', trialsNs, gemmFlops(n) * reps);
+      naive = kernelResult('sgemm', trialsNs, gemmFlops(n) * reps);
       naiveC = await readBack(cNaive, matrixBytes);
       step++;
     }
