@@ -1,0 +1,142 @@
+/**
+ * The container engine as the job runner sees it: our own types, never dockerode's. Implemented over the
+ * Docker Engine API (served by Docker or by `podman system service`) in adapters/docker-engine.ts.
+ */
+
+export const LABEL_MANAGED = 'io.offhours.managed';
+export const LABEL_JOB_ID = 'io.offhours.job-id';
+export const LABEL_SPEC_HASH = 'io.offhours.spec-hash';
+
+export interface EngineInfo {
+  /** "Docker" or "Podman". */
+  product: 'Docker' | 'Podman' | 'unknown';
+  version: string;
+  os: string;
+  /** NVIDIA container toolkit registered as a runtime (DeviceRequests work). */
+  nvidiaRuntime: boolean;
+  /** CDI device names the engine knows (e.g. "nvidia.com/gpu=0"); empty when none or unknown. */
+  cdiDevices: string[];
+  /** Where the engine keeps images, when it says and it is on this machine. */
+  dataRoot: string | null;
+}
+
+export interface ImageInfo {
+  id: string;
+  repoTags: string[];
+  repoDigests: string[];
+  sizeBytes: number;
+  /** The image's configured USER ('' when unset). */
+  user: string;
+}
+
+/** One event of an image pull, reduced to what we show. */
+export interface PullEvent {
+  /** Layer id (short digest) when the event is about one layer. */
+  layer: string | null;
+  status: string;
+  current: number | null;
+  total: number | null;
+}
+
+/** Layers and their compressed sizes, from the registry's manifest (when reachable). */
+export interface ImageManifestSummary {
+  layers: Array<{ digest: string; sizeBytes: number }>;
+}
+
+/** What we ask the engine to create: hardening decided in jobs/hardening.ts, expressed in our terms. */
+export interface GuestContainerConfig {
+  name: string;
+  image: string;
+  command: string[];
+  env: Record<string, string>;
+  /** "uid:gid"; never root. */
+  user: string;
+  labels: Record<string, string>;
+  memoryBytes: number;
+  nanoCpus: number;
+  pidsLimit: number;
+  /** Size-capped tmpfs mounts (path → bytes); the root filesystem itself is read-only. */
+  tmpfs: Record<string, number>;
+  network: 'none' | 'egress';
+  gpu: { mode: 'nvidia'; count: number } | { mode: 'cdi'; devices: string[] } | null;
+}
+
+export interface ContainerSummary {
+  id: string;
+  name: string;
+  image: string;
+  labels: Record<string, string>;
+  state: 'created' | 'running' | 'paused' | 'exited' | 'dead' | 'removing' | 'restarting' | 'unknown';
+}
+
+export interface ContainerStatus extends ContainerSummary {
+  exitCode: number | null;
+  startedAt: string | null;
+  finishedAt: string | null;
+  oomKilled: boolean;
+  /** The hardening as the engine reports it back (checked by tests). */
+  hostConfig: {
+    readonlyRootfs: boolean;
+    capDrop: string[];
+    capAdd: string[];
+    securityOpt: string[];
+    privileged: boolean;
+    networkMode: string;
+    pidsLimit: number | null;
+    memoryBytes: number;
+    nanoCpus: number;
+    binds: string[];
+    mounts: number;
+    portBindings: number;
+    user: string;
+  };
+}
+
+export interface LogStream {
+  /** Resolves when the stream ends (container exited or stream closed). */
+  done: Promise<void>;
+  close(): void;
+}
+
+export interface ContainerEngine {
+  /** Where we reached it, for display (e.g. "unix:///run/podman/podman.sock"). */
+  readonly endpoint: string;
+  info(): Promise<EngineInfo>;
+  inspectImage(ref: string): Promise<ImageInfo | null>;
+  listImages(): Promise<ImageInfo[]>;
+  /** The registry manifest of an image reference, or null when the registry cannot be asked. */
+  fetchManifest(ref: string): Promise<ImageManifestSummary | null>;
+  pullImage(ref: string, onEvent: (event: PullEvent) => void, signal?: AbortSignal): Promise<void>;
+  removeImage(id: string): Promise<void>;
+  /** Free bytes where the engine stores images, or null when unknown (remote engine). */
+  freeDiskBytes(): Promise<number | null>;
+  createContainer(config: GuestContainerConfig): Promise<string>;
+  startContainer(id: string): Promise<void>;
+  pauseContainer(id: string): Promise<void>;
+  unpauseContainer(id: string): Promise<void>;
+  /** Sends SIGTERM, waits graceSeconds, then SIGKILL. */
+  stopContainer(id: string, graceSeconds: number): Promise<void>;
+  killContainer(id: string): Promise<void>;
+  removeContainer(id: string): Promise<void>;
+  /** Resolves with the exit code once the container has stopped. */
+  waitContainer(id: string): Promise<number>;
+  inspectContainer(id: string): Promise<ContainerStatus | null>;
+  /** Only containers carrying io.offhours.managed=true: never anyone else's. */
+  listManagedContainers(): Promise<ContainerSummary[]>;
+  /** Follows stdout/stderr from the start, line by line. */
+  followLogs(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream>;
+}
+
+/** Why no engine could be used, in terms the doctor turns into one sentence and a fix. */
+export type EngineProblem =
+  | { kind: 'missing'; tried: string[] }
+  | { kind: 'not-running'; endpoint: string; detail: string }
+  | { kind: 'permission-denied'; endpoint: string; detail: string }
+  | { kind: 'error'; endpoint: string; detail: string };
+
+export type EngineConnection = { ok: true; engine: ContainerEngine; info: EngineInfo } | { ok: false; problem: EngineProblem };
+
+/** Finds and connects to an engine (discovery order in jobs/discovery.ts). */
+export interface EngineConnector {
+  connect(): Promise<EngineConnection>;
+}

@@ -1,0 +1,183 @@
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserFacingError } from '../../../protocol/errors.js';
+import { earningsFor, initialJobSlice, validateJobSpec, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
+import { describeEngineProblem } from '../doctor/engine-checks.js';
+import type { Clock, JobControl, Logger } from '../ports.js';
+import type { ContainerEngine, EngineConnector, EngineInfo } from './engine-port.js';
+import { JobJournal } from './journal.js';
+import { DEFAULT_RUNNER_OPTIONS, JobRunner, type InterruptedJob, type JobResult, type JobRunnerOptions } from './runner.js';
+
+export interface JobServiceDeps {
+  connector: EngineConnector;
+  clock: Clock;
+  logger: Logger;
+  dataDir: string;
+  options?: Partial<JobRunnerOptions>;
+}
+
+const RECENT_LIMIT = 20;
+
+/**
+ * The job capability as core sees it: finds the engine, owns the journal and the runner, reconciles after a
+ * crash, and keeps the `job` slice of ProviderState. One per data folder (a lock file makes sure).
+ */
+export class JobService {
+  private runner: JobRunner | null = null;
+  private journal: JobJournal | null = null;
+  private engineStatus: EngineStatus = initialJobSlice().engine;
+  private readonly listeners = new Set<() => void>();
+  private readonly lockPath: string;
+  private locked = false;
+  private starting: Promise<InterruptedJob[]> | null = null;
+  engine: ContainerEngine | null = null;
+  engineInfo: EngineInfo | null = null;
+
+  /** What the scheduler drives; a no-op until an engine is up. */
+  readonly control: JobControl = {
+    current: () => this.runner?.current() ?? null,
+    freeze: async (reason) => this.runner?.freeze(reason),
+    thaw: async () => this.runner?.thaw(),
+    stop: async (reason) => this.runner?.stop(reason),
+  };
+
+  constructor(private readonly deps: JobServiceDeps) {
+    this.lockPath = join(deps.dataDir, 'jobs.lock');
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Connects to the engine and reconciles; resolves with the jobs a crash cut short (each reported once, ever). */
+  start(): Promise<InterruptedJob[]> {
+    this.starting ??= this.doStart().finally(() => {
+      this.starting = null;
+    });
+    return this.starting;
+  }
+
+  private async doStart(): Promise<InterruptedJob[]> {
+    if (this.runner) return [];
+    this.setEngine({ state: 'checking', name: null, endpoint: null, gpuRuntime: null, message: null, nextStep: null });
+    const connection = await this.deps.connector.connect();
+    if (!connection.ok) {
+      const { message, nextStep } = describeEngineProblem(connection.problem);
+      const state = connection.problem.kind === 'missing' ? 'missing' : connection.problem.kind;
+      this.setEngine({ state, name: null, endpoint: 'endpoint' in connection.problem ? connection.problem.endpoint : null, gpuRuntime: null, message, nextStep });
+      return [];
+    }
+    const { engine, info } = connection;
+    this.acquireLock();
+    this.engine = engine;
+    this.engineInfo = info;
+    this.journal = new JobJournal(join(this.deps.dataDir, 'jobs.journal'));
+    this.runner = new JobRunner(engine, info, this.journal, this.deps.clock, this.deps.logger, { ...DEFAULT_RUNNER_OPTIONS, ...this.deps.options });
+    this.runner.onChange(() => this.emit());
+    const gpuRuntime = info.nvidiaRuntime ? 'nvidia' : info.cdiDevices.some((d) => d.startsWith('nvidia.com/gpu=')) ? 'cdi' : 'none';
+    this.setEngine({
+      state: 'ready',
+      name: `${info.product} ${info.version}`,
+      endpoint: engine.endpoint,
+      gpuRuntime,
+      message: gpuRuntime === 'none' ? 'The engine cannot hand GPUs to containers yet; jobs that need a GPU will not run.' : null,
+      nextStep: gpuRuntime === 'none' ? 'Install the NVIDIA Container Toolkit (for Podman also run "nvidia-ctk cdi generate"), then restart the engine.' : null,
+    });
+    const { interrupted, adopted, removed } = await this.runner.reconcile();
+    if (interrupted.length || adopted.length || removed.length) this.deps.logger.info('jobs reconciled', { interrupted: interrupted.map((j) => j.jobId), adopted, removed: removed.length });
+    this.emit();
+    return interrupted;
+  }
+
+  /** Validates an untrusted spec and starts it through the same path network jobs take. */
+  async runSpec(raw: unknown, source: 'local' | 'network'): Promise<{ accepted: true; jobId: string; done: Promise<JobResult> } | { accepted: false; reason: string; message: string }> {
+    const validation = validateJobSpec(raw);
+    if (!validation.ok) return { accepted: false, reason: validation.reason, message: validation.message };
+    if (this.starting) await this.starting;
+    if (!this.runner) {
+      throw new UserFacingError('no-engine', this.engineStatus.message ?? 'No container engine is ready.', this.engineStatus.nextStep ?? 'Run "offhours doctor" to see what is missing.');
+    }
+    const { done } = this.runner.start(validation.spec, validation.specHash, source);
+    return { accepted: true, jobId: validation.spec.id, done };
+  }
+
+  getLogs(jobId: string): { jobId: string; lines: string[]; droppedLines: number } {
+    const live = this.runner?.logsOf(jobId);
+    if (live) return { jobId, lines: live.lines, droppedLines: live.dropped };
+    throw new UserFacingError('no-logs', `Job ${jobId} is not running, so there are no live logs.`, 'Logs are kept only while a job runs; its outcome stays in Recent jobs.');
+  }
+
+  state(): JobSlice {
+    return { engine: this.engineStatus, current: this.runner?.view() ?? null, recent: this.recent() };
+  }
+
+  /** At quit: stop our job, or leave it frozen for the next start when stopJobsOnQuit is off. */
+  async shutdown(stopJobs: boolean): Promise<void> {
+    if (this.starting) await this.starting.catch(() => undefined);
+    await this.runner?.shutdown(stopJobs);
+    this.journal?.close();
+    this.releaseLock();
+  }
+
+  private recent(): JobRecord[] {
+    if (!this.journal) return [];
+    const finished = [...this.journal.fold().jobs.values()].filter((j) => j.finished);
+    finished.sort((a, b) => b.finished!.at - a.finished!.at);
+    return finished.slice(0, RECENT_LIMIT).map((job) => {
+      const f = job.finished!;
+      const seconds = Math.floor(f.workedMs / 1000);
+      return {
+        jobId: job.jobId,
+        image: job.spec.image,
+        outcome: f.outcome,
+        exitCode: f.exitCode,
+        workedSeconds: seconds,
+        outputDigest: f.outputDigest,
+        pricePerSecond: job.spec.price.perSecond,
+        estimatedEarnings: earningsFor(job.spec.price.perSecond, seconds),
+        creditedEarnings: null,
+        finishedAt: new Date(f.at).toISOString(),
+        reason: f.reason,
+      };
+    });
+  }
+
+  private acquireLock(): void {
+    if (existsSync(this.lockPath)) {
+      const pid = Number(readFileSync(this.lockPath, 'utf8').trim());
+      if (Number.isInteger(pid) && pid > 0 && pid !== process.pid && processAlive(pid)) {
+        throw new UserFacingError(
+          'jobs-locked',
+          `Another Offhours (process ${pid}) is running jobs from this data folder.`,
+          'Use that one (its Jobs page), stop it first, or pass a different --data-dir.',
+        );
+      }
+    }
+    writeFileSync(this.lockPath, String(process.pid), { mode: 0o600 });
+    this.locked = true;
+  }
+
+  private releaseLock(): void {
+    if (this.locked) rmSync(this.lockPath, { force: true });
+    this.locked = false;
+  }
+
+  private setEngine(status: EngineStatus): void {
+    this.engineStatus = status;
+    this.emit();
+  }
+
+  private emit(): void {
+    for (const listener of this.listeners) listener();
+  }
+}
+
+function processAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

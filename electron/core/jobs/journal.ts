@@ -1,0 +1,167 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { JobOutcomeKind, JobPhase, JobSpec } from '../../../protocol/job-spec.js';
+
+/**
+ * The job journal: append-only JSON lines, fsynced one by one, so that what happened before a crash (even a
+ * SIGKILL or a power cut) is on disk. Reconcile and the "recent jobs" list are folded from it.
+ */
+export type JournalEntry =
+  | { type: 'accepted'; at: number; jobId: string; spec: JobSpec; specHash: string; source: 'local' | 'network' }
+  | { type: 'image'; at: number; jobId: string; ref: string; imageId: string; sizeBytes: number; pulledByUs: boolean }
+  | { type: 'container'; at: number; jobId: string; containerId: string }
+  | { type: 'phase'; at: number; jobId: string; phase: JobPhase }
+  | { type: 'work'; at: number; jobId: string; workedMs: number }
+  | { type: 'parked'; at: number; jobId: string; workedMs: number }
+  | { type: 'adopted'; at: number; jobId: string }
+  | {
+      type: 'finished';
+      at: number;
+      jobId: string;
+      outcome: JobOutcomeKind;
+      exitCode: number | null;
+      workedMs: number;
+      outputDigest: string | null;
+      reason: string | null;
+    }
+  | { type: 'image-used'; at: number; imageId: string }
+  | { type: 'image-removed'; at: number; imageId: string };
+
+export interface JournaledJob {
+  jobId: string;
+  spec: JobSpec;
+  specHash: string;
+  source: 'local' | 'network';
+  acceptedAt: number;
+  containerId: string | null;
+  phase: JobPhase | null;
+  workedMs: number;
+  /** Left frozen on purpose at a clean quit, to be adopted on the next start. */
+  parked: boolean;
+  finished: Extract<JournalEntry, { type: 'finished' }> | null;
+}
+
+export interface CachedImage {
+  imageId: string;
+  ref: string;
+  sizeBytes: number;
+  lastUsedAt: number;
+  /** Only images we pulled ourselves may ever be evicted. */
+  pulledByUs: boolean;
+  removed: boolean;
+}
+
+export interface JournalFold {
+  jobs: Map<string, JournaledJob>;
+  images: Map<string, CachedImage>;
+}
+
+/** Pure: replays entries in order. Unknown or malformed entries are skipped. */
+export function foldJournal(entries: JournalEntry[]): JournalFold {
+  const jobs = new Map<string, JournaledJob>();
+  const images = new Map<string, CachedImage>();
+  for (const entry of entries) {
+    switch (entry.type) {
+      case 'accepted':
+        jobs.set(entry.jobId, {
+          jobId: entry.jobId,
+          spec: entry.spec,
+          specHash: entry.specHash,
+          source: entry.source,
+          acceptedAt: entry.at,
+          containerId: null,
+          phase: 'queued',
+          workedMs: 0,
+          parked: false,
+          finished: null,
+        });
+        break;
+      case 'image': {
+        const known = images.get(entry.imageId);
+        images.set(entry.imageId, {
+          imageId: entry.imageId,
+          ref: entry.ref,
+          sizeBytes: entry.sizeBytes,
+          lastUsedAt: entry.at,
+          pulledByUs: (known?.pulledByUs && !known.removed) || entry.pulledByUs,
+          removed: false,
+        });
+        break;
+      }
+      case 'image-used': {
+        const image = images.get(entry.imageId);
+        if (image) image.lastUsedAt = entry.at;
+        break;
+      }
+      case 'image-removed': {
+        const image = images.get(entry.imageId);
+        if (image) image.removed = true;
+        break;
+      }
+      default: {
+        const job = jobs.get(entry.jobId);
+        if (!job) break;
+        if (entry.type === 'container') job.containerId = entry.containerId;
+        else if (entry.type === 'phase') {
+          job.phase = entry.phase;
+          if (entry.phase !== 'frozen') job.parked = false;
+        } else if (entry.type === 'work') job.workedMs = Math.max(job.workedMs, entry.workedMs);
+        else if (entry.type === 'parked') {
+          job.parked = true;
+          job.workedMs = Math.max(job.workedMs, entry.workedMs);
+        } else if (entry.type === 'adopted') job.parked = false;
+        else if (entry.type === 'finished') {
+          job.finished = entry;
+          job.workedMs = Math.max(job.workedMs, entry.workedMs);
+        }
+      }
+    }
+  }
+  return { jobs, images };
+}
+
+export function parseJournal(text: string): JournalEntry[] {
+  const entries: JournalEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as JournalEntry;
+      if (entry && typeof entry === 'object' && typeof entry.type === 'string') entries.push(entry);
+    } catch {
+      // A torn last line from a crash mid-write: everything before it is intact.
+    }
+  }
+  return entries;
+}
+
+/** The journal file. One writer per data folder (the job lock guarantees that). */
+export class JobJournal {
+  private fd: number | null = null;
+  private entries: JournalEntry[];
+
+  constructor(readonly path: string) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.entries = existsSync(path) ? parseJournal(readFileSync(path, 'utf8')) : [];
+  }
+
+  append(entry: JournalEntry): void {
+    this.fd ??= openSync(this.path, 'a', 0o600);
+    // A newline first: if the previous write was torn by a crash, this entry still starts on its own line.
+    writeSync(this.fd, `\n${JSON.stringify(entry)}`);
+    fsyncSync(this.fd);
+    this.entries.push(entry);
+  }
+
+  all(): readonly JournalEntry[] {
+    return this.entries;
+  }
+
+  fold(): JournalFold {
+    return foldJournal(this.entries);
+  }
+
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+}
