@@ -163,3 +163,19 @@ export function kernelResult(name: KernelName, trialsNs: number[], workPerTrial:
   const { medianNs, noisy } = summarizeTrials(rounded);
   return { name, unit: KERNEL_UNITS[name], trialsNs: rounded, medianNs, value: throughputMilli(workPerTrial, medianNs), noisy, workPerTrial };
 }
+
+/** The name the spec-table matcher sees: the CUDA device name, or the WebGPU adapter's most specific field. */
+export function reportDeviceName(body: Pick<BenchReportBody, 'backend' | 'adapter' | 'cuda'>): string {
+  if (body.backend === 'cuda') return body.cuda?.name ?? '';
+  const adapter = body.adapter;
+  if (!adapter) return '';
+  return adapter.description || adapter.device || `${adapter.vendor} ${adapter.architecture}`.trim();
+}
+
+/** sustained.ratio1000 as the verifier recomputes it: sustained SGEMM value ÷ peak SGEMM value. */
+export function sustainedRatio1000(kernels: readonly Pick<KernelResult, 'name' | 'value'>[]): number | null {
+  const peak = kernels.find((k) => k.name === 'sgemm');
+  const sustained = kernels.find((k) => k.name === 'sgemm_sustained');
+  if (!peak || !sustained || peak.value <= 0) return null;
+  return Math.round((sustained.value * 1000) / peak.value);
+}

@@ -157,16 +157,24 @@ export interface SpecMatchInput {
 }
 
 /** The spec-table row for a device name, or null when no row matches. Pure. */
-export function matchSpec(input: SpecMatchInput): GpuSpec | null {
+export function matchSpec(input: SpecMatchInput, table: readonly GpuSpec[] = GPU_SPECS): GpuSpec | null {
   const normalized = normalizeGpuName(input.name);
   if (!normalized) return null;
-  const hits = GPU_SPECS.filter((spec) => PATTERNS[spec.id]?.test(normalized));
+  const hits = table.filter((spec) => (PATTERNS[spec.id] ?? namePattern(spec)).test(normalized));
   if (hits.length === 0) return null;
-  if (hits.some((h) => h.id === 'rtx-3080')) {
+  const has3080 = hits.find((h) => h.id === 'rtx-3080');
+  const has3080twelve = table.find((s) => s.id === 'rtx-3080-12gb');
+  if (has3080 && has3080twelve) {
     const twelve = /\b12 ?gb\b/.test(normalized) || (input.memoryBytes ?? 0) > 11 * 1024 ** 3;
-    return GPU_SPECS.find((s) => s.id === (twelve ? 'rtx-3080-12gb' : 'rtx-3080'))!;
+    return twelve ? has3080twelve : has3080;
   }
   return hits[0]!;
+}
+
+/** Rows from a caller's own table that have no built-in pattern match on their whole normalized name. */
+function namePattern(spec: GpuSpec): RegExp {
+  const escaped = normalizeGpuName(spec.name).replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return new RegExp(`\\b${escaped}\\b`);
 }
 
 export function specById(id: string): GpuSpec | null {
@@ -174,10 +182,10 @@ export function specById(id: string): GpuSpec | null {
 }
 
 /** The largest figure of each kind across the table: the plausibility bound when no row matches. */
-export function tableMaxima(): { fp32Tflops: number; fp16TensorTflops: number; memoryGBs: number } {
+export function tableMaxima(table: readonly GpuSpec[] = GPU_SPECS): { fp32Tflops: number; fp16TensorTflops: number; memoryGBs: number } {
   return {
-    fp32Tflops: Math.max(...GPU_SPECS.map((s) => s.fp32Tflops)),
-    fp16TensorTflops: Math.max(...GPU_SPECS.map((s) => s.fp16TensorTflops ?? 0)),
-    memoryGBs: Math.max(...GPU_SPECS.map((s) => s.memoryGBs)),
+    fp32Tflops: Math.max(...table.map((s) => s.fp32Tflops)),
+    fp16TensorTflops: Math.max(...table.map((s) => s.fp16TensorTflops ?? 0)),
+    memoryGBs: Math.max(...table.map((s) => s.memoryGBs)),
   };
 }

@@ -1,0 +1,246 @@
+/**
+ * Report verification: what the coordinator (and `offhours verify`) runs. Pure; O(n²) CPU for the Freivalds
+ * and row checks. Every problem found becomes a reason with a stable code; nothing stops at the first one
+ * (except a report that does not parse at all).
+ *
+ * Verdicts:
+ *   correctlyComputed — authentic (signature) and the committed C is A·B for the challenge seed (Merkle,
+ *                       Freivalds, opened rows) and the report is self-consistent (stats, score, model).
+ *   valid             — correctlyComputed, bound to the expected challenge, within its window, not replayed.
+ *   scoreEligible     — valid, and the hardware numbers can be priced: not a software adapter, plausible
+ *                       against the spec table, measured by the protocol's discipline.
+ */
+import { z } from 'zod';
+import { canonicalJson } from './canonical-json.js';
+import { LOCAL_ISSUER_PREFIX, localIssuer, type Challenge } from './challenge.js';
+import { rootFromOpenedRow } from './merkle.js';
+import { deriveProbe, freivaldsCheck } from './probe.js';
+import {
+  BenchReportSchema,
+  KERNEL_UNITS,
+  REPORT_FORMAT_VERSION,
+  reportDeviceName,
+  summarizeTrials,
+  sustainedRatio1000,
+  throughputMilli,
+  TRIALS_PER_KERNEL,
+  type BenchReport,
+  type KernelName,
+} from './report.js';
+import { FORMULA_VERSION, scoreForReport } from './score.js';
+import { verifySignature } from './signing.js';
+import { GPU_SPECS, matchSpec, tableMaxima, type GpuSpec } from './spec-table.js';
+
+/** What a reason takes away: the computation verdict, freshness (valid), scoring, or nothing (a flag). */
+export type ReasonScope = 'computation' | 'freshness' | 'scoring' | 'flag';
+
+export interface VerifyReason {
+  code: string;
+  message: string;
+  scope: ReasonScope;
+}
+
+export interface VerifyOptions {
+  /** The challenge the verifier issued. Without it, only a local challenge bound to the report's key is accepted as valid. */
+  challenge?: Challenge;
+  /** Nonces already accepted (replay protection). */
+  seenNonces: { has(nonce: string): boolean };
+  now: Date;
+  specs?: readonly GpuSpec[];
+  /** Allowed clock difference between client and verifier. */
+  clockSkewMs?: number;
+  /** Kernel builds the verifier trusts (app.kernelHash); omit to accept any. */
+  kernelHashes?: readonly string[];
+}
+
+export interface KernelVerdict {
+  name: KernelName;
+  /** value ÷ spec peak, ×1000; null without a spec row. */
+  efficiency1000: number | null;
+}
+
+export interface VerifyResult {
+  correctlyComputed: boolean;
+  valid: boolean;
+  scoreEligible: boolean;
+  reasons: VerifyReason[];
+  /** The spec row the device matched (recomputed), or null. */
+  spec: GpuSpec | null;
+  kernels: KernelVerdict[];
+}
+
+export const PLAUSIBILITY_FACTOR = 1.15;
+export const DEFAULT_CLOCK_SKEW_MS = 2 * 60 * 1000;
+/** Below these fractions of spec peak a result is flagged (not refused): likely a driver, power or thermal problem. */
+export const EFFICIENCY_BANDS: Record<KernelName, number> = { fma: 0.5, sgemm: 0.15, sgemm_sustained: 0.15, hgemm: 0.1, triad: 0.4 };
+/** Sustained ÷ peak below this is reported as throttling. */
+export const THROTTLE_RATIO1000 = 900;
+const REQUIRED_KERNELS: KernelName[] = ['fma', 'sgemm', 'triad'];
+const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software rasterizer|microsoft basic render|\bwarp\b/i;
+
+/** Peak of the spec row for a kernel, in the report's milli-units (milli-GFLOPS or milli-GB/s). */
+function peakMilli(name: KernelName, backend: 'webgpu' | 'cuda', spec: Pick<GpuSpec, 'fp32Tflops' | 'fp16TensorTflops' | 'memoryGBs'>): number {
+  switch (name) {
+    case 'triad':
+      return spec.memoryGBs * 1000;
+    case 'hgemm':
+      // CUDA: tensor cores with FP32 accumulate. WGSL f16: vector ALUs, at most 2× FP32 (packed math).
+      return (backend === 'cuda' && spec.fp16TensorTflops !== null ? spec.fp16TensorTflops : 2 * spec.fp32Tflops) * 1_000_000;
+    default:
+      return spec.fp32Tflops * 1_000_000;
+  }
+}
+
+/** Parse a report from JSON text and verify it; unreadable text is a computation failure like any other. */
+export function verifyReportText(text: string, opts: VerifyOptions): VerifyResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch (error) {
+    return failed([{ code: 'unreadable', message: `The report is not valid JSON (${(error as Error).message}).`, scope: 'computation' }]);
+  }
+  return verifyReport(parsed, opts);
+}
+
+function failed(reasons: VerifyReason[]): VerifyResult {
+  return { correctlyComputed: false, valid: false, scoreEligible: false, reasons, spec: null, kernels: [] };
+}
+
+export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult {
+  const parsed = BenchReportSchema.safeParse(input);
+  if (!parsed.success) {
+    const detail = parsed.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.join('.') || 'report'}: ${issue.message}`)
+      .join('; ');
+    return failed([{ code: 'malformed', message: `The report does not have the expected shape (${detail}).`, scope: 'computation' }]);
+  }
+  const report = parsed.data;
+  const reasons: VerifyReason[] = [];
+  const add = (scope: ReasonScope, code: string, message: string) => reasons.push({ code, message, scope });
+  const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
+  const table = opts.specs ?? GPU_SPECS;
+
+  // 1. Authenticity.
+  if (!verifySignature(report)) add('computation', 'bad-signature', 'The signature does not match the report: it was changed after signing or signed by another key.');
+  if (report.formatVersion !== REPORT_FORMAT_VERSION) add('computation', 'format-version', `Unknown report format ${report.formatVersion}.`);
+
+  // 2. Challenge binding, window, replay.
+  const challenge = opts.challenge ?? report.challenge;
+  if (opts.challenge && canonicalJson(opts.challenge) !== canonicalJson(report.challenge)) {
+    add('computation', 'challenge-mismatch', 'The report answers a different challenge than the one issued (nonce, seed, size or window differ).');
+  }
+  if (report.challenge.issuer.startsWith(LOCAL_ISSUER_PREFIX)) {
+    if (report.challenge.issuer !== localIssuer(report.devicePublicKey)) add('computation', 'issuer-mismatch', 'The local challenge was issued for another device key.');
+  } else if (!opts.challenge) {
+    add('flag', 'challenge-not-checked', `The challenge was issued by ${report.challenge.issuer}; pass that challenge to check the binding.`);
+  }
+  const now = opts.now.getTime();
+  const issuedAt = Date.parse(challenge.issuedAt);
+  const expiresAt = Date.parse(challenge.expiresAt);
+  const createdAt = Date.parse(report.createdAt);
+  if (now > expiresAt + skew) add('freshness', 'challenge-expired', `The challenge expired at ${challenge.expiresAt}; run the benchmark again for a fresh one.`);
+  if (now < issuedAt - skew) add('freshness', 'challenge-not-yet-valid', `The challenge is only valid from ${challenge.issuedAt}; check the clock.`);
+  if (createdAt < issuedAt - skew || createdAt > expiresAt + skew) add('freshness', 'created-outside-window', `The report was created at ${report.createdAt}, outside the challenge window.`);
+  if (opts.seenNonces.has(challenge.nonce)) add('freshness', 'replayed-nonce', 'This challenge was already answered: a report can be used only once.');
+  if (report.n !== challenge.n) add('computation', 'n-mismatch', `The report is for n = ${report.n} but the challenge asks for n = ${challenge.n}.`);
+
+  // 3. Device description consistency.
+  const webgpu = report.backend === 'webgpu';
+  if (webgpu ? !report.adapter || report.cuda : !report.cuda || report.adapter) {
+    add('computation', 'device-info-mismatch', `A ${report.backend} report must carry ${webgpu ? 'adapter' : 'cuda'} information and only that.`);
+  }
+  const spec = matchSpec({ name: reportDeviceName(report), memoryBytes: report.cuda?.memoryBytes ?? null }, table);
+  if ((spec?.id ?? null) !== report.detectedModel) {
+    add('computation', 'model-mismatch', `The report says the device is ${report.detectedModel ?? 'unknown'} but its name matches ${spec?.id ?? 'no known model'}.`);
+  }
+
+  // 4. Proof of computation.
+  checkProof(report, challenge, add);
+
+  // 5. Measurements.
+  if (opts.kernelHashes && !opts.kernelHashes.includes(report.app.kernelHash)) add('scoring', 'unknown-kernel-build', 'The kernels were not built by a release the verifier knows.');
+  const names = new Set<KernelName>();
+  for (const kernel of report.kernels) {
+    if (names.has(kernel.name)) add('computation', 'duplicate-kernel', `Kernel ${kernel.name} appears twice.`);
+    names.add(kernel.name);
+    if (kernel.unit !== KERNEL_UNITS[kernel.name]) add('computation', 'kernel-unit', `Kernel ${kernel.name} must be reported in ${KERNEL_UNITS[kernel.name]}.`);
+    const summary = summarizeTrials(kernel.trialsNs);
+    if (summary.medianNs !== kernel.medianNs) add('computation', 'kernel-median-mismatch', `Kernel ${kernel.name}: the median of its trials is ${summary.medianNs} ns, not ${kernel.medianNs} ns.`);
+    if (summary.noisy !== kernel.noisy) add('computation', 'kernel-noisy-mismatch', `Kernel ${kernel.name}: the noisy flag does not match its trials.`);
+    if (throughputMilli(kernel.workPerTrial, kernel.medianNs) !== kernel.value) add('computation', 'kernel-value-mismatch', `Kernel ${kernel.name}: value does not equal work ÷ median time.`);
+    if (kernel.name !== 'sgemm_sustained' && kernel.trialsNs.length !== TRIALS_PER_KERNEL) add('scoring', 'trial-count', `Kernel ${kernel.name} ran ${kernel.trialsNs.length} trials; scoring needs ${TRIALS_PER_KERNEL}.`);
+    if (kernel.noisy) add('flag', 'noisy', `Kernel ${kernel.name} varied by more than 5 % between trials; something else may have used the GPU.`);
+  }
+  for (const name of REQUIRED_KERNELS) if (!names.has(name)) add('scoring', 'kernel-missing', `Kernel ${name} is missing; scoring needs fma, sgemm and triad.`);
+  const ratio = sustainedRatio1000(report.kernels);
+  if ((ratio === null) !== (report.sustained === null) || (ratio !== null && report.sustained?.ratio1000 !== ratio)) {
+    add('computation', 'sustained-mismatch', 'The sustained/peak ratio does not match the sustained and peak SGEMM results.');
+  } else if (ratio !== null && ratio < THROTTLE_RATIO1000) {
+    add('flag', 'throttled', `Sustained SGEMM ran at ${(ratio / 10).toFixed(1)} % of peak: the card slows down when hot.`);
+  }
+
+  // 6. Score.
+  if (report.formulaVersion !== FORMULA_VERSION) add('scoring', 'formula-version', `Score formula ${report.formulaVersion} is not the current one (${FORMULA_VERSION}).`);
+  else {
+    const expected = scoreForReport(report);
+    const perKernelSame = canonicalJson(expected.perKernel) === canonicalJson(report.score.perKernel);
+    if (!perKernelSame || Math.abs(expected.composite - report.score.composite) > 1) {
+      add('computation', 'score-mismatch', `The score does not follow from the kernel results (expected ${expected.composite}, report says ${report.score.composite}).`);
+    }
+  }
+
+  // 7. Hardware plausibility.
+  const software = report.backend === 'webgpu' && report.adapter && (report.adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(Object.values(report.adapter).filter((v) => typeof v === 'string').join(' ')));
+  if (software) add('scoring', 'software-adapter', 'The benchmark ran on a software (CPU) renderer, not a graphics card: it proves the computation but cannot be scored. Install the GPU driver and run it again.');
+  if (!spec && !software) add('flag', 'unknown-model', `"${reportDeviceName(report) || 'this device'}" is not in the spec table; results are checked against the fastest known GPU only.`);
+  const bound = spec ?? tableMaxima(table);
+  const kernels: KernelVerdict[] = [];
+  for (const kernel of report.kernels) {
+    const peak = peakMilli(kernel.name, report.backend, bound);
+    if (kernel.value > peak * PLAUSIBILITY_FACTOR) {
+      add('scoring', 'implausible', `Kernel ${kernel.name} claims ${(kernel.value / 1000).toFixed(0)} ${kernel.unit}, more than 1.15 × the ${spec ? spec.name : 'fastest known GPU'} peak (${(peak / 1000).toFixed(0)}).`);
+    }
+    const efficiency1000 = spec ? Math.round((kernel.value * 1000) / peak) : null;
+    if (spec && !software && efficiency1000 !== null && efficiency1000 < EFFICIENCY_BANDS[kernel.name] * 1000) {
+      add('flag', 'efficiency-band', `Kernel ${kernel.name} reached ${(efficiency1000 / 10).toFixed(1)} % of the ${spec.name} peak; expected at least ${EFFICIENCY_BANDS[kernel.name] * 100} %.`);
+    }
+    kernels.push({ name: kernel.name, efficiency1000 });
+  }
+
+  const correctlyComputed = !reasons.some((r) => r.scope === 'computation');
+  const valid = correctlyComputed && !reasons.some((r) => r.scope === 'freshness');
+  const scoreEligible = valid && !reasons.some((r) => r.scope === 'scoring');
+  return { correctlyComputed, valid, scoreEligible, reasons, spec, kernels };
+}
+
+function checkProof(report: BenchReport, challenge: Challenge, add: (scope: ReasonScope, code: string, message: string) => void): void {
+  const n = report.n;
+  const { cr, rows } = report.probe;
+  if (cr.length !== n) {
+    add('computation', 'probe-shape', `The probe answer has ${cr.length} entries of C·r, expected ${n}.`);
+    return;
+  }
+  const probe = deriveProbe(challenge, report.merkleRoot, n);
+  const indices = rows.map((row) => row.index);
+  if (canonicalJson(indices) !== canonicalJson(probe.rows)) {
+    add('computation', 'probe-rows-mismatch', `The opened rows (${indices.join(', ')}) are not the ones the challenge and root select (${probe.rows.join(', ')}).`);
+  }
+  const usable = rows.filter((row) => row.index < n && row.values.length === n);
+  if (usable.length !== rows.length) add('computation', 'probe-shape', 'An opened row has the wrong index range or length.');
+  for (const row of usable) {
+    if (rootFromOpenedRow(row, n) !== report.merkleRoot) add('computation', 'merkle-path-invalid', `Row ${row.index} does not hash to the committed Merkle root.`);
+    let dot = 0;
+    for (let j = 0; j < n; j++) dot += row.values[j]! * probe.r[j]!;
+    if (dot !== cr[row.index]) add('computation', 'row-cr-mismatch', `Row ${row.index} times r is ${dot}, but the answer says ${cr[row.index]}.`);
+  }
+  const result = freivaldsCheck(challenge.seed, n, probe.r, cr, usable);
+  if (!result.crMatches) {
+    add('computation', 'freivalds-mismatch', `C·r differs from A(B·r) at row${result.crMismatches.length > 1 ? 's' : ''} ${result.crMismatches.join(', ')}: the committed C is not A·B for this seed.`);
+  }
+  result.rowsMatch.forEach((ok, t) => {
+    if (!ok) add('computation', 'row-mismatch', `Opened row ${usable[t]!.index} is not row ${usable[t]!.index} of A·B.`);
+  });
+}
+
+export const VerifyReasonSchema = z.object({ code: z.string(), message: z.string(), scope: z.enum(['computation', 'freshness', 'scoring', 'flag']) });
