@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { DoctorReportSchema } from './doctor.js';
+import { BenchProgressSchema, BenchRunRequestSchema, BenchRunSummarySchema } from './bench/wgsl/api-schemas.js';
 import { GpuInventorySchema } from './gpu.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
 import { ProviderStateSchema } from './state.js';
@@ -21,12 +22,17 @@ export const providerMethods = {
   getSettings: method(noInput, SettingsSchema),
   updateSettings: method(SettingsPatchSchema, SettingsSchema),
   dismissNotice: method(z.string().min(1).max(200), z.null()),
+  /** Runs the benchmark (resolves when done; progress arrives as benchProgress events). */
+  runBenchmark: method(BenchRunRequestSchema, BenchRunSummarySchema),
+  /** Past benchmark runs, newest first. */
+  getBenchHistory: method(noInput, z.array(BenchRunSummarySchema)),
   /** Runs `offhours doctor`'s checks: what was found, what is missing, what to do. */
   runDoctor: method(noInput, DoctorReportSchema),
 };
 
 export const providerEvents = {
   state: ProviderStateSchema,
+  benchProgress: BenchProgressSchema,
 };
 
 export type ProviderMethodTable = typeof providerMethods;

@@ -3,6 +3,7 @@ import type { GpuInventory } from '../../protocol/gpu.js';
 import type { Notice, ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
 import type { Doctor } from './doctor/index.js';
+import type { BenchService } from './bench/bench-service.js';
 import { EventHub } from './event-hub.js';
 import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
 import { SettingsService } from './settings/settings-service.js';
@@ -21,6 +22,8 @@ export interface ProviderCoreOptions {
   ports: ProviderCorePorts;
   /** `offhours doctor`'s checks (electron/core/doctor); absent in minimal test setups. */
   doctor?: Pick<Doctor, 'run'>;
+  /** The benchmark (WebGPU and CUDA); absent where nothing can run it. */
+  bench?: BenchService;
 }
 
 /**
@@ -48,6 +51,7 @@ export class ProviderCore {
       detectingGpus: false,
       notices: notice ? [notice] : [],
     };
+    options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
     this.handlers = {
       getState: async () => this.state,
       detectGpus: async () => this.detectGpus(),
@@ -61,7 +65,14 @@ export class ProviderCore {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
       },
+      runBenchmark: async (request) => this.requireBench().run(request),
+      getBenchHistory: async () => (options.bench ? options.bench.history() : []),
     };
+  }
+
+  private requireBench(): BenchService {
+    if (!this.options.bench) throw new UserFacingError('bench-unavailable', 'This copy of Offhours cannot run the benchmark.', 'Reinstall Offhours, then try again.');
+    return this.options.bench;
   }
 
   getState(): ProviderState {

@@ -1,5 +1,6 @@
 import { useApp } from '../../stores/app-store.js';
 import { selectGpus } from '../../stores/provider-slice.js';
+import { BenchPanel } from './bench/BenchPanel.js';
 import { GpuCards } from './GpuCards.js';
 
 export function GpusPage() {
@@ -19,6 +20,7 @@ export function GpusPage() {
         </div>
       </header>
       <GpuCards inventory={inventory} detecting={detecting} />
+      <BenchPanel />
     </div>
   );
 }
