@@ -1,0 +1,141 @@
+import { app, ipcMain, Menu, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { ProviderCore } from '../core/api.js';
+import { createDesktopCore } from './compose.js';
+import { forwardEvents, registerIpc } from './ipc.js';
+import { AppTray } from './tray.js';
+import { trayModel, type TrayModel } from './tray-model.js';
+import { createMainWindow, hardenSession } from './window.js';
+
+/** What Playwright's end-to-end test may read from the main process (only with OFFHOURS_E2E=1). */
+export interface ShellTestHook {
+  trayAlive(): boolean;
+  trayStatusLine(): string | null;
+}
+
+/** The Electron shell: lifecycle, the window, the tray and the IPC transport around one ProviderCore. */
+class DesktopShell {
+  private readonly appRoot = app.getAppPath();
+  private readonly indexUrl = pathToFileURL(join(this.appRoot, 'dist', 'renderer', 'index.html')).href;
+  private readonly resourcesDir = join(this.appRoot, 'resources');
+  private core: ProviderCore | null = null;
+  private window: BrowserWindow | null = null;
+  private tray: AppTray | null = null;
+  private model: TrayModel | null = null;
+  private quitting = false;
+  private disposers: Array<() => void> = [];
+
+  start(): void {
+    if (!app.requestSingleInstanceLock()) {
+      app.quit();
+      return;
+    }
+    app.on('second-instance', () => this.open());
+    app.on('activate', () => this.open());
+    app.on('before-quit', () => {
+      this.quitting = true;
+    });
+    app.on('window-all-closed', () => {
+      // With close-to-tray the window only hides; getting here means the owner really closed it.
+      if (process.platform !== 'darwin') app.quit();
+    });
+    app.on('will-quit', () => {
+      this.disposers.splice(0).forEach((dispose) => dispose());
+      this.tray?.destroy();
+      void this.core?.stop();
+    });
+    app.whenReady().then(
+      () => this.ready(),
+      (error: unknown) => this.fatal(error),
+    );
+  }
+
+  private ready(): void {
+    if (process.platform === 'win32') app.setAppUserModelId('app.offhours.desktop');
+    if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
+    hardenSession();
+    const core = createDesktopCore({
+      dataDir: app.getPath('userData'),
+      appVersion: app.getVersion(),
+      appRoot: this.appRoot,
+      resourcesPath: app.isPackaged ? process.resourcesPath : null,
+    });
+    this.core = core;
+    this.disposers.push(registerIpc(ipcMain, core.handlers, this.indexUrl));
+    this.open();
+    this.model = this.trayModel();
+    this.tray = new AppTray(this.resourcesDir, { open: () => this.open(), togglePause: () => this.togglePause(), quit: () => app.quit() }, this.model);
+    this.disposers.push(core.events.on('state', () => this.refreshTray()));
+    this.disposers.push(core.settings.onChange(() => this.refreshTray()));
+    // A timed pause ends on its own: look again every minute.
+    const timer = setInterval(() => this.refreshTray(), 60_000);
+    this.disposers.push(() => clearInterval(timer));
+    this.installTestHook();
+    core.start().catch((error: unknown) => console.error('Offhours core failed to start', error));
+  }
+
+  private open(): void {
+    if (!this.core) return;
+    if (!this.window || this.window.isDestroyed()) {
+      const window = createMainWindow({
+        indexUrl: this.indexUrl,
+        preloadPath: join(this.appRoot, 'dist', 'electron', 'preload', 'preload.cjs'),
+        iconPath: join(this.resourcesDir, 'icon.png'),
+        devTools: !app.isPackaged,
+      });
+      const stopForwarding = forwardEvents(this.core.events, window);
+      window.on('close', (event) => {
+        if (!this.quitting && this.core?.settings.get().general.closeToTray && this.tray?.isAlive()) {
+          event.preventDefault();
+          window.hide();
+        }
+      });
+      window.on('closed', () => {
+        stopForwarding();
+        if (this.window === window) this.window = null;
+      });
+      this.window = window;
+      return;
+    }
+    if (this.window.isMinimized()) this.window.restore();
+    this.window.show();
+    this.window.focus();
+  }
+
+  private togglePause(): void {
+    if (!this.core) return;
+    const paused = this.model?.paused ?? false;
+    void this.core.handlers.updateSettings({ schedule: { pausedUntil: paused ? null : 'forever' } }).catch((error: unknown) => console.error('Could not change the pause setting', error));
+  }
+
+  private trayModel(): TrayModel {
+    const core = this.core!;
+    // `earning` becomes true once the job runner reports a running job in ProviderState.
+    return trayModel({ state: core.getState(), settings: core.settings.get(), now: Date.now(), earning: false });
+  }
+
+  private refreshTray(): void {
+    if (!this.core || !this.tray) return;
+    this.model = this.trayModel();
+    this.tray.render(this.model);
+  }
+
+  private installTestHook(): void {
+    if (process.env.OFFHOURS_E2E !== '1') return;
+    const hook: ShellTestHook = {
+      trayAlive: () => this.tray?.isAlive() ?? false,
+      trayStatusLine: () => this.model?.statusLine ?? null,
+    };
+    (globalThis as { __offhoursShell?: ShellTestHook }).__offhoursShell = hook;
+  }
+
+  private fatal(error: unknown): void {
+    console.error('Offhours could not start', error);
+    app.exit(1);
+  }
+}
+
+// A separate profile for tests and side-by-side installs; must be set before the app is ready.
+if (process.env.OFFHOURS_DATA_DIR) app.setPath('userData', process.env.OFFHOURS_DATA_DIR);
+new DesktopShell().start();

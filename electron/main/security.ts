@@ -1,0 +1,43 @@
+/**
+ * Pure security rules of the desktop shell (no Electron import, so they are unit-tested).
+ */
+
+/** The window's Content-Security-Policy, sent as a response header for everything the session loads. */
+export const CONTENT_SECURITY_POLICY = [
+  "default-src 'none'",
+  "script-src 'self'",
+  "style-src 'self'",
+  "img-src 'self' data:",
+  "font-src 'self'",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'none'",
+  "frame-ancestors 'none'",
+  "frame-src 'none'",
+  "worker-src 'none'",
+].join('; ');
+
+/** Strips query and fragment: the renderer routes with #/page, which must not change who it is. */
+function withoutSuffix(url: string): string | null {
+  try {
+    const parsed = new URL(url);
+    parsed.hash = '';
+    parsed.search = '';
+    return parsed.href;
+  } catch {
+    return null;
+  }
+}
+
+/** IPC is answered only for frames showing our own index.html (file URL), whatever the route. */
+export function isTrustedSender(senderUrl: string | null | undefined, indexUrl: string): boolean {
+  if (!senderUrl) return false;
+  const sender = withoutSuffix(senderUrl);
+  return sender !== null && sender === withoutSuffix(indexUrl);
+}
+
+/** In-page navigation (hash routes) is fine; leaving index.html is not. */
+export function isAllowedNavigation(targetUrl: string, indexUrl: string): boolean {
+  return isTrustedSender(targetUrl, indexUrl);
+}

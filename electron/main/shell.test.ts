@@ -1,0 +1,122 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { GpuInventory } from '../../protocol/gpu.js';
+import { defaultSettings, type Settings } from '../../protocol/settings.js';
+import type { ProviderState } from '../../protocol/state.js';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isTrustedSender } from './security.js';
+import { loadSettingsForStore, settingsPath } from './settings-load.js';
+import { isPaused, trayModel } from './tray-model.js';
+
+const INDEX = pathToFileURL('/opt/Offhours/resources/app.asar/dist/renderer/index.html').href;
+
+describe('IPC sender and navigation rules', () => {
+  it('trusts our index.html on any hash route, nothing else', () => {
+    expect(isTrustedSender(INDEX, INDEX)).toBe(true);
+    expect(isTrustedSender(`${INDEX}#/settings`, INDEX)).toBe(true);
+    expect(isTrustedSender(`${INDEX}?x=1#/gpus`, INDEX)).toBe(true);
+    expect(isTrustedSender(pathToFileURL('/opt/Offhours/resources/app.asar/dist/renderer/other.html').href, INDEX)).toBe(false);
+    expect(isTrustedSender('https://evil.example/index.html', INDEX)).toBe(false);
+    expect(isTrustedSender('about:blank', INDEX)).toBe(false);
+    expect(isTrustedSender('', INDEX)).toBe(false);
+    expect(isTrustedSender(null, INDEX)).toBe(false);
+    expect(isTrustedSender('not a url', INDEX)).toBe(false);
+    expect(isAllowedNavigation('file:///etc/passwd', INDEX)).toBe(false);
+  });
+
+  it('the CSP allows only our own files: no remote scripts, no eval, no frames, no plugins', () => {
+    expect(CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self'");
+    expect(CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-eval|unsafe-inline|\*|https?:/);
+    expect(CONTENT_SECURITY_POLICY).toContain("object-src 'none'");
+    expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
+  });
+});
+
+const NOW = Date.parse('2026-03-04T10:00:00.000Z');
+const okGpus: GpuInventory = {
+  status: 'ok',
+  reason: null,
+  nextStep: null,
+  detectedAt: '2026-03-04T09:59:00.000Z',
+  gpus: [
+    {
+      id: 'GPU-1', vendor: 'nvidia', name: 'NVIDIA GeForce RTX 4070', busId: '0000:01:00.0', vramTotalMiB: 12282, vramFreeMiB: 11000, driverVersion: '566.36', cudaVersion: '12.7',
+      computeCapability: '8.9', temperatureC: 41, powerDrawW: 18, powerLimitW: 200, utilizationPct: 3, pcieGen: 4, pcieWidth: 16, sources: ['nvidia-smi'], supported: true, unsupportedReason: null,
+    },
+  ],
+};
+function state(patch: Partial<ProviderState> = {}): ProviderState {
+  return { revision: 1, mode: 'desktop', appVersion: '0.1.0', dataDir: '/d', gpus: okGpus, detectingGpus: false, notices: [], ...patch };
+}
+function settings(pausedUntil: string | null): Settings {
+  const s = defaultSettings();
+  return { ...s, schedule: { ...s.schedule, pausedUntil } };
+}
+
+describe('tray model', () => {
+  it('ready, earning, paused forever, paused until a time', () => {
+    expect(trayModel({ state: state(), settings: settings(null), now: NOW, earning: false })).toEqual({
+      icon: 'idle', statusLine: 'Ready: 1 graphics card, waiting for idle time', paused: false, pauseLabel: 'Pause earning',
+    });
+    expect(trayModel({ state: state(), settings: settings(null), now: NOW, earning: true })).toMatchObject({ icon: 'earning', statusLine: 'Earning: your GPU is working' });
+    expect(trayModel({ state: state(), settings: settings('forever'), now: NOW, earning: true })).toMatchObject({ icon: 'paused', paused: true, pauseLabel: 'Resume earning' });
+    const until = new Date(NOW + 90 * 60_000);
+    const model = trayModel({ state: state(), settings: settings(until.toISOString()), now: NOW, earning: false });
+    expect(model.icon).toBe('paused');
+    expect(model.statusLine).toBe(`Paused until ${String(until.getHours()).padStart(2, '0')}:${String(until.getMinutes()).padStart(2, '0')}`);
+  });
+
+  it('a pause that has ended no longer counts', () => {
+    expect(isPaused(new Date(NOW - 1).toISOString(), NOW)).toBe(false);
+    expect(isPaused('garbage', NOW)).toBe(false);
+    expect(trayModel({ state: state(), settings: settings(new Date(NOW - 1).toISOString()), now: NOW, earning: false }).icon).toBe('idle');
+  });
+
+  it('attention for a GPU problem or an error notice; still detecting is idle', () => {
+    const noGpu = state({ gpus: { ...okGpus, status: 'no-driver', gpus: [], reason: 'Found an RTX 2060, but the NVIDIA driver is not installed (nvidia-smi is missing).', nextStep: 'Install it.' } });
+    const model = trayModel({ state: noGpu, settings: settings(null), now: NOW, earning: false });
+    expect(model.icon).toBe('attention');
+    expect(model.statusLine.length).toBeLessThanOrEqual(64);
+    expect(model.statusLine.startsWith('Needs attention: Found an RTX 2060')).toBe(true);
+    const notice = state({ notices: [{ id: 'x', level: 'error', title: 'Wallet locked', message: 'm', nextStep: null }] });
+    expect(trayModel({ state: notice, settings: settings(null), now: NOW, earning: false }).statusLine).toBe('Needs attention: Wallet locked');
+    expect(trayModel({ state: state({ gpus: null }), settings: settings(null), now: NOW, earning: false })).toMatchObject({ icon: 'idle', statusLine: 'Looking for graphics cards…' });
+  });
+});
+
+describe('electron-store settings path (plain fs)', () => {
+  const dirs: string[] = [];
+  const tmp = () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-estore-'));
+    dirs.push(dir);
+    return dir;
+  };
+  afterEach(() => dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
+
+  it('no file: defaults, nothing moved', () => {
+    const result = loadSettingsForStore(tmp());
+    expect(result).toEqual({ settings: defaultSettings(), quarantined: null, migratedFrom: null });
+  });
+
+  it('a garbage file is moved aside, kept byte for byte, and defaults load', () => {
+    const dir = tmp();
+    writeFileSync(settingsPath(dir), '{"general": {"closeToTray": "maybe"} garbage');
+    const result = loadSettingsForStore(dir, new Date('2026-03-04T10:00:00.000Z'));
+    expect(result.settings).toEqual(defaultSettings());
+    expect(result.quarantined?.reason).toBe('the file is not valid JSON');
+    expect(readdirSync(dir)).toEqual(['settings.json.invalid-2026-03-04T10-00-00-000Z']);
+    expect(readFileSync(result.quarantined!.movedTo, 'utf8')).toContain('garbage');
+  });
+
+  it('a valid older file is migrated', () => {
+    const dir = tmp();
+    writeFileSync(settingsPath(dir), JSON.stringify({ idleSeconds: 600, general: { closeToTray: false } }));
+    const result = loadSettingsForStore(dir);
+    expect(result.migratedFrom).toBe(0);
+    expect(result.settings.schedule.idleMinutes).toBe(10);
+    expect(result.settings.general.closeToTray).toBe(false);
+  });
+});

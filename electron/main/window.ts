@@ -1,0 +1,59 @@
+import { BrowserWindow, session, type Session } from 'electron';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation } from './security.js';
+
+/** Session-wide hardening: a strict CSP header on every response, every permission refused. */
+export function hardenSession(target: Session = session.defaultSession): void {
+  target.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  target.setPermissionRequestHandler((_webContents, _permission, callback) => callback(false));
+  target.setPermissionCheckHandler(() => false);
+  target.setDevicePermissionHandler(() => false);
+}
+
+export interface MainWindowOptions {
+  indexUrl: string;
+  preloadPath: string;
+  iconPath: string;
+  devTools: boolean;
+}
+
+/** The one app window: isolated, sandboxed, no Node, and it can never leave index.html or open another. */
+export function createMainWindow(options: MainWindowOptions): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    minWidth: 960,
+    minHeight: 640,
+    show: false,
+    title: 'Offhours',
+    backgroundColor: '#0b0e14',
+    icon: options.iconPath,
+    autoHideMenuBar: true,
+    webPreferences: {
+      preload: options.preloadPath,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      spellcheck: false,
+      devTools: options.devTools,
+    },
+  });
+  const contents = window.webContents;
+  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  contents.on('will-navigate', (event, url) => {
+    if (!isAllowedNavigation(url, options.indexUrl)) event.preventDefault();
+  });
+  contents.on('will-redirect', (event, url) => {
+    if (!isAllowedNavigation(url, options.indexUrl)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  window.once('ready-to-show', () => window.show());
+  void window.loadURL(options.indexUrl);
+  return window;
+}
