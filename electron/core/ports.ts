@@ -161,3 +161,78 @@ export interface CudaBenchProgress {
 export interface CudaBenchRunner {
   run(options: CudaBenchOptions, onProgress?: (progress: CudaBenchProgress) => void): Promise<CudaBenchResult | CudaBenchFailure>;
 }
+
+/** What an idle source can tell about the owner right now (availability scheduler). */
+export interface IdleReading {
+  /** Seconds since the last keyboard, mouse (and, where the source sees it, controller) input. */
+  idleSeconds: number;
+  /** The session is locked or the screen saver locked it. */
+  locked: boolean;
+  /** Running on battery; false when the machine has none or the source cannot tell. */
+  onBattery: boolean;
+}
+
+/**
+ * The owner's presence: Electron powerMonitor in the desktop app; evdev, X11 (xprintidle) or logind in
+ * headless Linux; or "dedicated rig: always idle". read() is called on every scheduler tick (≤ 250 ms)
+ * and must be cheap; sources that must spawn a tool cache and refresh at their own pace.
+ */
+export interface IdleSource {
+  readonly name: string;
+  read(): Promise<IdleReading>;
+  /** Sources that see input as it happens call this so the scheduler samples at once. */
+  onActivity?(listener: () => void): () => void;
+  close?(): void;
+}
+
+/** A running process, as a process scan sees it. */
+export interface ProcessInfo {
+  pid: number;
+  /** Executable name, e.g. "cs2.exe" or "dota2". */
+  name: string;
+  /** Full command line when the platform gives it ('' otherwise). */
+  command: string;
+}
+
+/** Lists processes (ps//proc on Linux, tasklist on Windows); run every few seconds, not every tick. */
+export interface ProcessScanner {
+  list(): Promise<ProcessInfo[]>;
+}
+
+/** A process holding the GPU, per the vendor tool (nvidia-smi compute-apps and pmon). */
+export interface GpuProcess {
+  pid: number;
+  name: string;
+  kind: 'compute' | 'graphics' | 'unknown';
+  /** SM utilisation in percent when known, else null. */
+  smPercent: number | null;
+  usedMiB: number | null;
+}
+
+/** Who uses the GPU and how hot it is; never throws (no driver → no processes, null temperature). */
+export interface GpuActivitySource {
+  read(): Promise<{ processes: GpuProcess[]; temperatureC: number | null }>;
+  /** Whether a process belongs to our job (its container's cgroup), so it is never "foreign". */
+  isOurs(pid: number): boolean;
+}
+
+/**
+ * The device's ed25519 identity (structurally a protocol/bench/signing.ts ReportSigner): created on first use,
+ * private key encrypted at rest, never returned, logged or sent to the renderer.
+ */
+export interface DeviceKeyStore {
+  /** 32-byte public key as lowercase hex; creates the key pair on first call. */
+  publicKeyHex(): Promise<string>;
+  sign(message: Uint8Array): Promise<Uint8Array>;
+}
+
+/**
+ * Encrypts small secrets for storage on disk: AES-256-GCM with a 0600 key file in headless
+ * (electron/core/bench/keys/aes-file-sealer.ts), Electron safeStorage in the desktop app.
+ */
+export interface SecretSealer {
+  /** Stored beside the sealed data, so a store sealed one way is never opened another way by mistake. */
+  readonly kind: string;
+  seal(plain: Uint8Array): Promise<Uint8Array>;
+  open(sealed: Uint8Array): Promise<Uint8Array>;
+}

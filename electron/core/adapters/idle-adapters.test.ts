@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { EvdevIdleSource } from './idle-evdev.js';
+import { onBatteryFrom, readLinuxOnBattery } from './idle-sysfs-power.js';
+import { parseXprintidle } from './idle-xprintidle.js';
+import { logindIdleSeconds, parseLoginctlShow, parseSessionIds } from './logind-idle.js';
+import { ProcProcessScanner } from './process-scan-proc.js';
+import { isContainerCgroup, parseTemperatures } from './gpu-processes-nvidia-smi.js';
+
+const dirs: string[] = [];
+const tempDir = () => {
+  const dir = mkdtempSync(join(tmpdir(), 'offhours-idle-'));
+  dirs.push(dir);
+  return dir;
+};
+afterEach(() => dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true })));
+
+describe('tool output parsers', () => {
+  it('xprintidle', () => {
+    expect(parseXprintidle('123456\n')).toBe(123456);
+    expect(parseXprintidle("couldn't open display\n")).toBeNull();
+    expect(parseXprintidle('')).toBeNull();
+  });
+
+  it('loginctl show-session and list-sessions', () => {
+    const idle = parseLoginctlShow('IdleHint=yes\nIdleSinceHint=1764158400000000\nLockedHint=yes\nActive=yes\n');
+    expect(idle).toEqual({ idleHint: true, idleSince: 1764158400000, locked: true, active: true });
+    expect(logindIdleSeconds(idle!, 1764158400000 + 90_000)).toBe(90);
+    const busy = parseLoginctlShow('IdleHint=no\nIdleSinceHint=0\nLockedHint=no\n');
+    expect(logindIdleSeconds(busy!, Date.now())).toBe(0);
+    expect(parseLoginctlShow('Failed to get session: No such file')).toBeNull();
+    expect(parseSessionIds('  c1 1000 gamer seat0 tty2\n  42 0 root\n')).toEqual(['c1', '42']);
+  });
+
+  it('nvidia-smi temperatures and container cgroups', () => {
+    expect(parseTemperatures('61\n74\n')).toBe(74);
+    expect(parseTemperatures('[N/A]\n')).toBeNull();
+    expect(isContainerCgroup('0::/machine.slice/libpod-4f1e0c5a.scope/container\n')).toBe(true);
+    expect(isContainerCgroup('0::/user.slice/user-1000.slice/session-2.scope\n')).toBe(false);
+  });
+
+  it('battery from power_supply entries, and from a real sysfs-shaped folder', () => {
+    expect(onBatteryFrom([{ type: 'Mains', online: '0', status: null }, { type: 'Battery', online: null, status: 'Discharging' }])).toBe(true);
+    expect(onBatteryFrom([{ type: 'Mains', online: '1', status: null }, { type: 'Battery', online: null, status: 'Charging' }])).toBe(false);
+    expect(onBatteryFrom([])).toBe(false); // a desktop without a battery
+    const dir = tempDir();
+    mkdirSync(join(dir, 'AC'));
+    writeFileSync(join(dir, 'AC', 'type'), 'Mains\n');
+    writeFileSync(join(dir, 'AC', 'online'), '0\n');
+    mkdirSync(join(dir, 'BAT0'));
+    writeFileSync(join(dir, 'BAT0', 'type'), 'Battery\n');
+    expect(readLinuxOnBattery(dir)).toBe(true);
+    writeFileSync(join(dir, 'AC', 'online'), '1\n');
+    expect(readLinuxOnBattery(dir)).toBe(false);
+    expect(readLinuxOnBattery(join(dir, 'missing'))).toBe(false);
+  });
+});
+
+describe('evdev idle source', () => {
+  it('sees input written to an event device at once (a FIFO stands in for /dev/input/event0)', async () => {
+    const dir = tempDir();
+    execFileSync('mkfifo', [join(dir, 'event0')]);
+    let now = 1_000_000;
+    const clock = { now: () => now };
+    // Opening a FIFO for reading blocks until a writer appears: open the writer alongside.
+    const [source, writer] = await Promise.all([EvdevIdleSource.open(clock, dir), open(join(dir, 'event0'), 'w')]);
+    try {
+      if (!source) throw new Error('no source');
+      now += 120_000;
+      expect((await source.read()).idleSeconds).toBe(120);
+      const activity = new Promise<void>((resolve) => source.onActivity(resolve));
+      await writer.write(Buffer.alloc(24)); // one struct input_event
+      await activity;
+      expect((await source.read()).idleSeconds).toBe(0);
+    } finally {
+      await writer.close();
+      source?.close();
+    }
+  });
+
+  it('is null when there are no readable devices', async () => {
+    expect(await EvdevIdleSource.open({ now: () => 0 }, tempDir())).toBeNull();
+    expect(await EvdevIdleSource.open({ now: () => 0 }, '/nonexistent')).toBeNull();
+  });
+});
+
+describe('/proc process scan', () => {
+  it('lists this very process with its command line', async () => {
+    const list = await new ProcProcessScanner().list();
+    const me = list.find((p) => p.pid === process.pid);
+    expect(me?.command).toContain('node');
+    expect(list.length).toBeGreaterThan(3);
+  });
+});

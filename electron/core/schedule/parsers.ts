@@ -1,0 +1,101 @@
+import type { GpuProcess, ProcessInfo } from './guard.js';
+
+/**
+ * `nvidia-smi --query-compute-apps=pid,process_name,used_memory --format=csv,noheader,nounits`
+ * e.g. "12345, /usr/bin/python3, 1024". Lines that do not parse are skipped; "[N/A]" memory is null.
+ */
+export function parseComputeApps(stdout: string): GpuProcess[] {
+  const out: GpuProcess[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const parts = line.split(',').map((p) => p.trim());
+    if (parts.length < 3) continue;
+    const pid = Number(parts[0]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const memory = Number(parts[parts.length - 1]);
+    const name = parts.slice(1, -1).join(',');
+    out.push({ pid, name: name.split(/[\\/]/).pop() || name, kind: 'compute', smPercent: null, usedMiB: Number.isFinite(memory) ? memory : null });
+  }
+  return out;
+}
+
+/**
+ * `nvidia-smi pmon -c 1 -s um` (per-process utilisation):
+ *   # gpu         pid   type     sm    mem    enc    dec    jpg    ofa     fb   command
+ *   # Idx           #    C/G      %      %      %      %      %      %     MB   name
+ *       0       2345     G     12      3      -      -      -      -    150   Xorg
+ * Column positions come from the header, so older drivers (without jpg/ofa) parse too. "-" is unknown.
+ */
+export function parsePmon(stdout: string): GpuProcess[] {
+  const lines = stdout.split(/\r?\n/);
+  const header = lines.find((l) => l.startsWith('#') && /\bpid\b/.test(l));
+  if (!header) return [];
+  const columns = header.replace(/^#\s*/, '').trim().split(/\s+/);
+  const idx = (name: string) => columns.indexOf(name);
+  const out: GpuProcess[] = [];
+  for (const line of lines) {
+    if (!line.trim() || line.startsWith('#')) continue;
+    const cells = line.trim().split(/\s+/);
+    const pid = Number(cells[idx('pid')]);
+    if (!Number.isInteger(pid) || pid <= 0) continue;
+    const type = cells[idx('type')] ?? '';
+    const sm = Number(cells[idx('sm')]);
+    const fb = idx('fb') >= 0 ? Number(cells[idx('fb')]) : NaN;
+    const commandIndex = idx('command');
+    const name = commandIndex >= 0 ? cells.slice(commandIndex).join(' ') : '';
+    out.push({
+      pid,
+      name,
+      kind: type.includes('C') ? 'compute' : type.includes('G') ? 'graphics' : 'unknown',
+      smPercent: Number.isFinite(sm) ? sm : null,
+      usedMiB: Number.isFinite(fb) ? fb : null,
+    });
+  }
+  return out;
+}
+
+/** Merges compute-apps and pmon views of the same processes (pmon adds utilisation and graphics clients). */
+export function mergeGpuProcesses(...lists: GpuProcess[][]): GpuProcess[] {
+  const byPid = new Map<number, GpuProcess>();
+  for (const list of lists) {
+    for (const p of list) {
+      const seen = byPid.get(p.pid);
+      if (!seen) byPid.set(p.pid, p);
+      else
+        byPid.set(p.pid, {
+          pid: p.pid,
+          name: seen.name || p.name,
+          kind: seen.kind === 'compute' || p.kind === 'compute' ? 'compute' : seen.kind === 'unknown' ? p.kind : seen.kind,
+          smPercent: seen.smPercent ?? p.smPercent,
+          usedMiB: seen.usedMiB ?? p.usedMiB,
+        });
+    }
+  }
+  return [...byPid.values()];
+}
+
+/** `tasklist /fo csv /nh` on Windows: "Image Name","PID","Session Name","Session#","Mem Usage". */
+export function parseTasklistCsv(stdout: string): ProcessInfo[] {
+  const out: ProcessInfo[] = [];
+  for (const line of stdout.split(/\r?\n/)) {
+    const cells = [...line.matchAll(/"((?:[^"]|"")*)"/g)].map((m) => m[1]!.replace(/""/g, '"'));
+    if (cells.length < 2) continue;
+    const pid = Number(cells[1]);
+    if (!Number.isInteger(pid)) continue;
+    out.push({ pid, name: cells[0]!, command: '' });
+  }
+  return out;
+}
+
+/**
+ * One Linux process from /proc/<pid>/comm and /proc/<pid>/cmdline (NUL-separated). comm is cut at 15
+ * characters, so the executable's base name from argv[0] wins when present (Wine/Proton games show
+ * "C:\\...\\Game.exe" there).
+ */
+export function parseProcEntry(pid: number, comm: string, cmdline: string): ProcessInfo {
+  const args = cmdline.split('\0').filter(Boolean);
+  const argv0 = args[0] ?? '';
+  const base = argv0.replace(/\\/g, '/').split('/').pop() ?? '';
+  const fromArgv = base && (base.toLowerCase().startsWith(comm.trim().toLowerCase().slice(0, 15)) || /\.exe$/i.test(base));
+  const name = fromArgv ? base : comm.trim() || base;
+  return { pid, name, command: args.join(' ') };
+}
