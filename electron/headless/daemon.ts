@@ -59,15 +59,24 @@ function hostAllowed(request: FastifyRequest, allowRemote: boolean): boolean {
   return LOOPBACK_HOSTNAMES.has(hostname);
 }
 
+/**
+ * Answers with an error. A refused WebSocket upgrade owns its raw socket (no HTTP server manages it),
+ * so it is destroyed once the answer is out; otherwise it would linger and hold shutdown.
+ */
+function refuse(request: FastifyRequest, reply: FastifyReply, status: number, body: unknown): FastifyReply {
+  if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket.destroy());
+  return reply.code(status).send(body);
+}
+
 /** Serves ProviderApi over HTTP (methods) and WebSocket (events), plus the web dashboard, on one port. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { core, token } = options;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024 });
+  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
   const dispatch = createDispatcher(core.handlers);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!hostAllowed(request, options.allowRemote)) {
-      return reply.code(421).send({ ok: false, error: { code: 'bad-host', message: 'Unexpected Host header.', nextStep: null } });
+      return refuse(request, reply, 421, { ok: false, error: { code: 'bad-host', message: 'Unexpected Host header.', nextStep: null } });
     }
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
@@ -77,7 +86,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
     if (request.url.startsWith('/api/') && !tokensMatch(token, requestToken(request))) {
-      return reply.code(401).send(UNAUTHORIZED);
+      return refuse(request, reply, 401, UNAUTHORIZED);
     }
   });
 

@@ -1,0 +1,123 @@
+import { mkdtempSync } from 'node:fs';
+import { request } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import type { GpuInventory } from '../../protocol/gpu.js';
+import { defaultSettings, type Settings } from '../../protocol/settings.js';
+import { ProviderCore } from '../core/api.js';
+import type { SettingsStore } from '../core/ports.js';
+import { headlessCommand } from './commands/headless.js';
+import { startDaemon, tokensMatch, type RunningDaemon } from './daemon.js';
+
+class MemorySettingsStore implements SettingsStore {
+  saved: Settings = defaultSettings();
+  load() {
+    return { settings: this.saved, quarantined: null, migratedFrom: null };
+  }
+  save(settings: Settings) {
+    this.saved = settings;
+  }
+}
+
+const NO_GPU: GpuInventory = { status: 'no-gpu', gpus: [], reason: 'none here', nextStep: 'add one', detectedAt: '2026-01-01T00:00:00.000Z' };
+const TOKEN = 'test-token-0123456789';
+
+function makeCore() {
+  return new ProviderCore({
+    mode: 'headless',
+    appVersion: '0.0.0-test',
+    dataDir: mkdtempSync(join(tmpdir(), 'offhours-daemon-')),
+    ports: {
+      clock: { now: () => 0 },
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+      gpuProbe: { detect: async () => NO_GPU },
+      settingsStore: new MemorySettingsStore(),
+    },
+  });
+}
+
+function rawRequest(port: number, path: string, headers: Record<string, string>): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', headers: { 'content-type': 'application/json', ...headers } }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('error', reject);
+    req.end('{}');
+  });
+}
+
+let running: RunningDaemon | null = null;
+afterEach(async () => {
+  await running?.close();
+  running = null;
+});
+
+describe('headless daemon', () => {
+  it('refuses API calls without the right token and accepts the right one', async () => {
+    running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    expect(await rawRequest(running.port, '/api/rpc/getState', {})).toBe(401);
+    expect(await rawRequest(running.port, '/api/rpc/getState', { authorization: 'Bearer wrong' })).toBe(401);
+    expect(await rawRequest(running.port, '/api/rpc/getState', { authorization: `Bearer ${TOKEN}` })).toBe(200);
+    expect(running.url).toBe(`http://127.0.0.1:${running.port}/?token=${TOKEN}`);
+  });
+
+  it('rejects a foreign Host header (DNS rebinding) even with the token', async () => {
+    running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    expect(await rawRequest(running.port, '/api/rpc/getState', { authorization: `Bearer ${TOKEN}`, host: 'evil.example:80' })).toBe(421);
+  });
+
+  it('pushes state snapshots over the WebSocket when something changes', async () => {
+    const core = makeCore();
+    running = await startDaemon({ core, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/api/events?token=${TOKEN}`);
+    const revisions: number[] = [];
+    const gotGpus = new Promise<void>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { event: string; payload: { revision: number; gpus: unknown } };
+        revisions.push(message.payload.revision);
+        if (message.payload.gpus) resolve();
+      }),
+    );
+    await new Promise((resolve) => socket.once('open', resolve));
+    await core.start();
+    await gotGpus;
+    socket.close();
+    expect(revisions[0]).toBe(0);
+    expect(revisions.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('closes the WebSocket for a wrong token', async () => {
+    running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/api/events?token=nope`);
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
+      socket.on('error', (error) => resolve(`error ${error.message}`));
+      socket.on('open', () => resolve('open'));
+    });
+    expect(outcome).toMatch(/401/);
+  });
+
+  it('compares tokens in constant time and rejects empty ones', () => {
+    expect(tokensMatch('abc', 'abc')).toBe(true);
+    expect(tokensMatch('abc', 'abd')).toBe(false);
+    expect(tokensMatch('abc', 'ab')).toBe(false);
+    expect(tokensMatch('abc', undefined)).toBe(false);
+  });
+});
+
+describe('offhours headless', () => {
+  it('refuses a non-loopback address without --allow-remote, before starting anything', async () => {
+    const stderr: string[] = [];
+    const write = process.stderr.write.bind(process.stderr);
+    process.stderr.write = ((chunk: string) => (stderr.push(String(chunk)), true)) as typeof process.stderr.write;
+    try {
+      expect(await headlessCommand.run(['--host', '0.0.0.0', '--data-dir', mkdtempSync(join(tmpdir(), 'oh-'))])).toBe(2);
+    } finally {
+      process.stderr.write = write;
+    }
+    expect(stderr.join('')).toMatch(/Refusing to listen on 0\.0\.0\.0.*--allow-remote/s);
+  });
+});

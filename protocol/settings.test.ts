@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest';
+import { applySettingsPatch, defaultSettings, migrateSettings, SETTINGS_VERSION, WEEK_CELLS } from './settings.js';
+
+describe('settings', () => {
+  it('defaults are valid and current', () => {
+    const outcome = migrateSettings(defaultSettings());
+    expect(outcome).toEqual({ kind: 'ok', settings: defaultSettings(), migratedFrom: null });
+    expect(defaultSettings().schedule.weeklyGrid).toHaveLength(WEEK_CELLS);
+  });
+
+  it('migrates the unversioned pre-release file, converting idle seconds to minutes', () => {
+    const outcome = migrateSettings({ idleSeconds: 600, general: { closeToTray: false } });
+    expect(outcome.kind).toBe('ok');
+    if (outcome.kind !== 'ok') return;
+    expect(outcome.migratedFrom).toBe(0);
+    expect(outcome.settings.schemaVersion).toBe(SETTINGS_VERSION);
+    expect(outcome.settings.schedule.idleMinutes).toBe(10);
+    expect(outcome.settings.general.closeToTray).toBe(false);
+    expect(outcome.settings.general.notifications).toBe(true);
+  });
+
+  it('fills sections missing from an older current-version file with defaults', () => {
+    const outcome = migrateSettings({ schemaVersion: 1, wallet: { payoutAddress: 'abc' } });
+    expect(outcome.kind === 'ok' && outcome.settings.wallet.payoutAddress).toBe('abc');
+    expect(outcome.kind === 'ok' && outcome.settings.schedule.maxGpuTempC).toBe(83);
+  });
+
+  it.each([
+    ['an array', []],
+    ['a string', 'hello'],
+    ['null', null],
+    ['a wrong type', { schemaVersion: 1, general: { closeToTray: 'maybe' } }],
+    ['an unknown key', { schemaVersion: 1, surprise: true }],
+    ['a future version', { schemaVersion: 99 }],
+    ['a broken grid', { schemaVersion: 1, schedule: { weeklyGrid: '101' } }],
+    ['a temperature out of range', { schemaVersion: 1, schedule: { maxGpuTempC: 140 } }],
+  ])('rejects %s with a reason', (_label, raw) => {
+    const outcome = migrateSettings(raw);
+    expect(outcome.kind).toBe('invalid');
+    expect(outcome.kind === 'invalid' && outcome.reason.length).toBeGreaterThan(5);
+  });
+
+  it('applies a patch section by section and refuses invalid values', () => {
+    const next = applySettingsPatch(defaultSettings(), { schedule: { idleMinutes: 15 } });
+    expect(next.schedule.idleMinutes).toBe(15);
+    expect(next.schedule.maxGpuTempC).toBe(83);
+    expect(() => applySettingsPatch(defaultSettings(), { schedule: { idleMinutes: 0 } })).toThrow();
+  });
+});
