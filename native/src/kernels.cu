@@ -6,6 +6,7 @@
 
 #include <algorithm>
 
+#include "gemm_tiles.h"
 #include "philox_kat.h"
 
 namespace oh {
@@ -85,225 +86,65 @@ __global__ void __launch_bounds__(kFmaThreads) fma_kernel(float* out, int iterat
 }
 
 // ------------------------------------------------------------------------------------------------------
-// SGEMM C = A*B (n x n, row-major). Each 256-thread block computes a 128x128 tile of C, stepping through K
-// in slices of 8: the A slice (128x8) is stored transposed in shared memory, the B slice (8x128) as is.
-// Thread (tRow, tCol) of the 16x16 thread grid owns rows {4*tRow..+3, 64+4*tRow..+3} and columns
-// {4*tCol..+3, 64+4*tCol..+3}: 8x8 accumulators in registers, read from shared memory as float4 without
-// bank conflicts. Loads outside the matrix read zero and stores outside are skipped, so any n works;
-// float4 global loads and stores are used when n is a multiple of 4.
+// SGEMM and HGEMM: the phases live in gemm_tiles.h (shared with the host simulator); here they are put
+// between the barriers.
 
-constexpr int kSgBM = 128;
-constexpr int kSgBN = 128;
-constexpr int kSgBK = 8;
-constexpr int kSgThreads = 256;
-
-__global__ void __launch_bounds__(kSgThreads, 2)
+__global__ void __launch_bounds__(gemm::kSgThreads, 2)
     sgemm_kernel(int n, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
-  __shared__ __align__(16) float as[kSgBK][kSgBM + 4];  // +4: conflict-free transposed stores
-  __shared__ __align__(16) float bs[kSgBK][kSgBN];
-
+  __shared__ gemm::SgemmShared sh;
   const int tid = threadIdx.x;
-  const int t_row = tid / 16;
-  const int t_col = tid % 16;
-  const int row0 = blockIdx.y * kSgBM;
-  const int col0 = blockIdx.x * kSgBN;
-  const bool vec = (n % 4) == 0;
-
-  // Which 4 elements of each slice this thread loads.
-  const int a_r = tid / 2;        // 0..127: row of the A slice
-  const int a_k = (tid % 2) * 4;  // 0 or 4: first column of the A slice
-  const int b_k = tid / 32;       // 0..7:   row of the B slice
-  const int b_c = (tid % 32) * 4; // 0..124: first column of the B slice
-
+  const int row0 = blockIdx.y * gemm::kSgBM;
+  const int col0 = blockIdx.x * gemm::kSgBN;
   float acc[8][8];
 #pragma unroll
   for (int i = 0; i < 8; ++i) {
 #pragma unroll
     for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
   }
-
-  for (int k0 = 0; k0 < n; k0 += kSgBK) {
-    {
-      const int r = row0 + a_r;
-      const int k = k0 + a_k;
-      float v[4];
-      if (vec && r < n && k < n) {
-        const float4 t = *reinterpret_cast<const float4*>(&a[static_cast<size_t>(r) * n + k]);
-        v[0] = t.x; v[1] = t.y; v[2] = t.z; v[3] = t.w;
-      } else {
-#pragma unroll
-        for (int i = 0; i < 4; ++i) v[i] = (r < n && k + i < n) ? a[static_cast<size_t>(r) * n + k + i] : 0.f;
-      }
-#pragma unroll
-      for (int i = 0; i < 4; ++i) as[a_k + i][a_r] = v[i];
-    }
-    {
-      const int k = k0 + b_k;
-      const int col = col0 + b_c;
-      float4 v;
-      if (vec && k < n && col < n) {
-        v = *reinterpret_cast<const float4*>(&b[static_cast<size_t>(k) * n + col]);
-      } else {
-        const size_t base = static_cast<size_t>(k) * n + col;
-        v.x = (k < n && col + 0 < n) ? b[base + 0] : 0.f;
-        v.y = (k < n && col + 1 < n) ? b[base + 1] : 0.f;
-        v.z = (k < n && col + 2 < n) ? b[base + 2] : 0.f;
-        v.w = (k < n && col + 3 < n) ? b[base + 3] : 0.f;
-      }
-      *reinterpret_cast<float4*>(&bs[b_k][b_c]) = v;
-    }
+  for (int k0 = 0; k0 < n; k0 += gemm::kSgBK) {
+    gemm::sgemm_load_slice(tid, n, row0, col0, k0, a, b, sh);
     __syncthreads();
-
-#pragma unroll
-    for (int kk = 0; kk < kSgBK; ++kk) {
-      const float4 a_lo = *reinterpret_cast<const float4*>(&as[kk][t_row * 4]);
-      const float4 a_hi = *reinterpret_cast<const float4*>(&as[kk][64 + t_row * 4]);
-      const float4 b_lo = *reinterpret_cast<const float4*>(&bs[kk][t_col * 4]);
-      const float4 b_hi = *reinterpret_cast<const float4*>(&bs[kk][64 + t_col * 4]);
-      const float ra[8] = {a_lo.x, a_lo.y, a_lo.z, a_lo.w, a_hi.x, a_hi.y, a_hi.z, a_hi.w};
-      const float rb[8] = {b_lo.x, b_lo.y, b_lo.z, b_lo.w, b_hi.x, b_hi.y, b_hi.z, b_hi.w};
-#pragma unroll
-      for (int i = 0; i < 8; ++i) {
-#pragma unroll
-        for (int j = 0; j < 8; ++j) acc[i][j] = fmaf(ra[i], rb[j], acc[i][j]);
-      }
-    }
+    gemm::sgemm_accumulate(tid, sh, acc);
     __syncthreads();
   }
-
-#pragma unroll
-  for (int i = 0; i < 8; ++i) {
-    const int r = row0 + (i < 4 ? t_row * 4 + i : 64 + t_row * 4 + (i - 4));
-    if (r >= n) continue;
-#pragma unroll
-    for (int half = 0; half < 2; ++half) {
-      const int col = col0 + half * 64 + t_col * 4;
-      float* dst = &c[static_cast<size_t>(r) * n + col];
-      if (vec && col < n) {
-        *reinterpret_cast<float4*>(dst) =
-            make_float4(acc[i][half * 4 + 0], acc[i][half * 4 + 1], acc[i][half * 4 + 2], acc[i][half * 4 + 3]);
-      } else {
-#pragma unroll
-        for (int j = 0; j < 4; ++j) {
-          if (col + j < n) dst[j] = acc[i][half * 4 + j];
-        }
-      }
-    }
-  }
+  gemm::sgemm_store(tid, n, row0, col0, acc, c);
 }
 
-// ------------------------------------------------------------------------------------------------------
-// HGEMM with WMMA (16x16x16, FP16 inputs, FP32 accumulators). A 256-thread block (8 warps as 2x4) computes
-// a 128x128 tile of C; each warp owns 64x32 = 4x2 accumulator fragments. K advances in slices of 32 staged
-// in shared memory (zero-filled outside the matrix, so any n works; 16-byte vector loads when n % 8 == 0).
-// Full fragments are stored straight to C when n % 4 == 0; edge fragments go through a per-warp scratch
-// tile and are copied element by element with bounds checks.
+// Fragment operations on the tensor cores.
+struct WmmaOps {
+  using A = nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, __half, nvcuda::wmma::row_major>;
+  using B = nvcuda::wmma::fragment<nvcuda::wmma::matrix_b, 16, 16, 16, __half, nvcuda::wmma::row_major>;
+  using Acc = nvcuda::wmma::fragment<nvcuda::wmma::accumulator, 16, 16, 16, float>;
+  static __device__ __forceinline__ void load_a(A& f, const __half* p, unsigned ldm) { nvcuda::wmma::load_matrix_sync(f, p, ldm); }
+  static __device__ __forceinline__ void load_b(B& f, const __half* p, unsigned ldm) { nvcuda::wmma::load_matrix_sync(f, p, ldm); }
+  static __device__ __forceinline__ void mma(Acc& d, const A& a, const B& b) { nvcuda::wmma::mma_sync(d, a, b, d); }
+  static __device__ __forceinline__ void store(float* p, const Acc& f, unsigned ldm) {
+    nvcuda::wmma::store_matrix_sync(p, f, ldm, nvcuda::wmma::mem_row_major);
+  }
+  static __device__ __forceinline__ void sync_warp() { __syncwarp(); }
+};
 
-constexpr int kHgBM = 128;
-constexpr int kHgBN = 128;
-constexpr int kHgBK = 32;
-constexpr int kHgPad = 8;  // halves; keeps ldm a multiple of 8 and every fragment pointer 32-byte aligned
-constexpr int kHgThreads = 256;
-constexpr int kHgLdA = kHgBK + kHgPad;  // 40
-constexpr int kHgLdB = kHgBN + kHgPad;  // 136
-
-__global__ void __launch_bounds__(kHgThreads)
+__global__ void __launch_bounds__(gemm::kHgThreads)
     hgemm_kernel(int n, const __half* __restrict__ a, const __half* __restrict__ b, float* __restrict__ c) {
-  using namespace nvcuda;
-  __shared__ __align__(128) __half as[kHgBM * kHgLdA];
-  __shared__ __align__(128) __half bs[kHgBK * kHgLdB];
-  __shared__ __align__(128) float scratch[kHgThreads / 32][16 * 16];
-
+  __shared__ gemm::HgemmShared sh;
   const int tid = threadIdx.x;
   const int warp = tid / 32;
   const int lane = tid % 32;
-  const int wm = warp / 4;  // 0..1: 64-row band of the tile
-  const int wn = warp % 4;  // 0..3: 32-column band of the tile
-  const int row0 = blockIdx.y * kHgBM;
-  const int col0 = blockIdx.x * kHgBN;
-  const bool vec = (n % 8) == 0;
-  const __half zero = __float2half(0.f);
-
-  wmma::fragment<wmma::accumulator, 16, 16, 16, float> acc[4][2];
+  const int row0 = blockIdx.y * gemm::kHgBM;
+  const int col0 = blockIdx.x * gemm::kHgBN;
+  WmmaOps::Acc acc[4][2];
 #pragma unroll
   for (int i = 0; i < 4; ++i) {
 #pragma unroll
-    for (int j = 0; j < 2; ++j) wmma::fill_fragment(acc[i][j], 0.f);
+    for (int j = 0; j < 2; ++j) nvcuda::wmma::fill_fragment(acc[i][j], 0.f);
   }
-
-  for (int k0 = 0; k0 < n; k0 += kHgBK) {
-    // A slice: 128 rows x 32 halves = 512 chunks of 8 halves, 2 per thread.
-#pragma unroll
-    for (int p = 0; p < 2; ++p) {
-      const int chunk = tid + p * kHgThreads;
-      const int r = chunk / 4;
-      const int k = (chunk % 4) * 8;
-      const int gr = row0 + r;
-      const int gk = k0 + k;
-      __half* dst = &as[r * kHgLdA + k];
-      if (vec && gr < n && gk < n) {
-        *reinterpret_cast<uint4*>(dst) = *reinterpret_cast<const uint4*>(&a[static_cast<size_t>(gr) * n + gk]);
-      } else {
-#pragma unroll
-        for (int e = 0; e < 8; ++e) dst[e] = (gr < n && gk + e < n) ? a[static_cast<size_t>(gr) * n + gk + e] : zero;
-      }
-    }
-    // B slice: 32 rows x 128 halves = 512 chunks of 8 halves, 2 per thread.
-#pragma unroll
-    for (int p = 0; p < 2; ++p) {
-      const int chunk = tid + p * kHgThreads;
-      const int k = chunk / 16;
-      const int col = (chunk % 16) * 8;
-      const int gk = k0 + k;
-      const int gc = col0 + col;
-      __half* dst = &bs[k * kHgLdB + col];
-      if (vec && gk < n && gc < n) {
-        *reinterpret_cast<uint4*>(dst) = *reinterpret_cast<const uint4*>(&b[static_cast<size_t>(gk) * n + gc]);
-      } else {
-#pragma unroll
-        for (int e = 0; e < 8; ++e) dst[e] = (gk < n && gc + e < n) ? b[static_cast<size_t>(gk) * n + gc + e] : zero;
-      }
-    }
+  for (int k0 = 0; k0 < n; k0 += gemm::kHgBK) {
+    gemm::hgemm_load_slice(tid, n, row0, col0, k0, a, b, sh);
     __syncthreads();
-
-#pragma unroll
-    for (int kk = 0; kk < kHgBK; kk += 16) {
-      wmma::fragment<wmma::matrix_a, 16, 16, 16, __half, wmma::row_major> af[4];
-      wmma::fragment<wmma::matrix_b, 16, 16, 16, __half, wmma::row_major> bf[2];
-#pragma unroll
-      for (int i = 0; i < 4; ++i) wmma::load_matrix_sync(af[i], &as[(wm * 64 + i * 16) * kHgLdA + kk], kHgLdA);
-#pragma unroll
-      for (int j = 0; j < 2; ++j) wmma::load_matrix_sync(bf[j], &bs[kk * kHgLdB + wn * 32 + j * 16], kHgLdB);
-#pragma unroll
-      for (int i = 0; i < 4; ++i) {
-#pragma unroll
-        for (int j = 0; j < 2; ++j) wmma::mma_sync(acc[i][j], af[i], bf[j], acc[i][j]);
-      }
-    }
+    gemm::hgemm_accumulate<WmmaOps>(warp, sh, acc);
     __syncthreads();
   }
-
-#pragma unroll
-  for (int i = 0; i < 4; ++i) {
-#pragma unroll
-    for (int j = 0; j < 2; ++j) {
-      const int r = row0 + wm * 64 + i * 16;
-      const int col = col0 + wn * 32 + j * 16;
-      if (r >= n || col >= n) continue;  // warp-uniform
-      if (n % 4 == 0 && r + 16 <= n && col + 16 <= n) {
-        wmma::store_matrix_sync(&c[static_cast<size_t>(r) * n + col], acc[i][j], n, wmma::mem_row_major);
-      } else {
-        wmma::store_matrix_sync(scratch[warp], acc[i][j], 16, wmma::mem_row_major);
-        __syncwarp();
-        for (int e = lane; e < 256; e += 32) {
-          const int rr = r + e / 16;
-          const int cc = col + e % 16;
-          if (rr < n && cc < n) c[static_cast<size_t>(rr) * n + cc] = scratch[warp][e];
-        }
-        __syncwarp();
-      }
-    }
-  }
+  gemm::hgemm_store<WmmaOps>(warp, lane, 32, n, row0, col0, acc, sh, c);
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -402,13 +243,13 @@ void launch_fma(float* out, int blocks, int iterations, float a, float b) {
 }
 
 void launch_sgemm(int n, const float* a, const float* b, float* c) {
-  const dim3 grid((n + kSgBN - 1) / kSgBN, (n + kSgBM - 1) / kSgBM);
-  sgemm_kernel<<<grid, kSgThreads>>>(n, a, b, c);
+  const dim3 grid((n + gemm::kSgBN - 1) / gemm::kSgBN, (n + gemm::kSgBM - 1) / gemm::kSgBM);
+  sgemm_kernel<<<grid, gemm::kSgThreads>>>(n, a, b, c);
 }
 
 void launch_hgemm(int n, const __half* a, const __half* b, float* c) {
-  const dim3 grid((n + kHgBN - 1) / kHgBN, (n + kHgBM - 1) / kHgBM);
-  hgemm_kernel<<<grid, kHgThreads>>>(n, a, b, c);
+  const dim3 grid((n + gemm::kHgBN - 1) / gemm::kHgBN, (n + gemm::kHgBM - 1) / gemm::kHgBM);
+  hgemm_kernel<<<grid, gemm::kHgThreads>>>(n, a, b, c);
 }
 
 void launch_triad(float* a, const float* b, const float* c, float s, size_t count, int blocks) {

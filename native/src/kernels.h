@@ -26,10 +26,10 @@ constexpr int kFmaUnroll = 64;   // FMAs per chain per loop iteration
 // FLOPs of one launch: blocks * threads * iterations * unroll * chains * 2.
 void launch_fma(float* out, int blocks, int iterations, float a, float b);
 
-// ---- SGEMM: 128x128 block tiles, BK = 8, 256 threads, 8x8 outputs per thread in registers ----
+// ---- SGEMM: 128x128 block tiles, BK = 8, 256 threads, 8x8 outputs per thread (gemm_tiles.h) ----
 void launch_sgemm(int n, const float* a, const float* b, float* c);
 
-// ---- HGEMM: WMMA tensor cores, FP16 in, FP32 accumulate; 128x128 block tiles, 8 warps of 64x32 ----
+// ---- HGEMM: WMMA tensor cores, FP16 in, FP32 accumulate; 128x128 block tiles, 8 warps of 64x32 (gemm_tiles.h) ----
 void launch_hgemm(int n, const __half* a, const __half* b, float* c);
 
 // ---- triad a = b + s*c with float4 loads; `count` is a multiple of 4 ----

@@ -171,6 +171,18 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     expect(out.json.gemm).toBeNull();
   });
 
+  it('the SGEMM and HGEMM kernels\' tile code, replayed thread by thread on the CPU, gives the reference C for sizes on and off the tile grid', () => {
+    const sim = join(nativeDir, 'build', 'offhours-kernel-sim');
+    for (const args of [[], ['--seed', 'ffffffff00000001', '--n', '7', '--n', '136', '--n', '255']]) {
+      const result = spawnSync(sim, args, { encoding: 'utf8', timeout: 300_000 });
+      expect(result.status, result.stdout + result.stderr).toBe(0);
+      const doc = JSON.parse(result.stdout) as { ok: boolean; cases: { n: number; sgemmMismatches: number; hgemmMismatches: number }[] };
+      expect(doc.ok).toBe(true);
+      expect(doc.cases.length).toBe(args.length ? 3 : 12);
+      for (const c of doc.cases) expect(c, `n ${c.n}`).toMatchObject({ sgemmMismatches: 0, hgemmMismatches: 0 });
+    }
+  }, 300_000);
+
   it.runIf(hasNvidiaGpu)('on a real GPU: SGEMM and HGEMM C equal the reference bit for bit, any n', () => {
     for (const n of [256, 200, 130, 33]) {
       const seed = '0123456789abcdef';
