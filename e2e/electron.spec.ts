@@ -1,0 +1,88 @@
+import { _electron as electron, type ElectronApplication } from '@playwright/test';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, REPO_ROOT, saveScreenshot, test, watchConsole } from './fixtures.js';
+
+/** The Electron binary: ELECTRON_OVERRIDE_DIST_PATH (a folder holding it) or a normal npm install. */
+function electronBinary(): string | null {
+  const name = process.platform === 'win32' ? 'electron.exe' : process.platform === 'darwin' ? 'Electron.app/Contents/MacOS/Electron' : 'electron';
+  const dirs = [process.env.ELECTRON_OVERRIDE_DIST_PATH, join(REPO_ROOT, 'node_modules', 'electron', 'dist')].filter((dir): dir is string => Boolean(dir));
+  for (const dir of dirs) {
+    const candidate = join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return null;
+}
+
+const binary = electronBinary();
+const built = ['dist/electron/main/main.js', 'dist/electron/preload/preload.cjs', 'dist/renderer/index.html'].every((file) => existsSync(join(REPO_ROOT, file)));
+const SKIP_LINE = 'SKIPPED: Electron end-to-end tests — no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH)';
+if (!binary) process.stdout.write(`\n${'='.repeat(SKIP_LINE.length)}\n${SKIP_LINE}\n${'='.repeat(SKIP_LINE.length)}\n\n`);
+
+interface ShellHook {
+  trayAlive(): boolean;
+  trayStatusLine(): string | null;
+}
+
+test.describe('desktop app (Electron)', () => {
+  test.skip(!binary, SKIP_LINE);
+  let app: ElectronApplication;
+  let profile: string;
+
+  test.beforeEach(async () => {
+    expect(built, 'run "npm run build" first').toBe(true);
+    profile = mkdtempSync(join(tmpdir(), 'offhours-electron-'));
+    app = await electron.launch({
+      executablePath: binary!,
+      args: [REPO_ROOT, '--no-sandbox'],
+      cwd: REPO_ROOT,
+      env: { ...process.env, OFFHOURS_DATA_DIR: profile, OFFHOURS_E2E: '1' },
+    });
+  });
+
+  test.afterEach(async () => {
+    await app?.close();
+    rmSync(profile, { recursive: true, force: true });
+  });
+
+  test('opens a hardened window with window.offhours, the dashboard and a tray', async () => {
+    const page = await app.firstWindow();
+    const errors = watchConsole(page);
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    // Exactly one bridge object, and no Node inside the page.
+    const bridge = await page.evaluate(() => {
+      const g = globalThis as { offhours?: Record<string, unknown>; require?: unknown; process?: unknown };
+      return { methods: Object.keys(g.offhours ?? {}).sort(), require: typeof g.require, process: typeof g.process };
+    });
+    expect(bridge.methods).toEqual(expect.arrayContaining(['getState', 'detectGpus', 'getSettings', 'updateSettings', 'runDoctor', 'onState']));
+    expect(bridge.require).toBe('undefined');
+    expect(bridge.process).toBe('undefined');
+    const state = await page.evaluate(async () => (await (globalThis as unknown as { offhours: { getState(): Promise<{ mode: string }> } }).offhours.getState()).mode);
+    expect(state).toBe('desktop');
+    await expect(page.getByTestId('usable-gpus')).not.toHaveText('…');
+    // Isolation: the page's globals are not the preload's (ipcRenderer never reaches the page).
+    expect(await page.evaluate(() => 'ipcRenderer' in globalThis || 'electron' in globalThis)).toBe(false);
+    const tray = await app.evaluate(() => {
+      const hook = (globalThis as { __offhoursShell?: ShellHook }).__offhoursShell;
+      return hook ? { alive: hook.trayAlive(), status: hook.trayStatusLine() } : null;
+    });
+    expect(tray?.alive).toBe(true);
+    expect(tray?.status).toMatch(/\w/);
+    await saveScreenshot(page, 'electron-dashboard');
+    expect(errors).toEqual([]);
+  });
+
+  test('new windows and navigation away from the app are refused', async () => {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    const before = page.url();
+    await page.evaluate(() => {
+      (globalThis as unknown as { open(url: string): unknown }).open('https://example.com');
+      (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com';
+    });
+    await page.waitForTimeout(500);
+    expect(app.windows()).toHaveLength(1);
+    expect(page.url()).toBe(before);
+  });
+});
