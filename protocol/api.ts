@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { DoctorReportSchema } from './doctor.js';
 import { BenchProgressSchema, BenchRunRequestSchema, BenchRunSummarySchema } from './bench/wgsl/api-schemas.js';
 import { GpuInventorySchema } from './gpu.js';
+import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
 import { ProviderStateSchema } from './state.js';
 
@@ -22,6 +23,14 @@ export const providerMethods = {
   getSettings: method(noInput, SettingsSchema),
   updateSettings: method(SettingsPatchSchema, SettingsSchema),
   dismissNotice: method(z.string().min(1).max(200), z.null()),
+  /** Runs a job spec (JSON text) on this machine to test the setup; a refused spec comes back with its reason. */
+  runLocalJob: method(z.string().max(256 * 1024), RunLocalJobResultSchema),
+  /** The live log lines (bounded buffer) of the job running now. */
+  getJobLogs: method(z.string().min(1).max(64), JobLogsSchema),
+  /** Stops the job on this machine (grace period, then removed). */
+  stopJob: method(noInput, z.null()),
+  /** Looks for the container engine again (after the owner fixed something). */
+  checkEngine: method(noInput, EngineStatusSchema),
   /** Runs the benchmark (resolves when done; progress arrives as benchProgress events). */
   runBenchmark: method(BenchRunRequestSchema, BenchRunSummarySchema),
   /** Past benchmark runs, newest first. */

@@ -205,6 +205,8 @@ export const CurrentJobSchema = z.object({
   maxDurationSeconds: z.number().int().positive(),
   pricePerSecond: z.string(),
   logTail: z.array(z.string()),
+  /** Lines admitted to the log buffer so far (to tell new lines from ones already shown). */
+  logLinesTotal: z.number().int().nonnegative(),
   droppedLogLines: z.number().int().nonnegative(),
   usesGpu: z.boolean(),
 });

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { GpuInventorySchema } from './gpu.js';
+import { JobSliceSchema } from './job-spec.js';
 
 export const NoticeSchema = z.object({
   id: z.string(),
@@ -24,5 +25,7 @@ export const ProviderStateSchema = z.object({
   gpus: GpuInventorySchema.nullable(),
   detectingGpus: z.boolean(),
   notices: z.array(NoticeSchema),
+  /** The container engine, the job on this machine now, and recent jobs (electron/core/jobs). */
+  job: JobSliceSchema,
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

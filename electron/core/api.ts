@@ -1,10 +1,12 @@
 import type { ProviderHandlers } from '../../protocol/api.js';
 import type { GpuInventory } from '../../protocol/gpu.js';
+import { initialJobSlice } from '../../protocol/job-spec.js';
 import type { Notice, ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
 import type { Doctor } from './doctor/index.js';
 import type { BenchService } from './bench/bench-service.js';
 import { EventHub } from './event-hub.js';
+import type { JobService } from './jobs/job-service.js';
 import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
 import { SettingsService } from './settings/settings-service.js';
 
@@ -20,6 +22,8 @@ export interface ProviderCoreOptions {
   appVersion: string;
   dataDir: string;
   ports: ProviderCorePorts;
+  /** The container job runner (electron/core/jobs); absent in minimal test setups. */
+  jobs?: JobService;
   /** `offhours doctor`'s checks (electron/core/doctor); absent in minimal test setups. */
   doctor?: Pick<Doctor, 'run'>;
   /** The benchmark (WebGPU and CUDA); absent where nothing can run it. */
@@ -50,7 +54,9 @@ export class ProviderCore {
       gpus: null,
       detectingGpus: false,
       notices: notice ? [notice] : [],
+      job: options.jobs?.state() ?? initialJobSlice(),
     };
+    options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
     this.handlers = {
       getState: async () => this.state,
@@ -61,6 +67,13 @@ export class ProviderCore {
         this.update({ notices: this.state.notices.filter((n) => n.id !== id) });
         return null;
       },
+      runLocalJob: async (text) => this.requireJobs().runLocalText(text),
+      getJobLogs: async (jobId) => this.requireJobs().getLogs(jobId),
+      stopJob: async () => {
+        await this.requireJobs().control.stop('Stopped from the Jobs page');
+        return null;
+      },
+      checkEngine: async () => this.requireJobs().recheckEngine(),
       runDoctor: async () => {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
@@ -75,17 +88,51 @@ export class ProviderCore {
     return this.options.bench;
   }
 
+  private requireJobs(): JobService {
+    if (!this.options.jobs) throw new UserFacingError('jobs-unavailable', 'This copy of Offhours cannot run jobs.', 'Run "offhours headless" or the desktop app.');
+    return this.options.jobs;
+  }
+
   getState(): ProviderState {
     return this.state;
   }
 
   /** Starts background work; resolves once the first GPU detection is done. */
   async start(): Promise<void> {
-    await this.detectGpus();
+    await Promise.all([this.detectGpus(), this.startJobs()]);
   }
 
   async stop(): Promise<void> {
     await this.detection?.catch(() => undefined);
+    await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
+      this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });
+    });
+  }
+
+  /** Connects the job runner and reports jobs a crash cut short (the journal makes that exactly once). */
+  private async startJobs(): Promise<void> {
+    if (!this.options.jobs) return;
+    try {
+      for (const job of await this.options.jobs.start()) {
+        this.addNotice({
+          id: `job-interrupted-${job.jobId}`,
+          level: 'warning',
+          title: 'A job was interrupted',
+          message: `Job ${job.jobId} was cut short: ${job.reason} ${Math.floor(job.workedMs / 1000)} s of work before that are on record.`,
+          nextStep: null,
+        });
+      }
+    } catch (error) {
+      this.options.ports.logger.error('the job runner could not start', { error: String(error) });
+      const body = error instanceof UserFacingError ? error : null;
+      this.addNotice({
+        id: 'jobs-start-failed',
+        level: 'error',
+        title: 'Jobs cannot run',
+        message: body?.message ?? `The job runner could not start: ${(error as Error)?.message ?? String(error)}`,
+        nextStep: body?.nextStep ?? 'Run "offhours doctor" for details, then restart Offhours.',
+      });
+    }
   }
 
   addNotice(notice: Notice): void {

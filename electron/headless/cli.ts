@@ -2,9 +2,10 @@ import { UsageError, type CliCommand } from './cli-kit.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gpusCommand } from './commands/gpus.js';
 import { headlessCommand } from './commands/headless.js';
+import { jobCommand } from './commands/job.js';
 import { appVersion } from './paths.js';
 
-const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand];
+const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

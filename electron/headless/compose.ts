@@ -3,6 +3,9 @@ import { ProviderCore } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
+import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
+import { JobService } from '../core/jobs/job-service.js';
+import type { Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor } from '../core/doctor/index.js';
@@ -17,18 +20,25 @@ export interface HeadlessCoreOptions {
 export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const gpuProbe = new SystemGpuProbe();
+  const logger = new ConsoleLogger(options.quiet ?? false);
   return new ProviderCore({
     mode: 'headless',
     appVersion: appVersion(),
     dataDir: options.dataDir,
     ports: {
       clock: systemClock,
-      logger: new ConsoleLogger(options.quiet ?? false),
+      logger,
       gpuProbe,
       settingsStore: new ConfSettingsStore(options.dataDir),
     },
     doctor: createHeadlessDoctor(options.dataDir, gpuProbe),
+    jobs: createHeadlessJobs(options.dataDir, logger),
   });
+}
+
+/** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
+export function createHeadlessJobs(dataDir: string, logger: Logger): JobService {
+  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir });
 }
 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */

@@ -30,6 +30,7 @@ export class JobService {
   private readonly lockPath: string;
   private locked = false;
   private starting: Promise<InterruptedJob[]> | null = null;
+  private ticker: ReturnType<typeof setInterval> | null = null;
   engine: ContainerEngine | null = null;
   engineInfo: EngineInfo | null = null;
 
@@ -102,6 +103,26 @@ export class JobService {
     return { accepted: true, jobId: validation.spec.id, done };
   }
 
+  /** The owner's "test my setup" path (UI and API): JSON text in, accepted or the named reason out. */
+  async runLocalText(text: string): Promise<{ accepted: true; jobId: string } | { accepted: false; reason: string; message: string }> {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(text);
+    } catch (error) {
+      return { accepted: false, reason: 'invalid', message: `The job spec is not valid JSON: ${(error as Error).message}.` };
+    }
+    const result = await this.runSpec(raw, 'local');
+    if (!result.accepted) return result;
+    result.done.catch(() => undefined);
+    return { accepted: true, jobId: result.jobId };
+  }
+
+  /** Looks for the engine again when none is connected yet; returns the engine status either way. */
+  async recheckEngine(): Promise<EngineStatus> {
+    if (!this.runner) await this.start().catch((error: unknown) => this.deps.logger.warn('engine check failed', { error: String(error) }));
+    return this.engineStatus;
+  }
+
   getLogs(jobId: string): { jobId: string; lines: string[]; droppedLines: number } {
     const live = this.runner?.logsOf(jobId);
     if (live) return { jobId, lines: live.lines, droppedLines: live.dropped };
@@ -116,6 +137,8 @@ export class JobService {
   async shutdown(stopJobs: boolean): Promise<void> {
     if (this.starting) await this.starting.catch(() => undefined);
     await this.runner?.shutdown(stopJobs);
+    if (this.ticker) clearInterval(this.ticker);
+    this.ticker = null;
     this.journal?.close();
     this.releaseLock();
   }
@@ -169,6 +192,15 @@ export class JobService {
   }
 
   private emit(): void {
+    // While a job runs, the elapsed time moves even when nothing else does: tick once a second.
+    const running = this.runner?.current()?.state === 'running';
+    if (running && !this.ticker) {
+      this.ticker = setInterval(() => this.emit(), 1000);
+      this.ticker.unref?.();
+    } else if (!running && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
     for (const listener of this.listeners) listener();
   }
 }

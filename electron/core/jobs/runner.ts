@@ -162,6 +162,7 @@ export class JobRunner implements JobControl {
       maxDurationSeconds: a.spec.maxDurationSeconds,
       pricePerSecond: a.spec.price.perSecond,
       logTail: a.logs.tail(tailLines),
+      logLinesTotal: a.logs.accepted,
       droppedLogLines: a.logs.dropped,
       usesGpu: a.usesGpu,
     };
@@ -326,6 +327,7 @@ export class JobRunner implements JobControl {
     if (present) {
       a.imageId = present.id;
       a.pull = { bytesDone: 0, bytesTotal: 0, layersDone: 0, layersTotal: 0, cached: true };
+      this.notify(true);
       const known = this.journal.fold().images.get(present.id);
       if (known && !known.removed) this.journal.append({ type: 'image-used', at: this.clock.now(), imageId: present.id });
       // An image already here that we did not pull is the owner's: we use it but never count it as ours.
