@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import type { ProviderApi } from '../../../protocol/api.js';
+import { defaultSettings, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
+import type { ProviderState } from '../../../protocol/state.js';
+import { createAppStore } from './app-store.js';
+import { reduceSnapshot } from './provider-slice.js';
+import { errorToBanner, pageFromHash } from './ui-slice.js';
+
+// Only the revision matters to the reducer; the rest of the state grows with every capability.
+const snapshot = (revision: number) => ({ revision }) as ProviderState;
+
+function apiWith(updateSettings: (patch: SettingsPatch) => Promise<Settings>): ProviderApi {
+  return { updateSettings, getSettings: async () => defaultSettings() } as unknown as ProviderApi;
+}
+
+describe('provider slice', () => {
+  it('keeps the newest snapshot when an older one arrives late', () => {
+    expect(reduceSnapshot(snapshot(5), snapshot(3)).revision).toBe(5);
+    expect(reduceSnapshot(snapshot(5), snapshot(6)).revision).toBe(6);
+    expect(reduceSnapshot(null, snapshot(0)).revision).toBe(0);
+  });
+});
+
+describe('ui slice', () => {
+  it('maps hashes to pages, unknown ones to the dashboard', () => {
+    expect(pageFromHash('#/wallet')).toBe('wallet');
+    expect(pageFromHash('#settings')).toBe('settings');
+    expect(pageFromHash('#/nope')).toBe('dashboard');
+    expect(pageFromHash('')).toBe('dashboard');
+  });
+
+  it('turns errors into banners with their next step', () => {
+    expect(errorToBanner({ message: 'Disk full.', nextStep: 'Free 2 GB.' })).toEqual({ message: 'Disk full.', nextStep: 'Free 2 GB.' });
+    expect(errorToBanner('boom')).toEqual({ message: 'boom', nextStep: null });
+  });
+});
+
+describe('settings slice', () => {
+  it('shows a change at once and keeps core’s answer', async () => {
+    let release: (settings: Settings) => void = () => undefined;
+    const store = createAppStore(apiWith((patch) => new Promise((resolve) => (release = () => resolve({ ...defaultSettings(), general: { ...defaultSettings().general, ...patch.general } })))));
+    await store.getState().loadSettings();
+    const saving = store.getState().saveSettings({ general: { launchAtLogin: true } });
+    expect(store.getState().settings?.general.launchAtLogin).toBe(true);
+    release(defaultSettings());
+    expect(await saving).toBe(true);
+    expect(store.getState().savingSettings).toBe(false);
+  });
+
+  it('puts the old value back and shows the error when saving fails', async () => {
+    const store = createAppStore(apiWith(async () => Promise.reject(Object.assign(new Error('Could not save.'), { nextStep: 'Check the disk.' }))));
+    await store.getState().loadSettings();
+    expect(await store.getState().saveSettings({ general: { launchAtLogin: true } })).toBe(false);
+    expect(store.getState().settings?.general.launchAtLogin).toBe(false);
+    expect(store.getState().lastError).toEqual({ message: 'Could not save.', nextStep: 'Check the disk.' });
+  });
+});
