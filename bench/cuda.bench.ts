@@ -1,0 +1,112 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { referenceGemm } from '../protocol/bench/inputs.js';
+import { kernelResult } from '../protocol/bench/report.js';
+import { matchSpec } from '../protocol/bench/spec-table.js';
+import { CudaBenchProcessRunner } from '../electron/core/adapters/cuda-bench-runner.js';
+import type { CudaBenchResult } from '../electron/core/ports.js';
+import type { BenchFigure, BenchSuite } from './figure.js';
+
+const SEED = '243f6a8885a308d3';
+
+/**
+ * The CUDA benchmark executable (native/): how fast the app learns there is no usable GPU, the C++ CPU
+ * reference against protocol's TypeScript referenceGemm (same C, bit for bit), the host replay of the GEMM
+ * kernels, and, on a machine with an NVIDIA GPU, a quick and a full run with each kernel's fraction of the
+ * spec-table peak (goals from issue 3).
+ */
+export const cudaSuite: BenchSuite = {
+  name: 'cuda',
+  async run(): Promise<BenchFigure[]> {
+    const runner = new CudaBenchProcessRunner();
+    const binary = runner.binary();
+    if (!binary) {
+      return [{ name: 'cuda.skipped', value: 0, unit: '', goal: null, note: 'native/build/offhours-cuda-bench is not built (no nvcc): nothing to measure' }];
+    }
+    const figures: BenchFigure[] = [];
+    const work = mkdtempSync(join(tmpdir(), 'offhours-cuda-bench-'));
+    try {
+      // 1. GPU mode: a real run where there is a GPU, else how long the "no GPU" answer takes.
+      const started = performance.now();
+      const quick = await runner.run({ seedHex: SEED, n: 2048, quick: true, kernels: [], outC: join(work, 'quick.bin') });
+      const quickSeconds = (performance.now() - started) / 1000;
+      if (!quick.ok) {
+        figures.push({ name: 'cuda.unavailable_answer_ms', value: round(quickSeconds * 1000, 1), unit: 'ms', goal: '< 500 ms', note: `how long the app waits to learn: ${quick.code}` });
+      } else {
+        figures.push({ name: 'cuda.quick_suite_wall', value: round(quickSeconds, 1), unit: 's', goal: '< 15 s', note: `n = 2048 on ${quick.device?.name}` });
+        figures.push(...kernelFigures('quick', quick));
+        const fullStarted = performance.now();
+        const full = await runner.run({ seedHex: SEED, n: 4096, quick: false, kernels: [], outC: join(work, 'full.bin') });
+        const fullSeconds = (performance.now() - fullStarted) / 1000;
+        if (full.ok) {
+          figures.push({ name: 'cuda.full_suite_wall', value: round(fullSeconds, 1), unit: 's', goal: '≤ 60 s', note: `n = 4096, 20 s sustained phase, ${full.device?.name}` });
+          figures.push(...kernelFigures('full', full));
+        } else {
+          figures.push({ name: 'cuda.full_failed', value: 1, unit: 'error', goal: null, note: `${full.code}: ${full.message}` });
+        }
+      }
+
+      // 2. The C++ CPU reference against protocol's TypeScript reference GEMM, same machine, same run.
+      for (const n of [256, 512, 1024]) {
+        const outC = join(work, `cpu-${n}.bin`);
+        const cppStarted = performance.now();
+        const cpu = await runner.run({ seedHex: SEED, n, quick: true, kernels: ['sgemm'], cpu: true, outC });
+        const cppMs = performance.now() - cppStarted;
+        if (!cpu.ok) throw new Error(`--cpu n=${n}: ${cpu.code} ${cpu.message}`);
+        const tsStarted = performance.now();
+        const reference = referenceGemm(SEED, n);
+        const tsMs = performance.now() - tsStarted;
+        const bytes = readFileSync(outC);
+        const identical = Buffer.from(reference.buffer).equals(bytes);
+        figures.push(
+          { name: `cuda.cpu_reference_n${n}`, value: round(cppMs, 1), unit: 'ms', goal: null, note: `offhours-cuda-bench --cpu incl. process start; C bit-identical to referenceGemm: ${identical}` },
+          { name: `cuda.cpu_reference_vs_ts_n${n}`, value: round(tsMs / cppMs, 2), unit: '×', goal: null, note: `protocol referenceGemm ${round(tsMs, 1)} ms ÷ C++ --cpu` },
+        );
+        if (!identical) throw new Error(`--cpu n=${n} C differs from referenceGemm`);
+      }
+
+      // 3. The host replay of the SGEMM/HGEMM tile code (the check that stands in for a GPU in CI).
+      const sim = join(dirname(binary), 'offhours-kernel-sim');
+      const simStarted = performance.now();
+      const replay = spawnSync(sim, [], { encoding: 'utf8', timeout: 600_000 });
+      const simMs = performance.now() - simStarted;
+      const simOk = replay.status === 0 && (JSON.parse(replay.stdout) as { ok: boolean }).ok;
+      figures.push({ name: 'cuda.kernel_sim_wall', value: round(simMs / 1000, 2), unit: 's', goal: null, note: `12 sizes n = 1…260, every thread of SGEMM and HGEMM replayed on the CPU; all C match: ${simOk}` });
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    return figures;
+  },
+};
+
+const GOALS: Record<string, { goal: number; peak: (s: NonNullable<ReturnType<typeof matchSpec>>) => number | null }> = {
+  fma: { goal: 85, peak: (s) => s.fp32Tflops * 1000 },
+  sgemm: { goal: 60, peak: (s) => s.fp32Tflops * 1000 },
+  hgemm: { goal: 70, peak: (s) => (s.fp16TensorTflops === null ? null : s.fp16TensorTflops * 1000) },
+  triad: { goal: 80, peak: (s) => s.memoryGBs },
+};
+
+function kernelFigures(mode: string, result: CudaBenchResult): BenchFigure[] {
+  const device = result.device!;
+  const spec = matchSpec({ name: device.name, memoryBytes: device.memoryBytes });
+  const figures: BenchFigure[] = [];
+  for (const timing of result.kernels) {
+    const kernel = kernelResult(timing.name, timing.trialsNs, timing.workPerTrial);
+    const value = kernel.value / 1000;
+    figures.push({ name: `cuda.${mode}.${timing.name}`, value: round(value, 1), unit: kernel.unit, goal: null, note: `${device.name}, ${timing.params}${kernel.noisy ? ', noisy' : ''}` });
+    const goal = GOALS[timing.name];
+    const peak = spec && goal ? goal.peak(spec) : null;
+    if (goal && peak) {
+      figures.push({ name: `cuda.${mode}.${timing.name}_of_spec`, value: round((value / peak) * 100, 1), unit: '%', goal: `≥ ${goal.goal} %`, note: `${spec!.name} spec ${peak} ${kernel.unit}` });
+    }
+  }
+  return figures;
+}
+
+function round(value: number, digits: number): number {
+  const scale = 10 ** digits;
+  return Math.round(value * scale) / scale;
+}
