@@ -1,0 +1,149 @@
+/**
+ * `offhours verify REPORT [--challenge FILE] [--json]`: checks a signed benchmark report the way the
+ * coordinator does (protocol/bench/verify.ts). Exit 0 when the report is valid (correctly computed, bound to
+ * its challenge, inside the challenge window, nonce not seen before), 1 otherwise (the reasons are printed);
+ * with --require-score also 1 when it is valid but not eligible for scoring. 2 for usage errors.
+ *
+ * Replay detection: the nonce of every valid report is recorded in <data dir>/bench/seen-nonces.json, so
+ * verifying the same report (or another report for the same challenge) a second time fails with
+ * "replayed-nonce". Entries are dropped once their challenge has expired (an expired challenge fails anyway).
+ * --no-record checks without recording.
+ */
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { ChallengeSchema, type Challenge } from '../../../protocol/bench/challenge.js';
+import { summarizeZodError } from '../../../protocol/errors.js';
+import { DEFAULT_CLOCK_SKEW_MS, verifyReportText, type VerifyReason, type VerifyResult } from '../../../protocol/bench/verify.js';
+import { UsageError, dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
+
+const SeenFileSchema = z.object({
+  version: z.literal(1),
+  nonces: z.array(z.object({ nonce: z.string(), expiresAt: z.string(), recordedAt: z.string() })),
+});
+type SeenFile = z.infer<typeof SeenFileSchema>;
+
+/** The verifier's memory of answered challenges: one small JSON file, rewritten atomically. */
+export class SeenNonceFile {
+  constructor(private readonly path: string) {}
+
+  static inDataDir(dataDir: string): SeenNonceFile {
+    return new SeenNonceFile(join(dataDir, 'bench', 'seen-nonces.json'));
+  }
+
+  private read(): SeenFile {
+    let text: string;
+    try {
+      text = readFileSync(this.path, 'utf8');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, nonces: [] };
+      throw error;
+    }
+    const parsed = SeenFileSchema.safeParse(JSON.parse(text));
+    if (!parsed.success) throw new Error(`The seen-nonce file ${this.path} is damaged; move it aside to start a new one.`);
+    return parsed.data;
+  }
+
+  has(nonce: string): boolean {
+    return this.read().nonces.some((entry) => entry.nonce === nonce);
+  }
+
+  record(challenge: Challenge, now: Date): void {
+    const file = this.read();
+    const cutoff = now.getTime() - DEFAULT_CLOCK_SKEW_MS;
+    const nonces = file.nonces.filter((entry) => Date.parse(entry.expiresAt) >= cutoff && entry.nonce !== challenge.nonce);
+    nonces.push({ nonce: challenge.nonce, expiresAt: challenge.expiresAt, recordedAt: now.toISOString() });
+    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
+    const temp = `${this.path}.${process.pid}.tmp`;
+    writeFileSync(temp, `${JSON.stringify({ version: 1, nonces } satisfies SeenFile, null, 2)}\n`, { mode: 0o600 });
+    renameSync(temp, this.path);
+  }
+}
+
+const SCOPE_HEADINGS: Record<VerifyReason['scope'], string> = {
+  computation: 'The result cannot be trusted',
+  freshness: 'The report is not fresh',
+  scoring: 'Not eligible for scoring',
+  flag: 'Notes',
+};
+
+export function formatVerification(result: VerifyResult, recorded: boolean): string {
+  const lines: string[] = [];
+  lines.push(result.correctlyComputed ? '✔ Correctly computed: signature, Merkle proofs, Freivalds and row checks pass.' : '✘ NOT correctly computed.');
+  if (result.correctlyComputed) lines.push(result.valid ? `✔ Valid for its challenge${recorded ? ' (nonce recorded: a second use will be refused)' : ''}.` : '✘ Not valid for its challenge.');
+  lines.push(result.scoreEligible ? '✔ Eligible for scoring.' : '✘ Not eligible for scoring.');
+  if (result.spec) lines.push(`  Device matched: ${result.spec.name} (${result.spec.id}).`);
+  for (const scope of ['computation', 'freshness', 'scoring', 'flag'] as const) {
+    const reasons = result.reasons.filter((r) => r.scope === scope);
+    if (!reasons.length) continue;
+    lines.push(`${SCOPE_HEADINGS[scope]}:`);
+    for (const reason of reasons) lines.push(`  - [${reason.code}] ${reason.message}`);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function readText(path: string, what: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    throw new UsageError(`Could not read the ${what} ${path}: ${(error as Error).message}`);
+  }
+}
+
+export interface VerifyCommandDeps {
+  now: () => Date;
+}
+
+export function createVerifyCommand(deps: VerifyCommandDeps = { now: () => new Date() }): CliCommand {
+  return {
+    name: 'verify',
+    summary: 'check a signed benchmark report (exit 0 when valid)',
+    usage: 'offhours verify REPORT [--challenge FILE] [--json] [--require-score] [--no-record] [--data-dir DIR]',
+    async run(argv) {
+      const { values, positionals } = parseCli(
+        argv,
+        { ...jsonOption, ...dataDirOption, challenge: { type: 'string' }, 'require-score': { type: 'boolean', default: false }, 'no-record': { type: 'boolean', default: false } },
+        true,
+      );
+      if (positionals.length !== 1) throw new UsageError('Give exactly one report file.');
+      const reportText = readText(positionals[0]!, 'report');
+      let challenge: Challenge | undefined;
+      if (values.challenge) {
+        let raw: unknown;
+        try {
+          raw = JSON.parse(readText(values.challenge, 'challenge file'));
+        } catch (error) {
+          if (error instanceof UsageError) throw error;
+          throw new UsageError(`The challenge file ${values.challenge} is not JSON: ${(error as Error).message}`);
+        }
+        const parsed = ChallengeSchema.safeParse(raw);
+        if (!parsed.success) throw new UsageError(`The challenge file ${values.challenge} is not a valid challenge: ${summarizeZodError(parsed.error)}`);
+        challenge = parsed.data;
+      }
+      const seen = SeenNonceFile.inDataDir(resolveDataDir(values['data-dir']));
+      const now = deps.now();
+      const result = verifyReportText(reportText, { challenge, seenNonces: seen, now });
+      let recorded = false;
+      if (result.valid && !values['no-record']) {
+        const answered = challenge ?? ChallengeSchema.parse((JSON.parse(reportText) as { challenge: unknown }).challenge);
+        seen.record(answered, now);
+        recorded = true;
+      }
+      if (values.json) {
+        printJson({
+          valid: result.valid,
+          correctlyComputed: result.correctlyComputed,
+          scoreEligible: result.scoreEligible,
+          detectedModel: result.spec?.id ?? null,
+          kernels: result.kernels,
+          reasons: result.reasons,
+          nonceRecorded: recorded,
+        });
+      } else process.stdout.write(formatVerification(result, recorded));
+      if (!result.valid) return 1;
+      return values['require-score'] && !result.scoreEligible ? 1 : 0;
+    },
+  };
+}
+
+export const verifyCommand = createVerifyCommand();
