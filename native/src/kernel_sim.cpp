@@ -86,14 +86,24 @@ void simulate_sgemm(int n, const float* a, const float* b, float* c) {
   using namespace gemm;
   auto sh = std::make_unique<SgemmShared>();
   std::vector<float> acc(static_cast<size_t>(kSgThreads) * 64);
+  std::vector<SgemmFetch> fetched(kSgThreads);
   for (int by = 0; by < (n + kSgBM - 1) / kSgBM; ++by) {
     for (int bx = 0; bx < (n + kSgBN - 1) / kSgBN; ++bx) {
       const int row0 = by * kSgBM;
       const int col0 = bx * kSgBN;
       std::fill(acc.begin(), acc.end(), 0.f);
+      // The kernel's pipeline, phase by phase (each phase for every thread before the next: one valid
+      // interleaving; the double buffer makes every interleaving between barriers equivalent).
+      for (int tid = 0; tid < kSgThreads; ++tid) sgemm_stage(tid, sgemm_fetch(tid, n, row0, col0, 0, a, b), 0, *sh);
+      int buf = 0;
       for (int k0 = 0; k0 < n; k0 += kSgBK) {
-        for (int tid = 0; tid < kSgThreads; ++tid) sgemm_load_slice(tid, n, row0, col0, k0, a, b, *sh);
-        for (int tid = 0; tid < kSgThreads; ++tid) sgemm_accumulate(tid, *sh, *reinterpret_cast<float(*)[8][8]>(&acc[tid * 64]));
+        const bool more = k0 + kSgBK < n;
+        if (more)
+          for (int tid = 0; tid < kSgThreads; ++tid) fetched[tid] = sgemm_fetch(tid, n, row0, col0, k0 + kSgBK, a, b);
+        for (int tid = 0; tid < kSgThreads; ++tid) sgemm_accumulate(tid, *sh, buf, *reinterpret_cast<float(*)[8][8]>(&acc[tid * 64]));
+        if (more)
+          for (int tid = 0; tid < kSgThreads; ++tid) sgemm_stage(tid, fetched[tid], buf ^ 1, *sh);
+        buf ^= 1;
       }
       for (int tid = 0; tid < kSgThreads; ++tid) sgemm_store(tid, n, row0, col0, *reinterpret_cast<const float(*)[8][8]>(&acc[tid * 64]), c);
     }
@@ -106,15 +116,23 @@ void simulate_hgemm(int n, const __half* a, const __half* b, float* c) {
   auto sh = std::make_unique<HgemmShared>();
   using Acc = HostMmaOps::Acc;
   std::vector<Acc> acc(static_cast<size_t>(kHgWarps) * 8);
+  std::vector<HgemmFetch> fetched(kHgThreads);
   for (int by = 0; by < (n + kHgBM - 1) / kHgBM; ++by) {
     for (int bx = 0; bx < (n + kHgBN - 1) / kHgBN; ++bx) {
       const int row0 = by * kHgBM;
       const int col0 = bx * kHgBN;
       for (Acc& f : acc) f = Acc{};
+      for (int tid = 0; tid < kHgThreads; ++tid) hgemm_stage(tid, hgemm_fetch(tid, n, row0, col0, 0, a, b), 0, *sh);
+      int buf = 0;
       for (int k0 = 0; k0 < n; k0 += kHgBK) {
-        for (int tid = 0; tid < kHgThreads; ++tid) hgemm_load_slice(tid, n, row0, col0, k0, a, b, *sh);
+        const bool more = k0 + kHgBK < n;
+        if (more)
+          for (int tid = 0; tid < kHgThreads; ++tid) fetched[tid] = hgemm_fetch(tid, n, row0, col0, k0 + kHgBK, a, b);
         for (int warp = 0; warp < kHgWarps; ++warp)
-          hgemm_accumulate<HostMmaOps>(warp, *sh, *reinterpret_cast<Acc(*)[4][2]>(&acc[warp * 8]));
+          hgemm_accumulate<HostMmaOps>(warp, *sh, buf, *reinterpret_cast<Acc(*)[4][2]>(&acc[warp * 8]));
+        if (more)
+          for (int tid = 0; tid < kHgThreads; ++tid) hgemm_stage(tid, fetched[tid], buf ^ 1, *sh);
+        buf ^= 1;
       }
       for (int warp = 0; warp < kHgWarps; ++warp)
         hgemm_store<HostMmaOps>(warp, 0, 1, n, row0, col0, *reinterpret_cast<const Acc(*)[4][2]>(&acc[warp * 8]), *sh, c);

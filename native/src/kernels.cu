@@ -101,11 +101,18 @@ __global__ void __launch_bounds__(gemm::kSgThreads, 2)
 #pragma unroll
     for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
   }
+  // Pipeline: fetch slice s+1 into registers, compute slice s, stage s+1 into the other buffer, barrier.
+  gemm::sgemm_stage(tid, gemm::sgemm_fetch(tid, n, row0, col0, 0, a, b), 0, sh);
+  __syncthreads();
+  int buf = 0;
   for (int k0 = 0; k0 < n; k0 += gemm::kSgBK) {
-    gemm::sgemm_load_slice(tid, n, row0, col0, k0, a, b, sh);
+    const bool more = k0 + gemm::kSgBK < n;
+    gemm::SgemmFetch next;
+    if (more) next = gemm::sgemm_fetch(tid, n, row0, col0, k0 + gemm::kSgBK, a, b);
+    gemm::sgemm_accumulate(tid, sh, buf, acc);
+    if (more) gemm::sgemm_stage(tid, next, buf ^ 1, sh);
     __syncthreads();
-    gemm::sgemm_accumulate(tid, sh, acc);
-    __syncthreads();
+    buf ^= 1;
   }
   gemm::sgemm_store(tid, n, row0, col0, acc, c);
 }
@@ -138,11 +145,17 @@ __global__ void __launch_bounds__(gemm::kHgThreads)
 #pragma unroll
     for (int j = 0; j < 2; ++j) nvcuda::wmma::fill_fragment(acc[i][j], 0.f);
   }
+  gemm::hgemm_stage(tid, gemm::hgemm_fetch(tid, n, row0, col0, 0, a, b), 0, sh);
+  __syncthreads();
+  int buf = 0;
   for (int k0 = 0; k0 < n; k0 += gemm::kHgBK) {
-    gemm::hgemm_load_slice(tid, n, row0, col0, k0, a, b, sh);
+    const bool more = k0 + gemm::kHgBK < n;
+    gemm::HgemmFetch next;
+    if (more) next = gemm::hgemm_fetch(tid, n, row0, col0, k0 + gemm::kHgBK, a, b);
+    gemm::hgemm_accumulate<WmmaOps>(warp, sh, buf, acc);
+    if (more) gemm::hgemm_stage(tid, next, buf ^ 1, sh);
     __syncthreads();
-    gemm::hgemm_accumulate<WmmaOps>(warp, sh, acc);
-    __syncthreads();
+    buf ^= 1;
   }
   gemm::hgemm_store<WmmaOps>(warp, lane, 32, n, row0, col0, acc, sh, c);
 }
