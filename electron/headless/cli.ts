@@ -1,11 +1,12 @@
 import { UsageError, type CliCommand } from './cli-kit.js';
+import { benchCommand } from './commands/bench.js';
 import { doctorCommand } from './commands/doctor.js';
 import { gpusCommand } from './commands/gpus.js';
 import { headlessCommand } from './commands/headless.js';
 import { jobCommand } from './commands/job.js';
 import { appVersion } from './paths.js';
 
-const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand];
+const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand, benchCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

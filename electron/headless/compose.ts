@@ -9,6 +9,11 @@ import type { Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor } from '../core/doctor/index.js';
+import { CudaBenchProcessRunner } from '../core/adapters/cuda-bench-runner.js';
+import { BenchService } from '../core/bench/bench-service.js';
+import { JsonlBenchHistory } from '../core/bench/history-file.js';
+import { protocolJudge } from '../core/bench/judge.js';
+import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import { appVersion, packageRoot } from './paths.js';
 
 export interface HeadlessCoreOptions {
@@ -33,6 +38,7 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     },
     doctor: createHeadlessDoctor(options.dataDir, gpuProbe),
     jobs: createHeadlessJobs(options.dataDir, logger),
+    bench: createHeadlessBench(options.dataDir, logger),
   });
 }
 
@@ -46,5 +52,22 @@ export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuPr
   return new Doctor(
     { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()) },
     systemClock,
+  );
+}
+
+/** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */
+export function createHeadlessBench(dataDir: string, logger: Logger): BenchService {
+  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  return new BenchService(
+    {
+      webgpu: new DawnWebGpuRunner(),
+      cuda: new CudaBenchProcessRunner(),
+      signer: headlessDeviceKeyStore(dataDir),
+      history: new JsonlBenchHistory(dataDir),
+      judge: protocolJudge(),
+      clock: systemClock,
+      logger,
+    },
+    { appVersion: appVersion() },
   );
 }

@@ -3,7 +3,7 @@ import { useStore } from 'zustand';
 import type { BenchBackend, BenchKernelSummary, BenchRunSummary } from '../../../../../protocol/bench/wgsl/api-schemas.js';
 import { useApp } from '../../../stores/app-store.js';
 import { BENCH_STEPS, createBenchStore, stepStatuses, type StepStatus } from './bench-store.js';
-import { formatDuration, formatThroughput, percentOfPeak } from './format.js';
+import { formatDuration, formatPercent, formatThroughput, percentOfPeak } from './format.js';
 
 const STATUS_TEXT: Record<StepStatus, string> = { waiting: 'Waiting', running: 'Running', done: 'Done', skipped: 'Skipped' };
 
@@ -105,7 +105,13 @@ function BenchResult({ run }: { run: BenchRunSummary }) {
             </span>
           )}
           <span className="muted small">
-            {scored ? '1000 = an RTX 3060' : run.correctlyComputed && run.composite !== null ? `Would be ${run.composite} on a real GPU track` : 'The result did not check out'}
+            {scored
+              ? '1000 = an RTX 3060'
+              : !run.correctlyComputed
+                ? 'The result did not check out, see below'
+                : run.software
+                  ? 'Scores are for real graphics cards only'
+                  : 'See below for why'}
           </span>
         </div>
         <div className="stat">
@@ -147,9 +153,9 @@ function KernelBar({ kernel }: { kernel: BenchKernelSummary }) {
   const pct = spec ?? reference;
   const caption =
     spec !== null
-      ? `${spec} % of this card’s spec peak (${formatThroughput(kernel.specPeak!, kernel.unit)})`
+      ? `${formatPercent(spec)} of this card’s spec peak (${formatThroughput(kernel.specPeak!, kernel.unit)})`
       : reference !== null
-        ? `${reference} % of the reference card (RTX 3060, ${formatThroughput(kernel.referenceValue!, kernel.unit)}); no spec figure for this device`
+        ? `${formatPercent(reference)} of the reference card (RTX 3060, ${formatThroughput(kernel.referenceValue!, kernel.unit)}); no spec figure for this device`
         : 'No spec figure for this device';
   return (
     <li className="kernel-bar" data-kernel={kernel.name}>

@@ -14,11 +14,16 @@ function trim(value: number): string {
   return value.toFixed(2);
 }
 
-/** value ÷ peak as a whole percent (at least 1 when non-zero); null without a peak. */
+/** value ÷ peak in percent (unrounded); null without a peak. */
 export function percentOfPeak(milli: number, peakMilli: number | null): number | null {
   if (!peakMilli) return null;
-  const pct = (milli / peakMilli) * 100;
-  return pct > 0 && pct < 1 ? 1 : Math.round(pct);
+  return (milli / peakMilli) * 100;
+}
+
+/** "73 %", or "under 1 %" for a tiny non-zero share. */
+export function formatPercent(pct: number): string {
+  if (pct > 0 && pct < 1) return 'under 1 %';
+  return `${Math.round(pct)} %`;
 }
 
 export function formatDuration(ms: number): string {
