@@ -320,6 +320,17 @@ describe('CudaBenchProcessRunner', () => {
     if (hasNvcc) expect(locateCudaBench(cudaBenchCandidates({ env: {} }))).toBe(binary);
   });
 
+  it('looks in Electron\'s process.resourcesPath by default (the packaged app)', () => {
+    const electronProcess = process as { resourcesPath?: string };
+    electronProcess.resourcesPath = '/opt/Offhours/resources';
+    try {
+      expect(cudaBenchCandidates({ env: {} })[0]).toBe(join('/opt/Offhours/resources', 'native', CUDA_BENCH_EXECUTABLE));
+      expect(cudaBenchCandidates({ env: {}, resourcesPath: undefined })[0]).not.toContain('/opt/Offhours');
+    } finally {
+      delete electronProcess.resourcesPath;
+    }
+  });
+
   it('interprets exits without a process (pure)', () => {
     const base = { stdout: '', stderrTail: '', exitCode: 0, signal: null, timedOut: false, aborted: false, timeoutMs: 90_000 };
     expect(interpretCudaBenchExit({ ...base, timedOut: true, exitCode: null, signal: 'SIGKILL' })).toMatchObject({ code: 'cuda-bench-timeout', message: expect.stringContaining('90 s') });

@@ -87,7 +87,7 @@ const ProgressLineSchema = z.object({
 // ---- locating the executable ----
 
 export interface CudaBenchLocation {
-  /** Electron's process.resourcesPath in the packaged app (undefined under plain Node). */
+  /** The packaged app's resources folder; defaults to Electron's process.resourcesPath (absent under plain Node). */
   resourcesPath?: string | undefined;
   /** OFFHOURS_CUDA_BENCH overrides everything. */
   env?: NodeJS.ProcessEnv;
@@ -100,7 +100,8 @@ export function cudaBenchCandidates(location: CudaBenchLocation = {}): string[] 
   const env = location.env ?? process.env;
   const candidates: string[] = [];
   if (env.OFFHOURS_CUDA_BENCH) candidates.push(env.OFFHOURS_CUDA_BENCH);
-  if (location.resourcesPath) candidates.push(join(location.resourcesPath, 'native', CUDA_BENCH_EXECUTABLE));
+  const resourcesPath = 'resourcesPath' in location ? location.resourcesPath : (process as { resourcesPath?: string }).resourcesPath;
+  if (resourcesPath) candidates.push(join(resourcesPath, 'native', CUDA_BENCH_EXECUTABLE));
   // electron/core/adapters (source) or dist/electron/core/adapters (built): the repository root is 3 or 4 up.
   let dir = dirname(fileURLToPath(location.moduleUrl ?? import.meta.url));
   for (let up = 0; up < 6; up++) {
