@@ -4,6 +4,7 @@ import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
+import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
 import type { Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
@@ -50,7 +51,7 @@ export function createHeadlessJobs(dataDir: string, logger: Logger): JobService 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
 export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner()): Doctor {
   return new Doctor(
-    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()) },
+    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe() },
     systemClock,
   );
 }

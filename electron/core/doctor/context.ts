@@ -1,5 +1,7 @@
 import type { GpuDetection } from '../gpu/detector.js';
 import type { WebGpuRunner } from '../ports.js';
+import type { EngineConnector } from '../jobs/engine-port.js';
+import type { HostProbe } from './engine-checks.js';
 import type { DoctorCheck } from './framework.js';
 
 /**
@@ -18,6 +20,10 @@ export interface DoctorContext {
   webgpu: Pick<WebGpuRunner, 'describe'> | null;
   /** Where the CUDA benchmark executable may be, most likely first. */
   cudaBenchPaths: string[];
+  /** Finds the container engine (Docker/Podman) for the job checks; absent where jobs are not set up. */
+  engineConnector?: EngineConnector;
+  /** Runs programs and reads disk space for the job checks (WSL2, virtualization, free disk). */
+  hostProbe?: HostProbe;
 }
 
 /** A source of checks: a plain function from the context to the checks it contributes. */

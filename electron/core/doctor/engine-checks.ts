@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import type { EngineConnection, EngineConnector, EngineProblem } from '../jobs/engine-port.js';
+import type { DoctorCheckProvider } from './context.js';
 
 /**
  * Doctor checks for running jobs: the container engine, its GPU runtime, WSL2 and virtualization on Windows,
@@ -203,3 +204,7 @@ export function nodeHostProbe(env: NodeJS.ProcessEnv = process.env): HostProbe {
     },
   };
 }
+
+/** The doctor's provider: the job-runner checks, when the composition root gave an engine connector and a host probe. */
+export const containerChecks: DoctorCheckProvider = (context) =>
+  context.engineConnector && context.hostProbe ? engineChecks({ connector: context.engineConnector, host: context.hostProbe, dataDir: context.dataDir }) : [];
