@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerEngine, EngineConnection, EngineInfo } from '../jobs/engine-port.js';
+import type { ContainerEngine, EngineConnection, EngineInfo, EngineProblem } from '../jobs/engine-port.js';
 import { describeEngineProblem, engineChecks, type HostProbe } from './engine-checks.js';
 
 const info = (over: Partial<EngineInfo> = {}): EngineInfo => ({ product: 'Podman', version: '4.3.1', os: 'debian', nvidiaRuntime: false, cdiDevices: [], dataRoot: '/var/lib/containers', ...over });
@@ -76,12 +76,13 @@ describe('engine doctor checks', () => {
   });
 
   it('describes every problem kind with a next step', () => {
-    for (const problem of [
+    const problems: EngineProblem[] = [
       { kind: 'missing', tried: [] },
       { kind: 'not-running', endpoint: 'x', detail: 'y' },
       { kind: 'permission-denied', endpoint: 'x', detail: 'y' },
       { kind: 'error', endpoint: 'x', detail: 'y' },
-    ] as const) {
+    ];
+    for (const problem of problems) {
       const d = describeEngineProblem(problem, { platform: 'darwin', onPath: () => false });
       expect(d.message.length).toBeGreaterThan(20);
       expect(d.nextStep.length).toBeGreaterThan(20);
