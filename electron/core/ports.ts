@@ -148,8 +148,9 @@ export interface CudaBenchFailure {
 
 /** One progress step of a run; `done`/`total` count trials (or milliseconds for sgemm_sustained). */
 export interface CudaBenchProgress {
-  kernel: string;
-  phase: string;
+  /** The kernel the work belongs to (input fill, self-check and writing C count under sgemm/hgemm). */
+  kernel: CudaKernelName;
+  phase: 'inputs' | 'warmup' | 'trial' | 'verify' | 'write' | 'cpu';
   done: number;
   total: number;
 }

@@ -20,7 +20,7 @@ namespace oh {
 
 namespace {
 
-const char* const kUseWebGpu = "Offhours will use the WebGPU benchmark instead.";
+const char* const kUseWebGpu = "Meanwhile, use the WebGPU benchmark (it works on every graphics card).";
 
 [[noreturn]] void throw_cuda(cudaError_t err, const std::string& what) {
   const std::string detail = std::string(cudaGetErrorName(err)) + ": " + cudaGetErrorString(err) + " (" + what + ")";
@@ -329,13 +329,15 @@ RunResult run_gpu(const Options& options) {
   const bool want_sgemm = options.wants(Kernel::Sgemm) || options.wants(Kernel::SgemmSustained);
   const bool want_hgemm = options.wants(Kernel::Hgemm);
   if (want_sgemm || want_hgemm) {
-    report_progress(options, "inputs", "fill", 0, 1);
+    // Progress always names a kernel: the GEMM phase this work belongs to.
+    const char* gemm_kernel = want_sgemm ? "sgemm" : "hgemm";
+    report_progress(options, gemm_kernel, "inputs", 0, 1);
     DeviceBuffer<float> a(nn), b(nn);
     launch_fill_f32(a.get(), static_cast<uint32_t>(nn), kStreamA, options.key);
     launch_fill_f32(b.get(), static_cast<uint32_t>(nn), kStreamB, options.key);
     OH_LAUNCHED("fill inputs");
     OH_CUDA(cudaDeviceSynchronize());
-    report_progress(options, "inputs", "fill", 1, 1);
+    report_progress(options, gemm_kernel, "inputs", 1, 1);
 
     std::unique_ptr<DeviceBuffer<float>> c;
     std::unique_ptr<DeviceBuffer<float>> c_half;
@@ -363,7 +365,7 @@ RunResult run_gpu(const Options& options) {
     OH_CUDA(cudaDeviceSynchronize());
 
     // Self-check: C must satisfy Freivalds exactly, and the tensor-core C must equal the FP32 C bit for bit.
-    report_progress(options, "check", "verify", 0, 1);
+    report_progress(options, want_hgemm ? "hgemm" : "sgemm", "verify", 0, 1);
     const float* c_main = c ? c->get() : c_half->get();
     result.self_check_ran = true;
     result.freivalds_ok = freivalds(options, n, a.get(), b.get(), c_main);
@@ -379,7 +381,7 @@ RunResult run_gpu(const Options& options) {
     } else if (c_half && !c) {
       result.hgemm_checked = false;
     }
-    report_progress(options, "check", "verify", 1, 1);
+    report_progress(options, want_hgemm ? "hgemm" : "sgemm", "verify", 1, 1);
     if (!result.freivalds_ok) wrong_result("C*r != A*(B*r)");
     if (result.hgemm_checked && result.hgemm_mismatches != 0) {
       wrong_result(std::to_string(result.hgemm_mismatches) + " tensor-core outputs differ from the FP32 outputs");
@@ -388,10 +390,10 @@ RunResult run_gpu(const Options& options) {
     result.c_source = c ? "sgemm" : "hgemm";
     result.c_checksum = device_checksum(c_main, nn);
     if (!options.out_c.empty()) {
-      report_progress(options, "output", "write", 0, 1);
+      report_progress(options, want_hgemm ? "hgemm" : "sgemm", "write", 0, 1);
       write_c(options, c_main, nn);
       result.c_written = true;
-      report_progress(options, "output", "write", 1, 1);
+      report_progress(options, want_hgemm ? "hgemm" : "sgemm", "write", 1, 1);
     }
     c_half.reset();
 

@@ -38,7 +38,7 @@ RunResult run_cpu(const Options& options) {
   RunResult result;
   result.cpu = true;
   if (options.wants(Kernel::Sgemm) || options.wants(Kernel::Hgemm) || options.wants(Kernel::SgemmSustained)) {
-    report_progress(options, "cpu_gemm", "compute", 0, 1);
+    report_progress(options, "sgemm", "cpu", 0, 1);
     const std::vector<float> c = cpu_gemm(options.key, options.n);
     result.have_c = true;
     result.c_source = "cpu";
@@ -47,7 +47,7 @@ RunResult run_cpu(const Options& options) {
       write_file(options.out_c, c);
       result.c_written = true;
     }
-    report_progress(options, "cpu_gemm", "compute", 1, 1);
+    report_progress(options, "sgemm", "cpu", 1, 1);
   }
   if (options.wants(Kernel::Triad)) {
     result.have_triad = true;

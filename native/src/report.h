@@ -23,6 +23,8 @@ struct DeviceSelftest {
 std::string selftest_json(const KatReport& host, const DeviceSelftest& device, bool ok);
 
 // One line on stderr: {"progress":{"kernel":..,"phase":..,"done":..,"total":..}}. Silent with --no-progress.
+// kernel is always one of fma, sgemm, hgemm, triad, sgemm_sustained; phase is inputs, warmup, trial,
+// verify, write or cpu; done/total count trials (milliseconds for sgemm_sustained's trial phase).
 void report_progress(const Options& options, const char* kernel, const char* phase, int64_t done, int64_t total);
 
 // Formats 13000 as "13.0".

@@ -220,7 +220,7 @@ describe('CudaBenchProcessRunner', () => {
     expect(ok.gemm).toEqual({ source: 'cpu', checksum: weightedChecksum(referenceGemm('deadbeef00c0ffee', 64)), outC });
     expect(ok.triad?.elements).toBe(1024);
     expect(sameBits(readC(outC, 64), referenceGemm('deadbeef00c0ffee', 64))).toBe(true);
-    expect(progress.map((p) => `${p.kernel}:${p.done}/${p.total}`)).toEqual(['cpu_gemm:0/1', 'cpu_gemm:1/1']);
+    expect(progress.map((p) => `${p.kernel}:${p.phase}:${p.done}/${p.total}`)).toEqual(['sgemm:cpu:0/1', 'sgemm:cpu:1/1']);
   });
 
   it.skipIf(!hasNvcc || hasNvidiaGpu)('turns "no GPU" into a failure with a next step', async () => {

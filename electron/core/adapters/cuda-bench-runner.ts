@@ -81,7 +81,7 @@ const ErrorSchema = z.object({
 });
 
 const ProgressLineSchema = z.object({
-  progress: z.object({ kernel: z.string(), phase: z.string(), done: z.number(), total: z.number() }),
+  progress: z.object({ kernel: KernelNameSchema, phase: z.enum(['inputs', 'warmup', 'trial', 'verify', 'write', 'cpu']), done: z.number(), total: z.number() }),
 });
 
 // ---- locating the executable ----
