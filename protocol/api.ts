@@ -1,6 +1,7 @@
 import { z } from 'zod';
-import { DoctorReportSchema } from './doctor.js';
+import { AvailabilityTransitionSchema, PauseRequestSchema, PreemptionEventSchema } from './availability.js';
 import { BenchProgressSchema, BenchRunRequestSchema, BenchRunSummarySchema } from './bench/wgsl/api-schemas.js';
+import { DoctorReportSchema } from './doctor.js';
 import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
@@ -23,6 +24,9 @@ export const providerMethods = {
   getSettings: method(noInput, SettingsSchema),
   updateSettings: method(SettingsPatchSchema, SettingsSchema),
   dismissNotice: method(z.string().min(1).max(200), z.null()),
+  /** Quick actions of the scheduler: pause for a while / until tomorrow / until resumed, and resume. */
+  pauseEarning: method(PauseRequestSchema, SettingsSchema),
+  resumeEarning: method(noInput, SettingsSchema),
   /** Runs a job spec (JSON text) on this machine to test the setup; a refused spec comes back with its reason. */
   runLocalJob: method(z.string().max(256 * 1024), RunLocalJobResultSchema),
   /** The live log lines (bounded buffer) of the job running now. */
@@ -31,16 +35,20 @@ export const providerMethods = {
   stopJob: method(noInput, z.null()),
   /** Looks for the container engine again (after the owner fixed something). */
   checkEngine: method(noInput, EngineStatusSchema),
+  /** Runs `offhours doctor`'s checks: what was found, what is missing, what to do. */
+  runDoctor: method(noInput, DoctorReportSchema),
   /** Runs the benchmark (resolves when done; progress arrives as benchProgress events). */
   runBenchmark: method(BenchRunRequestSchema, BenchRunSummarySchema),
   /** Past benchmark runs, newest first. */
   getBenchHistory: method(noInput, z.array(BenchRunSummarySchema)),
-  /** Runs `offhours doctor`'s checks: what was found, what is missing, what to do. */
-  runDoctor: method(noInput, DoctorReportSchema),
 };
 
 export const providerEvents = {
   state: ProviderStateSchema,
+  /** Every scheduler transition with its cause. */
+  availability: AvailabilityTransitionSchema,
+  /** What the scheduler did to the job (frozen/thawed/stopped); the coordinator link reports these. */
+  preemption: PreemptionEventSchema,
   benchProgress: BenchProgressSchema,
 };
 

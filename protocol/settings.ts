@@ -25,6 +25,8 @@ export const ScheduleSettingsSchema = z.object({
   panicHotkey: z.string().max(64),
   /** ISO time until which the owner paused earning; 'forever' until they resume; null when not paused. */
   pausedUntil: z.string().nullable(),
+  /** How long a frozen job waits for the owner to leave again before it is stopped (new in 0.1; older files get the default). */
+  yieldGraceSeconds: z.number().int().min(5).max(3600),
 });
 
 export const NetworkSettingsSchema = z.object({
@@ -72,6 +74,7 @@ export function defaultSettings(): Settings {
       extraGameExecutables: [],
       panicHotkey: 'CommandOrControl+Alt+F12',
       pausedUntil: null,
+      yieldGraceSeconds: 60,
     },
     network: { coordinator: 'embedded' },
     wallet: { payoutAddress: null },

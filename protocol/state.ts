@@ -1,3 +1,4 @@
+import { AvailabilitySchema } from './availability.js';
 import { z } from 'zod';
 import { GpuInventorySchema } from './gpu.js';
 import { JobSliceSchema } from './job-spec.js';
@@ -27,5 +28,7 @@ export const ProviderStateSchema = z.object({
   notices: z.array(NoticeSchema),
   /** The container engine, the job on this machine now, and recent jobs (electron/core/jobs). */
   job: JobSliceSchema,
+  /** The availability scheduler: state, reason and the plain right-now/next sentence (electron/core/schedule). Null until its first sample. */
+  availability: AvailabilitySchema.nullable(),
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

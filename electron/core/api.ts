@@ -3,11 +3,12 @@ import type { GpuInventory } from '../../protocol/gpu.js';
 import { initialJobSlice } from '../../protocol/job-spec.js';
 import type { Notice, ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
-import type { Doctor } from './doctor/index.js';
 import type { BenchService } from './bench/bench-service.js';
+import type { Doctor } from './doctor/index.js';
 import { EventHub } from './event-hub.js';
 import type { JobService } from './jobs/job-service.js';
 import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
+import { SchedulerService, type SchedulerDeps, type SchedulerOptions } from './schedule/scheduler-service.js';
 import { SettingsService } from './settings/settings-service.js';
 
 export interface ProviderCorePorts {
@@ -24,10 +25,12 @@ export interface ProviderCoreOptions {
   ports: ProviderCorePorts;
   /** The container job runner (electron/core/jobs); absent in minimal test setups. */
   jobs?: JobService;
-  /** `offhours doctor`'s checks (electron/core/doctor); absent in minimal test setups. */
-  doctor?: Pick<Doctor, 'run'>;
   /** The benchmark (WebGPU and CUDA); absent where nothing can run it. */
   bench?: BenchService;
+  /** `offhours doctor`'s checks (electron/core/doctor); absent in minimal test setups. */
+  doctor?: Pick<Doctor, 'run'>;
+  /** The availability scheduler's world (idle source, process scan, GPU activity, calendar); absent: no scheduler. */
+  schedule?: Omit<SchedulerDeps, 'clock' | 'logger' | 'settings' | 'jobs'> & { options?: SchedulerOptions };
 }
 
 /**
@@ -41,6 +44,7 @@ export class ProviderCore {
   readonly handlers: ProviderHandlers;
   private state: ProviderState;
   private detection: Promise<GpuInventory> | null = null;
+  readonly scheduler: SchedulerService | null;
 
   constructor(private readonly options: ProviderCoreOptions) {
     this.settings = new SettingsService(options.ports.settingsStore);
@@ -55,9 +59,26 @@ export class ProviderCore {
       detectingGpus: false,
       notices: notice ? [notice] : [],
       job: options.jobs?.state() ?? initialJobSlice(),
+      availability: null,
     };
     options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
+    this.scheduler = options.schedule
+      ? new SchedulerService(
+          {
+            ...options.schedule,
+            clock: options.ports.clock,
+            logger: options.ports.logger,
+            settings: this.settings,
+            jobs: options.jobs?.control,
+            engineHealthy: options.schedule.engineHealthy ?? (options.jobs ? () => options.jobs!.state().engine.state === 'ready' : undefined),
+          },
+          options.schedule.options,
+        )
+      : null;
+    this.scheduler?.onAvailability((availability) => this.update({ availability }));
+    this.scheduler?.onTransition((transition) => this.events.emit('availability', transition));
+    this.scheduler?.onPreemption((event) => this.events.emit('preemption', event));
     this.handlers = {
       getState: async () => this.state,
       detectGpus: async () => this.detectGpus(),
@@ -67,6 +88,10 @@ export class ProviderCore {
         this.update({ notices: this.state.notices.filter((n) => n.id !== id) });
         return null;
       },
+      pauseEarning: async (request) => this.requireScheduler().pause(request),
+      resumeEarning: async () => this.requireScheduler().resume(),
+      runBenchmark: async (request) => this.requireBench().run(request),
+      getBenchHistory: async () => (options.bench ? options.bench.history() : []),
       runLocalJob: async (text) => this.requireJobs().runLocalText(text),
       getJobLogs: async (jobId) => this.requireJobs().getLogs(jobId),
       stopJob: async () => {
@@ -78,14 +103,17 @@ export class ProviderCore {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
       },
-      runBenchmark: async (request) => this.requireBench().run(request),
-      getBenchHistory: async () => (options.bench ? options.bench.history() : []),
     };
   }
 
   private requireBench(): BenchService {
     if (!this.options.bench) throw new UserFacingError('bench-unavailable', 'This copy of Offhours cannot run the benchmark.', 'Reinstall Offhours, then try again.');
     return this.options.bench;
+  }
+
+  private requireScheduler(): SchedulerService {
+    if (!this.scheduler) throw new UserFacingError('scheduler-unavailable', 'This copy of Offhours has no scheduler.', 'Run "offhours headless" or the desktop app.');
+    return this.scheduler;
   }
 
   private requireJobs(): JobService {
@@ -99,11 +127,12 @@ export class ProviderCore {
 
   /** Starts background work; resolves once the first GPU detection is done. */
   async start(): Promise<void> {
-    await Promise.all([this.detectGpus(), this.startJobs()]);
+    await Promise.all([this.detectGpus(), this.startJobs().then(() => this.scheduler?.start())]);
   }
 
   async stop(): Promise<void> {
     await this.detection?.catch(() => undefined);
+    await this.scheduler?.stop();
     await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
       this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });
     });

@@ -4,9 +4,11 @@ import { doctorCommand } from './commands/doctor.js';
 import { gpusCommand } from './commands/gpus.js';
 import { headlessCommand } from './commands/headless.js';
 import { jobCommand } from './commands/job.js';
+import { pauseCommand, resumeCommand, statusCommand } from './commands/status.js';
+import { verifyCommand } from './commands/verify.js';
 import { appVersion } from './paths.js';
 
-const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand, benchCommand];
+const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand, benchCommand, verifyCommand, statusCommand, pauseCommand, resumeCommand];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));

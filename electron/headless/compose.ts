@@ -15,6 +15,11 @@ import { BenchService } from '../core/bench/bench-service.js';
 import { JsonlBenchHistory } from '../core/bench/history-file.js';
 import { protocolJudge } from '../core/bench/judge.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
+import { headlessIdleSource } from '../core/adapters/idle-headless.js';
+import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
+import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
+import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
+import { systemCalendar } from '../core/schedule/calendar.js';
 import { appVersion, packageRoot } from './paths.js';
 
 export interface HeadlessCoreOptions {
@@ -27,6 +32,7 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const gpuProbe = new SystemGpuProbe();
   const logger = new ConsoleLogger(options.quiet ?? false);
+  const jobs = createHeadlessJobs(options.dataDir, logger);
   return new ProviderCore({
     mode: 'headless',
     appVersion: appVersion(),
@@ -38,22 +44,16 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
       settingsStore: new ConfSettingsStore(options.dataDir),
     },
     doctor: createHeadlessDoctor(options.dataDir, gpuProbe),
-    jobs: createHeadlessJobs(options.dataDir, logger),
+    jobs,
     bench: createHeadlessBench(options.dataDir, logger),
+    // The availability scheduler (issue 4): who is at the PC, what runs, how hot the GPU is.
+    schedule: {
+      calendar: systemCalendar,
+      idle: headlessIdleSource(systemClock),
+      processes: process.platform === 'win32' ? new TasklistProcessScanner() : new ProcProcessScanner(),
+      gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
+    },
   });
-}
-
-/** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
-export function createHeadlessJobs(dataDir: string, logger: Logger): JobService {
-  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir });
-}
-
-/** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
-export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner()): Doctor {
-  return new Doctor(
-    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe() },
-    systemClock,
-  );
 }
 
 /** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */
@@ -70,5 +70,18 @@ export function createHeadlessBench(dataDir: string, logger: Logger): BenchServi
       logger,
     },
     { appVersion: appVersion() },
+  );
+}
+
+/** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
+export function createHeadlessJobs(dataDir: string, logger: Logger): JobService {
+  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir });
+}
+
+/** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
+export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner()): Doctor {
+  return new Doctor(
+    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe() },
+    systemClock,
   );
 }

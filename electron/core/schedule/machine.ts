@@ -183,9 +183,10 @@ export class AvailabilityMachine {
     if (pause.paused) {
       return { reason: 'paused', detail: null, until: pause.until, cause: pause.until === null ? 'paused until you resume' : `paused until ${new Date(pause.until).toISOString()}` };
     }
-    // With a job on the machine, engine trouble must not stop us from trying to give the GPU back.
-    if (!sample.engineHealthy && !hasJob) return { reason: 'engine-down', detail: null, until: null, cause: 'the container engine does not answer' };
-    if (!sample.networkHealthy && !hasJob) return { reason: 'network-down', detail: null, until: null, cause: 'the Offhours network is not reachable' };
+    // Outside the owner's hours nothing else matters, so it is the reason we show.
+    if (!isInsideGrid(rules.weeklyGrid, this.calendar(at))) {
+      return { reason: 'outside-hours', detail: null, until: this.gridChange(rules.weeklyGrid, at, true), cause: 'outside the hours you chose' };
+    }
     if (this.game) return { reason: 'game-running', detail: this.game.what, until: null, cause: `game running: ${this.game.what}` };
     if (this.foreign) return { reason: 'foreign-gpu', detail: this.foreign.what, until: null, cause: `another program uses the GPU: ${this.foreign.what}` };
     if (!rules.allowWhileActive && ownerActive(sample, rules)) {
@@ -200,9 +201,10 @@ export class AvailabilityMachine {
     if (rules.pauseOnBattery && this.battery !== null) {
       return { reason: 'on-battery', detail: null, until: null, cause: sample.onBattery ? 'running on battery' : 'mains power only just came back' };
     }
-    if (!isInsideGrid(rules.weeklyGrid, this.calendar(at))) {
-      return { reason: 'outside-hours', detail: null, until: this.gridChange(rules.weeklyGrid, at, true), cause: 'outside the hours you chose' };
-    }
+    // Engine and network only matter once the owner's own rules allow work.
+    // With a job on the machine, engine trouble must not stop us from trying to give the GPU back.
+    if (!sample.engineHealthy && !hasJob) return { reason: 'engine-down', detail: null, until: null, cause: 'the container engine does not answer' };
+    if (!sample.networkHealthy && !hasJob) return { reason: 'network-down', detail: null, until: null, cause: 'the Offhours network is not reachable' };
     if (this.hot) {
       const temp = sample.gpuTempC;
       return {

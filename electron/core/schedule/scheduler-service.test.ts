@@ -1,0 +1,163 @@
+import { describe, expect, it } from 'vitest';
+import type { AvailabilityTransition, PreemptionEvent } from '../../../protocol/availability.js';
+import { applySettingsPatch, defaultSettings, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
+import type { IdleReading, IdleSource, JobControl } from '../ports.js';
+import { zoneCalendar } from './calendar.js';
+import { nextLocalMidnight, SchedulerService } from './scheduler-service.js';
+
+const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function world() {
+  let now = Date.UTC(2026, 10, 25, 12, 0);
+  let reading: IdleReading = { idleSeconds: 3600, locked: false, onBattery: false };
+  let settings: Settings = defaultSettings();
+  const settingsListeners = new Set<(s: Settings) => void>();
+  const activity = new Set<() => void>();
+  let job: { jobId: string; state: 'running' | 'frozen' } | null = { jobId: 'job-7', state: 'running' };
+  const calls: string[] = [];
+  const jobs: JobControl = {
+    current: () => job,
+    freeze: async (reason) => {
+      calls.push(`freeze:${reason}`);
+      now += 40; // the engine takes a moment
+      job = job && { ...job, state: 'frozen' };
+    },
+    thaw: async () => {
+      calls.push('thaw');
+      job = job && { ...job, state: 'running' };
+    },
+    stop: async () => {
+      calls.push('stop');
+      job = null;
+    },
+  };
+  const idle: IdleSource = {
+    name: 'test',
+    read: async () => reading,
+    onActivity: (listener) => {
+      activity.add(listener);
+      return () => activity.delete(listener);
+    },
+  };
+  const service = new SchedulerService(
+    {
+      clock: { now: () => now },
+      calendar: zoneCalendar('UTC'),
+      logger: quiet,
+      idle,
+      jobs,
+      processes: { list: async () => [{ pid: 1, name: 'init', command: '' }] },
+      settings: {
+        get: () => settings,
+        update: (patch: SettingsPatch) => {
+          settings = applySettingsPatch(settings, patch);
+          settingsListeners.forEach((l) => l(settings));
+          return settings;
+        },
+        onChange: (l) => {
+          settingsListeners.add(l);
+          return () => settingsListeners.delete(l);
+        },
+      },
+    },
+    { graceMs: 5000 },
+  );
+  return {
+    service,
+    calls,
+    advance: (ms: number) => (now += ms),
+    set: (r: Partial<IdleReading>) => (reading = { ...reading, ...r }),
+    now: () => now,
+    settings: () => settings,
+    job: () => job,
+  };
+}
+
+describe('SchedulerService', () => {
+  it('publishes availability, emits transitions, freezes with a measured latency, thaws, and stops after grace', async () => {
+    const w = world();
+    const transitions: AvailabilityTransition[] = [];
+    const preemptions: PreemptionEvent[] = [];
+    w.service.onTransition((t) => transitions.push(t));
+    w.service.onPreemption((p) => preemptions.push(p));
+    await w.service.tick();
+    expect(w.service.current()).toMatchObject({ state: 'working', jobId: 'job-7', now: 'Working on job job-7 — you are away' });
+
+    w.advance(250);
+    w.set({ idleSeconds: 0 });
+    await w.service.tick();
+    expect(w.calls).toEqual([expect.stringMatching(/^freeze:input 0 s ago/)]);
+    expect(preemptions).toEqual([expect.objectContaining({ jobId: 'job-7', action: 'frozen', latencyMs: 40 })]);
+    expect(w.service.current()).toMatchObject({ state: 'yielding', reason: 'owner-active', now: 'Paused job job-7: you are using the PC' });
+
+    for (let i = 0; i < 10; i++) {
+      w.advance(250);
+      w.set({ idleSeconds: 300 + i });
+      await w.service.tick();
+    }
+    expect(w.calls.at(-1)).toBe('thaw');
+    expect(w.job()?.state).toBe('running');
+
+    w.set({ idleSeconds: 0 });
+    for (let t = 0; t <= 5250; t += 250) {
+      w.advance(250);
+      await w.service.tick();
+    }
+    expect(w.calls.slice(-2)).toEqual([expect.stringMatching(/^freeze/), 'stop']);
+    expect(w.job()).toBeNull();
+    expect(w.service.current()).toMatchObject({ state: 'waiting', reason: 'owner-active' });
+    expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['off→working', 'working→yielding', 'yielding→working', 'working→yielding', 'yielding→waiting']);
+  });
+
+  it('pause for an hour, until tomorrow, until resume, and resume, through settings', async () => {
+    const w = world();
+    await w.service.tick();
+    w.service.pause({ kind: 'for', minutes: 60 });
+    expect(w.settings().schedule.pausedUntil).toBe(new Date(w.now() + 3_600_000).toISOString());
+    await w.service.tick();
+    expect(w.service.current()).toMatchObject({ state: 'yielding', reason: 'paused', next: 'Resumes at 13:00' });
+    w.service.pause({ kind: 'until-tomorrow' });
+    expect(w.settings().schedule.pausedUntil).toBe('2026-11-26T00:00:00.000Z');
+    w.service.pause({ kind: 'until-resume' });
+    expect(w.settings().schedule.pausedUntil).toBe('forever');
+    w.service.resume();
+    expect(w.settings().schedule.pausedUntil).toBeNull();
+    await w.service.tick();
+    expect(w.service.current()?.state).toBe('working');
+  });
+
+  it('does not republish when nothing changed (the UI is not spammed every 250 ms)', async () => {
+    const w = world();
+    let published = 0;
+    w.service.onAvailability(() => published++);
+    for (let i = 0; i < 20; i++) {
+      w.advance(250);
+      await w.service.tick();
+    }
+    expect(published).toBe(1);
+  });
+
+  it('finds a running game through the process scan and yields for it', async () => {
+    const w = world();
+    const settingsWithGame = w.service;
+    await settingsWithGame.tick();
+    w.service.pause({ kind: 'for', minutes: 1 });
+    w.service.resume();
+    // The owner's own executable, added in settings.
+    (w.service as unknown as { deps: { processes: { list: () => Promise<unknown[]> } } }).deps.processes.list = async () => [{ pid: 9, name: 'MyGame.exe', command: '' }];
+    (w.service as unknown as { deps: { settings: { update: (p: SettingsPatch) => Settings } } }).deps.settings.update({ schedule: { extraGameExecutables: ['mygame'] } });
+    await w.service.scan();
+    w.advance(250);
+    await w.service.tick();
+    expect(w.service.current()).toMatchObject({ state: 'yielding', reason: 'game-running', detail: 'MyGame.exe' });
+  });
+});
+
+describe('nextLocalMidnight', () => {
+  it('is the next local 00:00, on DST days too', () => {
+    const berlin = zoneCalendar('Europe/Berlin');
+    expect(nextLocalMidnight(berlin, Date.UTC(2026, 2, 28, 22, 0))).toBe(Date.UTC(2026, 2, 28, 23, 0)); // Sat 23:00 CET → Sun 00:00 CET
+    expect(nextLocalMidnight(berlin, Date.UTC(2026, 2, 29, 12, 0))).toBe(Date.UTC(2026, 2, 29, 22, 0)); // Sun (23 h) → Mon 00:00 CEST
+    expect(nextLocalMidnight(berlin, Date.UTC(2026, 9, 25, 12, 0))).toBe(Date.UTC(2026, 9, 25, 23, 0)); // Sun (25 h) → Mon 00:00 CET
+  });
+});
