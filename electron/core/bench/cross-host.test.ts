@@ -4,7 +4,7 @@
  * bench-native adds the CUDA --cpu leg to this file.
  */
 import { chromium, type Browser } from '@playwright/test';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -13,6 +13,7 @@ import { rolldown } from 'rolldown';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceGemm } from '../../../protocol/bench/inputs.js';
 import { buildMerkleTree, merkleRoot } from '../../../protocol/bench/merkle.js';
+import { CudaBenchProcessRunner } from '../adapters/cuda-bench-runner.js';
 import { DawnWebGpuRunner } from '../adapters/dawn-webgpu.js';
 
 const SEED = '9e3779b97f4a7c15';
@@ -77,11 +78,30 @@ describe('the same seed gives the same Merkle root on every host', () => {
     await new Promise((resolve) => server?.close(resolve));
   });
 
-  it('Dawn (Node), Chromium (navigator.gpu) and the CPU reference agree bit for bit', async () => {
+  it('Dawn (Node), Chromium (navigator.gpu), the CUDA executable\'s --cpu mode and the CPU reference agree bit for bit', async () => {
     const expected = merkleRoot(buildMerkleTree(referenceGemm(SEED, N), N));
 
     const dawn = await new DawnWebGpuRunner().run({ seed: SEED, n: N, mode: 'quick', kernels: ['sgemm'] });
     const dawnRoot = merkleRoot(buildMerkleTree(dawn.c, N));
+
+    // The CUDA executable (native/) in its CPU reference mode: the C++ leg of the same input contract.
+    const cudaRunner = new CudaBenchProcessRunner();
+    let cudaRoot: string | null = null;
+    if (cudaRunner.binary()) {
+      const scratch = mkdtempSync(join(tmpdir(), 'offhours-xhost-cuda-'));
+      try {
+        const outC = join(scratch, 'c.f32');
+        const cuda = await cudaRunner.run({ seedHex: SEED, n: N, quick: true, kernels: ['sgemm'], cpu: true, outC });
+        expect(cuda).toMatchObject({ ok: true, mode: 'cpu' });
+        const c = new Float32Array(N * N);
+        new Uint8Array(c.buffer).set(readFileSync(outC));
+        cudaRoot = merkleRoot(buildMerkleTree(c, N));
+      } finally {
+        rmSync(scratch, { recursive: true, force: true });
+      }
+    } else {
+      console.warn('\n*** native/build/offhours-cuda-bench is not built (no nvcc): SKIPPING the CUDA --cpu leg ***\n');
+    }
 
     const page = await browser.newPage();
     await page.goto(`${origin}/?seed=${SEED}&n=${N}`);
@@ -90,6 +110,7 @@ describe('the same seed gives the same Merkle root on every host', () => {
     expect(chrome.error).toBeUndefined();
 
     expect(dawnRoot).toBe(expected);
+    if (cudaRoot !== null) expect(cudaRoot).toBe(expected);
     expect(chrome.root).toBe(expected);
     expect(chrome.adapter?.software).toBe(true);
   }, 120_000);
