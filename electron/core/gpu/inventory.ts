@@ -130,7 +130,7 @@ function fromController(controller: GraphicsController, vendor: GpuVendor, posit
   if (vendor === 'nvidia') {
     reason =
       smi.kind === 'error'
-        ? `The NVIDIA driver is not working: ${describeDriverProblem(smi.problem).reason}`
+        ? 'The NVIDIA driver is not working, so this card cannot be used until it is fixed.'
         : smi.kind === 'missing'
           ? 'The NVIDIA driver is not installed, so Offhours cannot use this card yet.'
           : 'The NVIDIA driver did not report this card.';
