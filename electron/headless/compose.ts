@@ -9,7 +9,7 @@ import { JobService } from '../core/jobs/job-service.js';
 import type { Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
-import { Doctor } from '../core/doctor/index.js';
+import { Doctor, type DoctorContext } from '../core/doctor/index.js';
 import { CudaBenchProcessRunner } from '../core/adapters/cuda-bench-runner.js';
 import { BenchService } from '../core/bench/bench-service.js';
 import { JsonlBenchHistory } from '../core/bench/history-file.js';
@@ -79,9 +79,9 @@ export function createHeadlessJobs(dataDir: string, logger: Logger): JobService 
 }
 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
-export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner()): Doctor {
+export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner(), overrides: Partial<DoctorContext> = {}): Doctor {
   return new Doctor(
-    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe() },
+    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe(), ...overrides },
     systemClock,
   );
 }

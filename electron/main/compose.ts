@@ -2,10 +2,16 @@ import { mkdirSync } from 'node:fs';
 import { ProviderCore } from '../core/api.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
+import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
+import { headlessIdleSource } from '../core/adapters/idle-headless.js';
+import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
+import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
-import { Doctor } from '../core/doctor/index.js';
+import { systemCalendar } from '../core/schedule/calendar.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs } from '../headless/compose.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
+import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
 export interface DesktopCoreOptions {
   dataDir: string;
@@ -17,35 +23,39 @@ export interface DesktopCoreOptions {
 }
 
 /**
- * Core wired to the desktop adapters; mirrors electron/headless/compose.ts with mode 'desktop'.
- * Seam for later: a hidden BrowserWindow running the WebGPU benchmark on navigator.gpu would implement
- * WebGpuRunner and replace DawnWebGpuRunner here (and in the bench service once it is wired).
+ * Core wired for the desktop app; mirrors electron/headless/compose.ts with mode 'desktop', reusing its
+ * service builders and swapping in the Electron adapters: electron-store settings and powerMonitor idle
+ * (Windows/macOS).
+ * Seams for later: a hidden BrowserWindow running the WebGPU benchmark on navigator.gpu would implement
+ * WebGpuRunner and replace DawnWebGpuRunner; a safeStorage key store would replace the bench's file key.
  */
 export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const logger = new ConsoleLogger(false);
   const gpuProbe = new SystemGpuProbe();
-  const webgpu = new DawnWebGpuRunner();
-  const doctor = new Doctor(
-    {
-      dataDir: options.dataDir,
-      nodeVersion: process.versions.node,
-      runtime: 'electron',
-      detectGpus: () => gpuProbe.detectDetailed(),
-      webgpu,
-      cudaBenchPaths: cudaBenchCandidates(options.appRoot, options.resourcesPath),
-    },
-    systemClock,
-  );
+  const jobs = createHeadlessJobs(options.dataDir, logger);
+  const doctor = createHeadlessDoctor(options.dataDir, gpuProbe, new DawnWebGpuRunner(), {
+    runtime: 'electron',
+    cudaBenchPaths: cudaBenchCandidates(options.appRoot, options.resourcesPath),
+  });
   return new ProviderCore({
     mode: 'desktop',
     appVersion: options.appVersion,
     dataDir: options.dataDir,
     ports: {
       clock: systemClock,
-      logger: new ConsoleLogger(false),
+      logger,
       gpuProbe,
       settingsStore: new ElectronStoreSettings(options.dataDir),
     },
     doctor,
+    jobs,
+    bench: createHeadlessBench(options.dataDir, logger),
+    schedule: {
+      calendar: systemCalendar,
+      idle: process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource(),
+      processes: process.platform === 'win32' ? new TasklistProcessScanner() : new ProcProcessScanner(),
+      gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
+    },
   });
 }

@@ -106,13 +106,14 @@ class DesktopShell {
   private togglePause(): void {
     if (!this.core) return;
     const paused = this.model?.paused ?? false;
-    void this.core.handlers.updateSettings({ schedule: { pausedUntil: paused ? null : 'forever' } }).catch((error: unknown) => console.error('Could not change the pause setting', error));
+    // The scheduler's own actions: they set settings.schedule.pausedUntil ('forever' / null) and re-sample at once.
+    const change = paused ? this.core.handlers.resumeEarning(undefined) : this.core.handlers.pauseEarning({ kind: 'until-resume' });
+    change.catch((error: unknown) => console.error('Could not change the pause setting', error));
   }
 
   private trayModel(): TrayModel {
     const core = this.core!;
-    // `earning` becomes true once the job runner reports a running job in ProviderState.
-    return trayModel({ state: core.getState(), settings: core.settings.get(), now: Date.now(), earning: false });
+    return trayModel({ state: core.getState(), settings: core.settings.get(), now: Date.now() });
   }
 
   private refreshTray(): void {

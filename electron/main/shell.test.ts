@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GpuInventory } from '../../protocol/gpu.js';
 import { defaultSettings, type Settings } from '../../protocol/settings.js';
+import { initialJobSlice } from '../../protocol/job-spec.js';
 import type { ProviderState } from '../../protocol/state.js';
 import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isTrustedSender } from './security.js';
 import { loadSettingsForStore, settingsPath } from './settings-load.js';
@@ -49,7 +50,7 @@ const okGpus: GpuInventory = {
   ],
 };
 function state(patch: Partial<ProviderState> = {}): ProviderState {
-  return { revision: 1, mode: 'desktop', appVersion: '0.1.0', dataDir: '/d', gpus: okGpus, detectingGpus: false, notices: [], ...patch };
+  return { revision: 1, mode: 'desktop', appVersion: '0.1.0', dataDir: '/d', gpus: okGpus, detectingGpus: false, notices: [], job: initialJobSlice(), availability: null, ...patch } as ProviderState;
 }
 function settings(pausedUntil: string | null): Settings {
   const s = defaultSettings();
@@ -58,13 +59,16 @@ function settings(pausedUntil: string | null): Settings {
 
 describe('tray model', () => {
   it('ready, earning, paused forever, paused until a time', () => {
-    expect(trayModel({ state: state(), settings: settings(null), now: NOW, earning: false })).toEqual({
+    expect(trayModel({ state: state(), settings: settings(null), now: NOW })).toEqual({
       icon: 'idle', statusLine: 'Ready: 1 graphics card, waiting for idle time', paused: false, pauseLabel: 'Pause earning',
     });
-    expect(trayModel({ state: state(), settings: settings(null), now: NOW, earning: true })).toMatchObject({ icon: 'earning', statusLine: 'Earning: your GPU is working' });
-    expect(trayModel({ state: state(), settings: settings('forever'), now: NOW, earning: true })).toMatchObject({ icon: 'paused', paused: true, pauseLabel: 'Resume earning' });
+    const working = { state: 'working', reason: 'owner-away', detail: null, since: '2026-03-04T09:00:00.000Z', until: null, jobId: 'job-1', now: 'Working: a job is using your GPU', next: 'Pauses the moment you come back' } as const;
+    expect(trayModel({ state: state({ availability: working }), settings: settings(null), now: NOW })).toEqual({ icon: 'earning', statusLine: 'Working: a job is using your GPU', paused: false, pauseLabel: 'Pause earning' });
+    const waiting = { ...working, state: 'waiting', reason: 'owner-active', jobId: null, now: 'Waiting: you are using the PC' } as const;
+    expect(trayModel({ state: state({ availability: waiting }), settings: settings(null), now: NOW })).toMatchObject({ icon: 'idle', statusLine: 'Waiting: you are using the PC' });
+    expect(trayModel({ state: state({ availability: working }), settings: settings('forever'), now: NOW })).toMatchObject({ icon: 'paused', paused: true, pauseLabel: 'Resume earning' });
     const until = new Date(NOW + 90 * 60_000);
-    const model = trayModel({ state: state(), settings: settings(until.toISOString()), now: NOW, earning: false });
+    const model = trayModel({ state: state(), settings: settings(until.toISOString()), now: NOW });
     expect(model.icon).toBe('paused');
     expect(model.statusLine).toBe(`Paused until ${String(until.getHours()).padStart(2, '0')}:${String(until.getMinutes()).padStart(2, '0')}`);
   });
@@ -72,18 +76,18 @@ describe('tray model', () => {
   it('a pause that has ended no longer counts', () => {
     expect(isPaused(new Date(NOW - 1).toISOString(), NOW)).toBe(false);
     expect(isPaused('garbage', NOW)).toBe(false);
-    expect(trayModel({ state: state(), settings: settings(new Date(NOW - 1).toISOString()), now: NOW, earning: false }).icon).toBe('idle');
+    expect(trayModel({ state: state(), settings: settings(new Date(NOW - 1).toISOString()), now: NOW }).icon).toBe('idle');
   });
 
   it('attention for a GPU problem or an error notice; still detecting is idle', () => {
     const noGpu = state({ gpus: { ...okGpus, status: 'no-driver', gpus: [], reason: 'Found an RTX 2060, but the NVIDIA driver is not installed (nvidia-smi is missing).', nextStep: 'Install it.' } });
-    const model = trayModel({ state: noGpu, settings: settings(null), now: NOW, earning: false });
+    const model = trayModel({ state: noGpu, settings: settings(null), now: NOW });
     expect(model.icon).toBe('attention');
     expect(model.statusLine.length).toBeLessThanOrEqual(64);
     expect(model.statusLine.startsWith('Needs attention: Found an RTX 2060')).toBe(true);
     const notice = state({ notices: [{ id: 'x', level: 'error', title: 'Wallet locked', message: 'm', nextStep: null }] });
-    expect(trayModel({ state: notice, settings: settings(null), now: NOW, earning: false }).statusLine).toBe('Needs attention: Wallet locked');
-    expect(trayModel({ state: state({ gpus: null }), settings: settings(null), now: NOW, earning: false })).toMatchObject({ icon: 'idle', statusLine: 'Looking for graphics cards…' });
+    expect(trayModel({ state: notice, settings: settings(null), now: NOW }).statusLine).toBe('Needs attention: Wallet locked');
+    expect(trayModel({ state: state({ gpus: null }), settings: settings(null), now: NOW })).toMatchObject({ icon: 'idle', statusLine: 'Looking for graphics cards…' });
   });
 });
 

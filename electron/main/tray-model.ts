@@ -17,8 +17,6 @@ export interface TrayInput {
   state: ProviderState;
   settings: Settings;
   now: number;
-  /** True while a paid job runs on this PC (from the job runner once it reports to the state). */
-  earning: boolean;
 }
 
 export function isPaused(pausedUntil: string | null, now: number): boolean {
@@ -38,10 +36,11 @@ function clock(iso: string): string {
 }
 
 /** What the tray shows, decided from the state core pushes. Pure. */
-export function trayModel({ state, settings, now, earning }: TrayInput): TrayModel {
+export function trayModel({ state, settings, now }: TrayInput): TrayModel {
   const pausedUntil = settings.schedule.pausedUntil;
   const paused = isPaused(pausedUntil, now);
   const pauseLabel = paused ? 'Resume earning' : 'Pause earning';
+  const availability = state.availability;
   if (paused) {
     const statusLine = pausedUntil === 'forever' ? 'Paused: not earning until you resume' : `Paused until ${clock(pausedUntil!)}`;
     return { icon: 'paused', statusLine, paused, pauseLabel };
@@ -52,7 +51,9 @@ export function trayModel({ state, settings, now, earning }: TrayInput): TrayMod
   if (state.gpus.status !== 'ok') {
     return { icon: 'attention', statusLine: clip(`Needs attention: ${state.gpus.reason ?? 'no usable graphics card'}`), paused, pauseLabel };
   }
-  if (earning) return { icon: 'earning', statusLine: 'Earning: your GPU is working', paused, pauseLabel };
+  if (availability?.state === 'working') return { icon: 'earning', statusLine: clip(availability.now || 'Earning: your GPU is working'), paused, pauseLabel };
+  // The scheduler's own sentence ("Waiting: you are using the PC") once it has sampled.
+  if (availability) return { icon: 'idle', statusLine: clip(availability.now), paused, pauseLabel };
   const ready = state.gpus.gpus.filter((gpu) => gpu.supported).length;
   return { icon: 'idle', statusLine: `Ready: ${ready} graphics card${ready === 1 ? '' : 's'}, waiting for idle time`, paused, pauseLabel };
 }
