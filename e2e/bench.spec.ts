@@ -44,3 +44,18 @@ test('a quick benchmark runs in the daemon (Dawn + SwiftShader) with live progre
   await expect(page.getByTestId('bench-result')).toBeVisible();
   expect(errors).toEqual([]);
 });
+
+test('choosing CUDA on a PC without an NVIDIA driver says so and what to do next', async ({ page, daemon }) => {
+  const errors = watchConsole(page);
+  await page.goto(`${daemon.url}#/gpus`);
+  const panel = page.getByTestId('bench-panel');
+  await panel.getByRole('combobox', { name: 'Benchmark engine' }).selectOption('cuda');
+  await panel.getByRole('button', { name: 'Quick benchmark' }).click();
+  const alert = panel.getByTestId('bench-error');
+  await expect(alert).toBeVisible({ timeout: 30_000 });
+  await expect(alert).toContainText(/NVIDIA|CUDA/);
+  await expect(alert.locator('.next')).not.toBeEmpty();
+  await expect(panel.getByRole('button', { name: 'Quick benchmark' })).toBeEnabled();
+  await saveScreenshot(page, 'bench-cuda-missing');
+  expect(errors).toEqual([]);
+});

@@ -25,4 +25,14 @@ describe('WebGPU harness on Dawn (SwiftShader here)', () => {
     expect(sgemm.value).toBeGreaterThan(0);
     expect(result.naive!.value).toBeGreaterThan(0);
   });
+
+  it('the 128×128-tile kernel real GPUs use is exact too', async () => {
+    const n = 128;
+    const result = await runner.run({ seed: 'ffffffffffffffff', n, mode: 'quick', kernels: ['sgemm'], tiling: { tile: 8, depth: 16 } });
+    expect(new Uint32Array(result.c.buffer)).toEqual(new Uint32Array(referenceGemm('ffffffffffffffff', n).buffer));
+  });
+
+  it('refuses a size the kernels cannot tile, saying what to do', async () => {
+    await expect(runner.run({ seed: SEED, n: 100, mode: 'quick', kernels: ['sgemm'] })).rejects.toMatchObject({ code: 'bench-bad-size' });
+  });
 });

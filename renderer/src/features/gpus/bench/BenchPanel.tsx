@@ -24,6 +24,7 @@ export function BenchPanel() {
   const running = bench.starting || (bench.progress?.running ?? false);
   const statuses = stepStatuses(bench.progress, bench.seen);
   const failed = bench.progress?.stage === 'failed' ? bench.progress : null;
+  const runError = bench.runError ?? failed?.error ?? null;
 
   return (
     <section className="panel bench" aria-labelledby="bench-title" data-testid="bench-panel">
@@ -51,7 +52,7 @@ export function BenchPanel() {
         </div>
       </div>
 
-      {bench.progress && (running || failed) && (
+      {bench.progress && running && (
         <div className="bench-progress" data-testid="bench-progress" aria-live="polite">
           <div className="bench-progress-line">
             <span>{bench.progress.message}</span>
@@ -69,15 +70,15 @@ export function BenchPanel() {
               </li>
             ))}
           </ol>
-          {failed?.error && (
-            <div className="bench-error" role="alert">
-              <p>The benchmark stopped: {failed.error.message}</p>
-              {failed.error.nextStep && <p className="next">{failed.error.nextStep}</p>}
-            </div>
-          )}
         </div>
       )}
-      {!running && !bench.latest && !failed && bench.historyLoaded && (
+      {!running && runError && (
+        <div className="bench-error" role="alert" data-testid="bench-error">
+          <p>The benchmark stopped: {runError.message}</p>
+          {runError.nextStep && <p className="next">{runError.nextStep}</p>}
+        </div>
+      )}
+      {!running && !bench.latest && !runError && bench.historyLoaded && (
         <p className="muted" data-testid="bench-empty">
           No benchmark yet. Start with the quick one (under a minute); the full one adds a heat check under sustained load.
         </p>

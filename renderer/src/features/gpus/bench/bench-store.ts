@@ -23,6 +23,8 @@ export interface BenchState {
   latest: BenchRunSummary | null;
   starting: boolean;
   historyLoaded: boolean;
+  /** Why the last run failed, with what to do next (shown in the panel, beside the steps). */
+  runError: { message: string; nextStep: string | null } | null;
 }
 
 export interface BenchActions {
@@ -33,7 +35,7 @@ export interface BenchActions {
 
 export type BenchStore = BenchState & BenchActions;
 
-export const initialBenchState: BenchState = { progress: null, seen: [], history: [], latest: null, starting: false, historyLoaded: false };
+export const initialBenchState: BenchState = { progress: null, seen: [], history: [], latest: null, starting: false, historyLoaded: false, runError: null };
 
 /** Which step a progress event is on. Pure. */
 export function stepOf(progress: BenchProgress): BenchStepId | null {
@@ -83,15 +85,23 @@ export function createBenchStore(api: ProviderApi, onError: (error: unknown) => 
     },
     start: async (quick, backend) => {
       if (get().starting) return;
-      set({ starting: true, latest: null });
+      set({ starting: true, latest: null, runError: null });
       try {
         const summary = await api.runBenchmark({ quick, backend });
         set((state) => ({ latest: summary, history: [summary, ...state.history.filter((h) => h.id !== summary.id)] }));
       } catch (error) {
-        onError(error);
+        set({ runError: errorBody(error) });
       } finally {
         set({ starting: false });
       }
     },
   }));
+}
+
+function errorBody(error: unknown): { message: string; nextStep: string | null } {
+  if (error && typeof error === 'object' && 'message' in error) {
+    const nextStep = 'nextStep' in error && typeof error.nextStep === 'string' ? error.nextStep : null;
+    return { message: String(error.message), nextStep };
+  }
+  return { message: String(error), nextStep: null };
 }
