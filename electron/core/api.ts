@@ -95,7 +95,7 @@ export class ProviderCore {
       runLocalJob: async (text) => this.requireJobs().runLocalText(text),
       getJobLogs: async (jobId) => this.requireJobs().getLogs(jobId),
       stopJob: async () => {
-        await this.requireJobs().control.stop('Stopped from the Jobs page');
+        await this.requireJobs().stopCurrent('Stopped from the Jobs page');
         return null;
       },
       checkEngine: async () => this.requireJobs().recheckEngine(),

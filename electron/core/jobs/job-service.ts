@@ -34,12 +34,22 @@ export class JobService {
   engine: ContainerEngine | null = null;
   engineInfo: EngineInfo | null = null;
 
-  /** What the scheduler drives; a no-op until an engine is up. */
+  /**
+   * What the scheduler drives; a no-op until an engine is up. Jobs the owner started by hand ("Test your
+   * setup", `offhours job run`) are not the scheduler's: the owner is at the PC on purpose, so they are
+   * neither frozen for the owner's presence nor counted as network work.
+   */
   readonly control: JobControl = {
-    current: () => this.runner?.current() ?? null,
-    freeze: async (reason) => this.runner?.freeze(reason),
-    thaw: async () => this.runner?.thaw(),
-    stop: async (reason) => this.runner?.stop(reason),
+    current: () => (this.schedulable() ? this.runner!.current() : null),
+    freeze: async (reason) => {
+      if (this.schedulable()) await this.runner!.freeze(reason);
+    },
+    thaw: async () => {
+      if (this.schedulable()) await this.runner!.thaw();
+    },
+    stop: async (reason) => {
+      if (this.schedulable()) await this.runner!.stop(reason);
+    },
   };
 
   constructor(private readonly deps: JobServiceDeps) {
@@ -115,6 +125,16 @@ export class JobService {
     if (!result.accepted) return result;
     result.done.catch(() => undefined);
     return { accepted: true, jobId: result.jobId };
+  }
+
+  /** The owner's stop button (Jobs page, Ctrl+C in `offhours job run`): any job, local or not. */
+  async stopCurrent(reason: string): Promise<void> {
+    await this.runner?.stop(reason);
+  }
+
+  private schedulable(): boolean {
+    const source = this.runner?.currentSource();
+    return source === 'network' || source === 'adopted';
   }
 
   /** Looks for the engine again when none is connected yet; returns the engine status either way. */

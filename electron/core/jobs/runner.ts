@@ -147,6 +147,11 @@ export class JobRunner implements JobControl {
     await a.done.catch(() => undefined);
   }
 
+  /** Where the job on this machine came from, or null when there is none. */
+  currentSource(): CurrentJob['source'] | null {
+    return this.active?.source ?? null;
+  }
+
   // ---- views ------------------------------------------------------------------------------------------
 
   view(tailLines = 30): CurrentJob | null {

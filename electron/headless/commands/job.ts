@@ -94,7 +94,7 @@ async function run(argv: string[]): Promise<number> {
   }
   const onSignal = () => {
     out('Stopping the job…');
-    void jobs.control.stop('Stopped with Ctrl+C');
+    void jobs.stopCurrent('Stopped with Ctrl+C');
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
