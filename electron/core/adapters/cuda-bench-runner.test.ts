@@ -183,6 +183,19 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     }
   }, 300_000);
 
+  it('the replay under AddressSanitizer/UBSan: the kernels read and write nothing outside A, B and C', () => {
+    execFileSync('make', ['-s', '-C', nativeDir, 'sanitize'], { stdio: 'pipe', timeout: 600_000 });
+    const sim = join(nativeDir, 'build', 'offhours-kernel-sim-asan');
+    const result = spawnSync(sim, ['--n', '1', '--n', '5', '--n', '33', '--n', '100', '--n', '129', '--n', '132', '--n', '200'], {
+      encoding: 'utf8',
+      timeout: 300_000,
+      env: { ...process.env, ASAN_OPTIONS: 'detect_leaks=1', UBSAN_OPTIONS: 'halt_on_error=1:print_stacktrace=1' },
+    });
+    expect(result.status, result.stderr.slice(0, 2000)).toBe(0);
+    expect(result.stderr).not.toMatch(/AddressSanitizer|runtime error/);
+    expect((JSON.parse(result.stdout) as { ok: boolean }).ok).toBe(true);
+  }, 900_000);
+
   it.runIf(hasNvidiaGpu)('on a real GPU: SGEMM and HGEMM C equal the reference bit for bit, any n', () => {
     for (const n of [256, 200, 130, 33]) {
       const seed = '0123456789abcdef';
