@@ -1,39 +1,113 @@
+import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import {
   inspectAdapter,
   runWebGpuBenchmark,
   type AdapterDescription,
   type HarnessOptions,
+  type HarnessProgress,
   type HarnessResult,
 } from '../../../protocol/bench/wgsl/harness.js';
-import { UserFacingError } from '../../../protocol/errors.js';
+import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protocol/errors.js';
 import type { WebGpuRunner } from '../ports.js';
 
 /** Where Debian's Chromium ships SwiftShader's Vulkan ICD (a CPU implementation of Vulkan). */
 export const SWIFTSHADER_ICD_PATHS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib/chromium-browser/vk_swiftshader_icd.json'];
 
+const WORKER_FLAG = 'OFFHOURS_DAWN_WORKER';
+
 type DawnModule = { create(options: string[]): GPU };
+type RunOptions = Omit<HarnessOptions, 'nowMs'>;
+type WorkerRequest = { type: 'run'; options: Omit<RunOptions, 'onProgress'> };
+type WorkerMessage = { type: 'progress'; progress: HarnessProgress } | { type: 'result'; result: HarnessResult } | { type: 'error'; error: ApiErrorBody };
+
+export interface DawnWebGpuRunnerOptions {
+  /**
+   * Run the benchmark in a child process, so a driver crash or hang cannot take the daemon down. Default: on
+   * when this module runs as built JavaScript (it forks itself), off under a TypeScript test runner.
+   */
+  isolate?: boolean;
+  /** Kills an isolated run that takes longer than this. */
+  timeoutMs?: (mode: RunOptions['mode']) => number;
+  env?: NodeJS.ProcessEnv;
+  icdPaths?: string[];
+}
+
+export function defaultDawnTimeoutMs(mode: RunOptions['mode']): number {
+  return mode === 'quick' ? 180_000 : 420_000;
+}
 
 /**
- * The WebGpuRunner on Node's `webgpu` package (Dawn). The only file that imports it. When no Vulkan
- * adapter is found and VK_ICD_FILENAMES is unset, it retries once with SwiftShader's ICD if present, so a
- * machine without a GPU still runs the (unscorable) benchmark instead of failing.
+ * The WebGpuRunner on Node's `webgpu` package (Dawn). The only file that imports it. When no Vulkan adapter
+ * is found and VK_ICD_FILENAMES is unset, it retries once with SwiftShader's ICD if present, so a machine
+ * without a GPU still runs the (unscorable) benchmark instead of failing.
  */
 export class DawnWebGpuRunner implements WebGpuRunner {
   private gpu: Promise<GPU> | null = null;
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly icdPaths: string[];
 
-  constructor(
-    private readonly env: NodeJS.ProcessEnv = process.env,
-    private readonly icdPaths: string[] = SWIFTSHADER_ICD_PATHS,
-  ) {}
+  constructor(private readonly options: DawnWebGpuRunnerOptions = {}) {
+    this.env = options.env ?? process.env;
+    this.icdPaths = options.icdPaths ?? SWIFTSHADER_ICD_PATHS;
+  }
 
   async describe(): Promise<AdapterDescription> {
     return inspectAdapter(await this.open());
   }
 
-  async run(options: Omit<HarnessOptions, 'nowMs'>): Promise<HarnessResult> {
+  async run(options: RunOptions): Promise<HarnessResult> {
+    const isolate = this.options.isolate ?? import.meta.url.endsWith('.js');
+    if (isolate) return this.runIsolated(options);
+    return this.runHere(options);
+  }
+
+  /** In this process (tests, and the worker side of an isolated run). */
+  async runHere(options: RunOptions): Promise<HarnessResult> {
     return runWebGpuBenchmark(await this.open(), { ...options, nowMs: () => performance.now() });
+  }
+
+  private runIsolated(options: RunOptions): Promise<HarnessResult> {
+    const { onProgress, ...plain } = options;
+    const timeoutMs = (this.options.timeoutMs ?? defaultDawnTimeoutMs)(options.mode);
+    return new Promise((resolve, reject) => {
+      const child = fork(fileURLToPath(import.meta.url), [], {
+        env: { ...this.env, [WORKER_FLAG]: '1' },
+        serialization: 'advanced',
+        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      });
+      let stderr = '';
+      let settled = false;
+      child.stderr?.on('data', (chunk: Buffer) => {
+        stderr = (stderr + chunk.toString()).slice(-4000);
+      });
+      const finish = (error: Error | null, result?: HarnessResult) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        if (error) reject(error);
+        else resolve(result!);
+      };
+      const timer = setTimeout(() => {
+        finish(new UserFacingError('bench-timeout', `The graphics driver stopped responding: the benchmark did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'Close games and other GPU-heavy apps, update the graphics driver, and run the benchmark again.'));
+      }, timeoutMs);
+      child.on('message', (message: WorkerMessage) => {
+        if (message.type === 'progress') onProgress?.(message.progress);
+        else if (message.type === 'result') finish(null, message.result);
+        else finish(new UserFacingError(message.error.code, message.error.message, message.error.nextStep));
+      });
+      child.on('error', (error) => finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.')));
+      // 'close' comes after the IPC channel drained, so a result sent just before exit is never lost.
+      child.on('close', (code, signal) => {
+        const detail = stderr.trim().split('\n').filter((line) => !/XDG_RUNTIME_DIR/.test(line)).slice(-3).join(' ');
+        finish(new UserFacingError('bench-crashed', `The benchmark stopped unexpectedly (${signal ?? `exit code ${code}`}); the graphics driver may have crashed.${detail ? ` ${detail}` : ''}`, 'Update the graphics driver, then run the benchmark again. Offhours itself kept running.'));
+      });
+      const request: WorkerRequest = { type: 'run', options: plain };
+      child.send(request);
+    });
   }
 
   private open(): Promise<GPU> {
@@ -61,4 +135,21 @@ export class DawnWebGpuRunner implements WebGpuRunner {
     this.env.VK_ICD_FILENAMES = icd;
     return dawn.create([]);
   }
+}
+
+/** The child side of an isolated run: one request in, progress and one result (or error) out, then exit. */
+function serveAsWorker(send: (message: WorkerMessage, done?: () => void) => void): void {
+  process.once('message', (request: WorkerRequest) => {
+    const runner = new DawnWebGpuRunner({ isolate: false });
+    const last = (message: WorkerMessage) => send(message, () => process.exit(0));
+    runner
+      .runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) })
+      .then((result) => last({ type: 'result', result }))
+      .catch((error: unknown) => last({ type: 'error', error: toErrorBody(error) }));
+  });
+}
+
+if (process.env[WORKER_FLAG] === '1' && typeof process.send === 'function') {
+  const send = process.send.bind(process);
+  serveAsWorker((message, done) => send(message, undefined, {}, () => done?.()));
 }

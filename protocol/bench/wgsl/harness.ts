@@ -320,12 +320,16 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
     return wallNs;
   }
 
-  async function measure(k: Kernel, targetMs: number, maxReps = 4096): Promise<{ reps: number; trialsNs: number[] }> {
+  /** Warm-up and calibration (excluded), then the timed trials, reporting progress after each. */
+  async function measure(k: Kernel, targetMs: number, onTrial: (done: number, total: number) => void, maxReps = 4096): Promise<{ reps: number; trialsNs: number[] }> {
     await timeDispatches(k, 1); // warm-up, excluded
     const once = await timeDispatches(k, 1);
     const reps = Math.max(1, Math.min(maxReps, Math.ceil((targetMs * 1e6) / once)));
     const trialsNs: number[] = [];
-    for (let t = 0; t < TRIALS_PER_KERNEL; t++) trialsNs.push(await timeDispatches(k, reps));
+    for (let t = 0; t < TRIALS_PER_KERNEL; t++) {
+      trialsNs.push(await timeDispatches(k, reps));
+      onTrial(t + 1, TRIALS_PER_KERNEL);
+    }
     return { reps, trialsNs };
   }
 
@@ -359,6 +363,9 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
   let step = 0;
   const progress = (stage: HarnessProgress['stage'], kernelName: HarnessProgress['kernel'], message: string, within = 0) =>
     report({ stage, kernel: kernelName, fraction: Math.min(1, (step + within) / steps), message });
+
+  const trialProgress = (kernelName: HarnessProgress['kernel'], message: string) => (done: number, total: number) =>
+    progress('kernel', kernelName, `${message}: try ${done} of ${total}`, done / (total + 1));
 
   try {
     // Inputs, generated on the GPU from the seed.
@@ -410,14 +417,14 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
         const params = uniform(new Float32Array([0, 0, 0.999, 0.001]).buffer);
         device.queue.writeBuffer(params, 0, new Uint32Array([plan.fmaIterations, 0]));
         const k = kernel(await pipeline(FMA_SOURCE, 'FMA'), [out, params], grid(plan.fmaWorkgroups, maxDim));
-        const { reps, trialsNs } = await measure(k, plan.trialMs.fma);
+        const { reps, trialsNs } = await measure(k, plan.trialMs.fma, trialProgress('fma', 'Measuring raw FP32 compute (FMA)'));
         const flopsPerDispatch = plan.fmaWorkgroups * WORKGROUP_SIZE * plan.fmaIterations * FMA_FLOPS_PER_ITERATION;
         kernels.push(kernelResult('fma', trialsNs, flopsPerDispatch * reps));
         out.destroy();
       } else if (name === 'sgemm') {
         progress('kernel', 'sgemm', `Measuring FP32 matrix multiply (${n}×${n})`);
         sgemm = kernel(await pipeline(tiledGemmSource(plan.tiling, 'f32'), 'SGEMM'), [a, b, c, gemmParams], gemmGroups);
-        const { reps, trialsNs } = await measure(sgemm, plan.trialMs.gemm);
+        const { reps, trialsNs } = await measure(sgemm, plan.trialMs.gemm, trialProgress('sgemm', `Measuring FP32 matrix multiply (${n}×${n})`));
         sgemmReps = reps;
         kernels.push(kernelResult('sgemm', trialsNs, gemmFlops(n) * reps));
       } else if (name === 'hgemm') {
@@ -436,7 +443,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
         }
         cHalf = storage(matrixBytes);
         const k = kernel(hgemm, [a16, b16, cHalf, gemmParams], gemmGroups);
-        const { reps, trialsNs } = await measure(k, plan.trialMs.gemm);
+        const { reps, trialsNs } = await measure(k, plan.trialMs.gemm, trialProgress('hgemm', `Measuring FP16 matrix multiply (${n}×${n})`));
         kernels.push(kernelResult('hgemm', trialsNs, gemmFlops(n) * reps));
       } else if (name === 'triad') {
         progress('kernel', 'triad', `Measuring memory bandwidth (${Math.round(plan.triadBytes / MiB)} MiB per buffer)`);
@@ -449,7 +456,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
         const params = uniform(new Uint32Array([count / 4, 0, 0, 0]).buffer);
         device.queue.writeBuffer(params, 12, new Float32Array([3]));
         const k = kernel(await pipeline(TRIAD_SOURCE, 'triad'), [ta, tb, tc, params], grid(Math.ceil(count / 4 / WORKGROUP_SIZE), maxDim));
-        const { reps, trialsNs } = await measure(k, plan.trialMs.triad);
+        const { reps, trialsNs } = await measure(k, plan.trialMs.triad, trialProgress('triad', `Measuring memory bandwidth (${Math.round(plan.triadBytes / MiB)} MiB per buffer)`));
         kernels.push(kernelResult('triad', trialsNs, 3 * plan.triadBytes * reps));
         ta.destroy();
         tb.destroy();
@@ -485,7 +492,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
       progress('kernel', 'naive_gemm', 'Timing the naive GEMM for comparison');
       const cNaive = storage(matrixBytes);
       const k = kernel(await pipeline(NAIVE_GEMM_SOURCE, 'naive GEMM'), [a, b, cNaive, gemmParams], [n / 16, n / 16, 1]);
-      const { reps, trialsNs } = await measure(k, plan.trialMs.gemm);
+      const { reps, trialsNs } = await measure(k, plan.trialMs.gemm, trialProgress('naive_gemm', 'Timing the naive GEMM for comparison'));
       naive = kernelResult('sgemm', trialsNs, gemmFlops(n) * reps);
       naiveC = await readBack(cNaive, matrixBytes);
       step++;
