@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { JobOutcomeKind, JobPhase, JobSpec } from '../../../protocol/job-spec.js';
 
@@ -58,66 +58,96 @@ export interface JournalFold {
 
 /** Pure: replays entries in order. Unknown or malformed entries are skipped. */
 export function foldJournal(entries: JournalEntry[]): JournalFold {
-  const jobs = new Map<string, JournaledJob>();
-  const images = new Map<string, CachedImage>();
-  for (const entry of entries) {
-    switch (entry.type) {
-      case 'accepted':
-        jobs.set(entry.jobId, {
-          jobId: entry.jobId,
-          spec: entry.spec,
-          specHash: entry.specHash,
-          source: entry.source,
-          acceptedAt: entry.at,
-          containerId: null,
-          phase: 'queued',
-          workedMs: 0,
-          parked: false,
-          finished: null,
-        });
-        break;
-      case 'image': {
-        const known = images.get(entry.imageId);
-        images.set(entry.imageId, {
-          imageId: entry.imageId,
-          ref: entry.ref,
-          sizeBytes: entry.sizeBytes,
-          lastUsedAt: entry.at,
-          pulledByUs: (known?.pulledByUs && !known.removed) || entry.pulledByUs,
-          removed: false,
-        });
-        break;
-      }
-      case 'image-used': {
-        const image = images.get(entry.imageId);
-        if (image) image.lastUsedAt = entry.at;
-        break;
-      }
-      case 'image-removed': {
-        const image = images.get(entry.imageId);
-        if (image) image.removed = true;
-        break;
-      }
-      default: {
-        const job = jobs.get(entry.jobId);
-        if (!job) break;
-        if (entry.type === 'container') job.containerId = entry.containerId;
-        else if (entry.type === 'phase') {
-          job.phase = entry.phase;
-          if (entry.phase !== 'frozen') job.parked = false;
-        } else if (entry.type === 'work') job.workedMs = Math.max(job.workedMs, entry.workedMs);
-        else if (entry.type === 'parked') {
-          job.parked = true;
-          job.workedMs = Math.max(job.workedMs, entry.workedMs);
-        } else if (entry.type === 'adopted') job.parked = false;
-        else if (entry.type === 'finished') {
-          job.finished = entry;
-          job.workedMs = Math.max(job.workedMs, entry.workedMs);
-        }
+  const fold: JournalFold = { jobs: new Map(), images: new Map() };
+  for (const entry of entries) applyEntry(fold, entry);
+  return fold;
+}
+
+/** Applies one entry to a fold in place (the journal keeps its fold current this way, O(1) per append). */
+export function applyEntry({ jobs, images }: JournalFold, entry: JournalEntry): void {
+  switch (entry.type) {
+    case 'accepted':
+      jobs.set(entry.jobId, {
+        jobId: entry.jobId,
+        spec: entry.spec,
+        specHash: entry.specHash,
+        source: entry.source,
+        acceptedAt: entry.at,
+        containerId: null,
+        phase: 'queued',
+        workedMs: 0,
+        parked: false,
+        finished: null,
+      });
+      break;
+    case 'image': {
+      const known = images.get(entry.imageId);
+      images.set(entry.imageId, {
+        imageId: entry.imageId,
+        ref: entry.ref,
+        sizeBytes: entry.sizeBytes,
+        lastUsedAt: entry.at,
+        pulledByUs: (known?.pulledByUs && !known.removed) || entry.pulledByUs,
+        removed: false,
+      });
+      break;
+    }
+    case 'image-used': {
+      const image = images.get(entry.imageId);
+      if (image) image.lastUsedAt = entry.at;
+      break;
+    }
+    case 'image-removed': {
+      const image = images.get(entry.imageId);
+      if (image) image.removed = true;
+      break;
+    }
+    default: {
+      const job = jobs.get(entry.jobId);
+      if (!job) break;
+      if (entry.type === 'container') job.containerId = entry.containerId;
+      else if (entry.type === 'phase') {
+        job.phase = entry.phase;
+        if (entry.phase !== 'frozen') job.parked = false;
+      } else if (entry.type === 'work') job.workedMs = Math.max(job.workedMs, entry.workedMs);
+      else if (entry.type === 'parked') {
+        job.parked = true;
+        job.workedMs = Math.max(job.workedMs, entry.workedMs);
+      } else if (entry.type === 'adopted') job.parked = false;
+      else if (entry.type === 'finished') {
+        job.finished = entry;
+        job.workedMs = Math.max(job.workedMs, entry.workedMs);
       }
     }
   }
-  return { jobs, images };
+}
+
+/**
+ * The shortest journal with the same fold for what matters: every unfinished job in full, the newest
+ * `keepFinished` finished jobs, and the images we still hold. Pure.
+ */
+export function compactEntries(fold: JournalFold, keepFinished: number): JournalEntry[] {
+  const out: JournalEntry[] = [];
+  const finished = [...fold.jobs.values()].filter((j) => j.finished).sort((a, b) => b.finished!.at - a.finished!.at).slice(0, keepFinished);
+  const keep = new Set(finished.map((j) => j.jobId));
+  for (const job of fold.jobs.values()) {
+    if (job.finished && !keep.has(job.jobId)) continue;
+    const { jobId } = job;
+    out.push({ type: 'accepted', at: job.acceptedAt, jobId, spec: job.spec, specHash: job.specHash, source: job.source });
+    if (job.containerId) out.push({ type: 'container', at: job.acceptedAt, jobId, containerId: job.containerId });
+    if (job.finished) {
+      out.push(job.finished);
+      continue;
+    }
+    if (job.phase) out.push({ type: 'phase', at: job.acceptedAt, jobId, phase: job.phase });
+    if (job.parked) out.push({ type: 'parked', at: job.acceptedAt, jobId, workedMs: job.workedMs });
+    else out.push({ type: 'work', at: job.acceptedAt, jobId, workedMs: job.workedMs });
+  }
+  for (const image of fold.images.values()) {
+    if (image.removed) continue;
+    out.push({ type: 'image', at: image.lastUsedAt, jobId: '', ref: image.ref, imageId: image.imageId, sizeBytes: image.sizeBytes, pulledByUs: image.pulledByUs });
+  }
+  return out;
 }
 
 export function parseJournal(text: string): JournalEntry[] {
@@ -137,11 +167,17 @@ export function parseJournal(text: string): JournalEntry[] {
 /** The journal file. One writer per data folder (the job lock guarantees that). */
 export class JobJournal {
   private fd: number | null = null;
-  private entries: JournalEntry[];
+  private readonly folded: JournalFold;
 
-  constructor(readonly path: string) {
+  /** Rewrites the file compactly at open when it has grown past `compactAboveBytes`. */
+  constructor(
+    readonly path: string,
+    options: { compactAboveBytes?: number; keepFinished?: number } = {},
+  ) {
     mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-    this.entries = existsSync(path) ? parseJournal(readFileSync(path, 'utf8')) : [];
+    const text = existsSync(path) ? readFileSync(path, 'utf8') : '';
+    this.folded = foldJournal(parseJournal(text));
+    if (text.length > (options.compactAboveBytes ?? 4 * 1024 * 1024)) this.compact(options.keepFinished ?? 200);
   }
 
   append(entry: JournalEntry): void {
@@ -149,19 +185,30 @@ export class JobJournal {
     // A newline first: if the previous write was torn by a crash, this entry still starts on its own line.
     writeSync(this.fd, `\n${JSON.stringify(entry)}`);
     fsyncSync(this.fd);
-    this.entries.push(entry);
+    applyEntry(this.folded, entry);
   }
 
-  all(): readonly JournalEntry[] {
-    return this.entries;
-  }
-
+  /** The current fold (kept up to date on every append; read it, do not change it). */
   fold(): JournalFold {
-    return foldJournal(this.entries);
+    return this.folded;
   }
 
   close(): void {
     if (this.fd !== null) closeSync(this.fd);
     this.fd = null;
+  }
+
+  /** Write-new-then-rename, both fsynced: a crash leaves either the old file or the new one, never half. */
+  private compact(keepFinished: number): void {
+    const entries = compactEntries(this.folded, keepFinished);
+    const tmp = `${this.path}.compact`;
+    const fd = openSync(tmp, 'w', 0o600);
+    writeSync(fd, entries.map((e) => JSON.stringify(e)).join('\n'));
+    fsyncSync(fd);
+    closeSync(fd);
+    renameSync(tmp, this.path);
+    const replayed = foldJournal(entries);
+    this.folded.jobs = replayed.jobs;
+    this.folded.images = replayed.images;
   }
 }

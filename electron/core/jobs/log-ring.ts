@@ -49,14 +49,14 @@ export class LogRing {
   }
 
   pushLine(line: string, now: number): boolean {
-    this.refill(now);
+    if (now !== this.lastRefill) this.refill(now);
     if (this.tokens < 1) {
       this.dropped++;
       return false;
     }
     this.tokens -= 1;
     const cut = line.length > this.options.maxLineBytes ? `${line.slice(0, this.options.maxLineBytes)}…` : line;
-    const clean = cut.replace(/\r$/, '');
+    const clean = cut.endsWith('\r') ? cut.slice(0, -1) : cut;
     if (this.lines.length < this.options.maxLines) this.lines.push(clean);
     else {
       this.lines[this.head] = clean;

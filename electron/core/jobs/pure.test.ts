@@ -180,3 +180,33 @@ describe('image cache eviction', () => {
     expect(planEviction(images, 1000, new Set()).map((i) => i.imageId)).toEqual([]);
   });
 });
+
+describe('journal file', () => {
+  it('compacts at open without changing what it says', async () => {
+    const { mkdtempSync, statSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const { JobJournal } = await import('./journal.js');
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-journal-'));
+    const path = join(dir, 'jobs.journal');
+    const journal = new JobJournal(path);
+    for (let j = 0; j < 5; j++) {
+      const jobId = `job${j}`;
+      journal.append({ type: 'accepted', at: j, jobId, spec: { ...spec, id: jobId }, specHash: 'h', source: 'network' });
+      for (let w = 1; w <= 200; w++) journal.append({ type: 'work', at: j + w, jobId, workedMs: w * 5000 });
+      if (j < 4) journal.append({ type: 'finished', at: 1000 + j, jobId, outcome: 'succeeded', exitCode: 0, workedMs: 1_000_000, outputDigest: 'd', reason: null });
+    }
+    journal.append({ type: 'image', at: 5, jobId: 'job0', ref: 'r', imageId: 'img', sizeBytes: 10, pulledByUs: true });
+    journal.close();
+    const before = statSync(path).size;
+    const reopened = new JobJournal(path, { compactAboveBytes: 1000, keepFinished: 2 });
+    const after = statSync(path).size;
+    expect(after).toBeLessThan(before / 20);
+    const fold = reopened.fold();
+    expect([...fold.jobs.keys()].sort()).toEqual(['job2', 'job3', 'job4']);
+    expect(fold.jobs.get('job4')).toMatchObject({ finished: null, workedMs: 1_000_000 });
+    expect(fold.images.get('img')).toMatchObject({ pulledByUs: true, sizeBytes: 10 });
+    expect(new JobJournal(path).fold().jobs.get('job3')!.finished?.outcome).toBe('succeeded');
+    rmSync(dir, { recursive: true, force: true });
+  });
+});
