@@ -5,6 +5,7 @@
  * below 2^24, so FP32 accumulation is exact in any order and C is bit-identical everywhere.
  */
 import { philoxStreamBlocks, type PhiloxKey } from './philox.js';
+import { createWasmPhilox, WASM_MAX_BLOCKS } from './philox-wasm.js';
 
 /** Stream ids: which matrix or vector a value belongs to. */
 export const STREAM_A = 1;
@@ -26,15 +27,37 @@ export function seedToKey(seedHex: string): PhiloxKey {
 }
 
 /** A reusable reader of one stream: keeps its own scratch buffer, so row-by-row reads allocate nothing. */
-export type StreamFiller = (out: Int8Array | Float32Array | Int32Array, offset?: number, count?: number) => void;
+export type StreamFiller = (out: Int8Array | Float32Array | Int32Array | Float64Array, offset?: number, count?: number) => void;
 
-export function streamFiller(seedHex: string, stream: number): StreamFiller {
+export interface StreamFillerOptions {
+  /** Use the WebAssembly Philox when the host allows it (default true); the JS path gives identical values. */
+  wasm?: boolean;
+}
+
+export function streamFiller(seedHex: string, stream: number, options: StreamFillerOptions = {}): StreamFiller {
   const [k0, k1] = seedToKey(seedHex);
+  const wasm = options.wasm === false ? null : createWasmPhilox();
   let scratch = new Int32Array(0);
   return (out, offset = 0, count = out.length) => {
     if (count <= 0) return;
+    const end = offset + count;
+    if (wasm) {
+      let e = offset;
+      let written = 0;
+      while (e < end) {
+        const firstBlock = Math.floor(e / 4);
+        const lastBlock = Math.min(Math.floor((end - 1) / 4), firstBlock + WASM_MAX_BLOCKS - 1);
+        const values = wasm.fill(k0, k1, stream, firstBlock, lastBlock - firstBlock + 1);
+        const skip = e - firstBlock * 4;
+        const take = Math.min(end - e, values.length - skip);
+        out.set(values.subarray(skip, skip + take), written);
+        written += take;
+        e += take;
+      }
+      return;
+    }
     const firstBlock = Math.floor(offset / 4);
-    const blockCount = Math.floor((offset + count - 1) / 4) - firstBlock + 1;
+    const blockCount = Math.floor((end - 1) / 4) - firstBlock + 1;
     if (scratch.length < blockCount * 4) scratch = new Int32Array(blockCount * 4);
     philoxStreamBlocks(k0, k1, stream, firstBlock, blockCount, scratch);
     const skip = offset - firstBlock * 4;

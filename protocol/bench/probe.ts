@@ -9,7 +9,7 @@ import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { Challenge } from './challenge.js';
 import { Hex64Schema } from './challenge.js';
-import { streamFiller, STREAM_A, STREAM_B } from './inputs.js';
+import { MAX_EXACT_N, streamFiller, STREAM_A, STREAM_B } from './inputs.js';
 import { openRow, type MerkleTree, type OpenedRow } from './merkle.js';
 
 /** Rows opened per probe (fewer when n is smaller). */
@@ -25,16 +25,16 @@ export interface Probe {
 export const OpenedRowSchema = z
   .object({
     index: z.number().int().min(0),
-    values: z.array(z.number().int()),
-    path: z.array(Hex64Schema),
+    values: z.array(z.number().int()).max(MAX_EXACT_N),
+    path: z.array(Hex64Schema).max(64),
   })
   .strict();
 
 export const ProbeResponseSchema = z
   .object({
     /** C·r as exact integers, length n. */
-    cr: z.array(z.number().int()),
-    rows: z.array(OpenedRowSchema),
+    cr: z.array(z.number().int()).max(MAX_EXACT_N),
+    rows: z.array(OpenedRowSchema).max(64),
   })
   .strict();
 export type ProbeResponse = z.infer<typeof ProbeResponseSchema>;
@@ -106,27 +106,46 @@ export function freivaldsCheck(seedHex: string, n: number, r: Int8Array, cr: rea
   const readA = streamFiller(seedHex, STREAM_A);
   const readB = streamFiller(seedHex, STREAM_B);
   const aRows = rows.map((row) => {
-    const a = new Int32Array(n);
+    const a = new Float64Array(n);
     readA(a, row.index * n, n);
     return a;
   });
-  const products = rows.map(() => new Int32Array(n));
+  const products = rows.map(() => new Float64Array(n));
   const br = new Float64Array(n);
-  const bRow = new Int32Array(n);
+  const bRow = new Float64Array(n);
+  const rf = Float64Array.from(r);
+  // Rows are accumulated four at a time in one fused pass over each row of B (padding with a zero row).
+  const zero = new Float64Array(n);
+  const groups: { a: Float64Array[]; p: Float64Array[] }[] = [];
+  for (let t = 0; t < k; t += 4) {
+    const a = aRows.slice(t, t + 4);
+    const p = products.slice(t, t + 4);
+    while (a.length < 4) {
+      a.push(zero);
+      p.push(new Float64Array(n));
+    }
+    groups.push({ a, p });
+  }
   for (let kk = 0; kk < n; kk++) {
     readB(bRow, kk * n, n);
     let dot = 0;
-    for (let j = 0; j < n; j++) dot += bRow[j]! * r[j]!;
+    for (let j = 0; j < n; j++) dot += bRow[j]! * rf[j]!;
     br[kk] = dot;
-    for (let t = 0; t < k; t++) {
-      const coefficient = aRows[t]![kk]!;
-      if (coefficient === 0) continue;
-      const product = products[t]!;
-      for (let j = 0; j < n; j++) product[j]! += coefficient * bRow[j]!;
+    for (const group of groups) {
+      const [a0, a1, a2, a3] = group.a as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const [p0, p1, p2, p3] = group.p as [Float64Array, Float64Array, Float64Array, Float64Array];
+      const c0 = a0[kk]!, c1 = a1[kk]!, c2 = a2[kk]!, c3 = a3[kk]!;
+      for (let j = 0; j < n; j++) {
+        const b = bRow[j]!;
+        p0[j]! += c0 * b;
+        p1[j]! += c1 * b;
+        p2[j]! += c2 * b;
+        p3[j]! += c3 * b;
+      }
     }
   }
   const crMismatches: number[] = [];
-  const aRow = new Int32Array(n);
+  const aRow = new Float64Array(n);
   for (let i = 0; i < n; i++) {
     readA(aRow, i * n, n);
     let dot = 0;

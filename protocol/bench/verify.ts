@@ -226,7 +226,7 @@ function checkProof(report: BenchReport, challenge: Challenge, add: (scope: Reas
   if (canonicalJson(indices) !== canonicalJson(probe.rows)) {
     add('computation', 'probe-rows-mismatch', `The opened rows (${indices.join(', ')}) are not the ones the challenge and root select (${probe.rows.join(', ')}).`);
   }
-  const usable = rows.filter((row) => row.index < n && row.values.length === n);
+  const usable = rows.filter((row) => row.index < n && row.values.length === n).slice(0, probe.rows.length);
   if (usable.length !== rows.length) add('computation', 'probe-shape', 'An opened row has the wrong index range or length.');
   for (const row of usable) {
     if (rootFromOpenedRow(row, n) !== report.merkleRoot) add('computation', 'merkle-path-invalid', `Row ${row.index} does not hash to the committed Merkle root.`);
