@@ -5,9 +5,13 @@
 // the hardware requires. Prints one JSON document; exit 0 when every case matches.
 //
 // usage: offhours-kernel-sim [--seed HEX16] [--n N]...   (default: a set of sizes on and off the tile grid)
+#include <algorithm>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#if defined(_WIN32)
+#include <malloc.h>
+#endif
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -70,12 +74,27 @@ struct HostMmaOps {
 };
 
 // Device-like allocation: 256-byte aligned, like cudaMalloc.
+void* alloc256(size_t bytes) {
+  bytes = ((bytes + 255) / 256) * 256;
+#if defined(_WIN32)
+  return _aligned_malloc(bytes, 256);
+#else
+  return std::aligned_alloc(256, bytes);
+#endif
+}
+
+void free256(void* p) {
+#if defined(_WIN32)
+  _aligned_free(p);
+#else
+  std::free(p);
+#endif
+}
+
 template <typename T>
 struct Aligned {
-  explicit Aligned(size_t count) : ptr(static_cast<T*>(std::aligned_alloc(256, ((count * sizeof(T) + 255) / 256) * 256))) {
-    require(ptr != nullptr, "out of memory");
-  }
-  ~Aligned() { std::free(ptr); }
+  explicit Aligned(size_t count) : ptr(static_cast<T*>(alloc256(count * sizeof(T)))) { require(ptr != nullptr, "out of memory"); }
+  ~Aligned() { free256(ptr); }
   Aligned(const Aligned&) = delete;
   Aligned& operator=(const Aligned&) = delete;
   T* ptr;
