@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { BenchProgress } from '../../../../../protocol/bench/wgsl/api-schemas.js';
-import { initialBenchState, reduceProgress, stepOf, stepStatuses } from './bench-store.js';
+import type { ProviderApi } from '../../../../../protocol/api.js';
+import type { BenchRunSummary } from '../../../../../protocol/bench/wgsl/api-schemas.js';
+import { createBenchStore, initialBenchState, reduceProgress, stepOf, stepStatuses } from './bench-store.js';
 
 const base: BenchProgress = { runId: 'r1', running: true, stage: 'preparing', kernel: null, perMille: 0, message: '', startedAt: '2026-01-01T00:00:00.000Z', error: null };
 const at = (patch: Partial<BenchProgress>): BenchProgress => ({ ...base, ...patch });
@@ -37,5 +39,48 @@ describe('benchmark progress slice', () => {
     const failed = stepStatuses(at({ stage: 'failed', running: false }), ['inputs', 'fma']);
     expect(failed.fma).toBe('done');
     expect(failed.sgemm).toBe('waiting');
+  });
+});
+
+function run(id: string): BenchRunSummary {
+  return {
+    id, createdAt: '2026-01-01T00:00:00.000Z', backend: 'webgpu', quick: true, n: 256, deviceName: 'SwiftShader', software: true, detectedModel: null, composite: 0,
+    kernels: [], sustained: null, merkleRoot: 'a'.repeat(64), correctlyComputed: true, scoreEligible: false, flags: [], wallMs: 1000,
+  };
+}
+
+describe('benchmark store against an in-memory API', () => {
+  it('a started run lands in latest and history; a failed one keeps its next step for the panel', async () => {
+    let history: BenchRunSummary[] = [];
+    let fail = false;
+    const api = {
+      getBenchHistory: async () => history,
+      runBenchmark: async () => {
+        if (fail) throw Object.assign(new Error('No NVIDIA driver.'), { code: 'no-cuda-device', nextStep: 'Install the driver.' });
+        history = [run('one'), ...history];
+        return history[0]!;
+      },
+    } as unknown as ProviderApi;
+    const errors: unknown[] = [];
+    const store = createBenchStore(api, (e) => errors.push(e));
+    await store.getState().loadHistory();
+    expect(store.getState()).toMatchObject({ historyLoaded: true, latest: null, history: [] });
+    await store.getState().start(true, 'webgpu');
+    expect(store.getState().latest?.id).toBe('one');
+    expect(store.getState().history.map((h) => h.id)).toEqual(['one']);
+    fail = true;
+    await store.getState().start(true, 'cuda');
+    expect(store.getState().runError).toEqual({ message: 'No NVIDIA driver.', nextStep: 'Install the driver.' });
+    expect(store.getState().starting).toBe(false);
+    expect(errors).toEqual([]);
+  });
+
+  it('picks up a run another window finished', async () => {
+    const history = [run('other')];
+    const api = { getBenchHistory: async () => history } as unknown as ProviderApi;
+    const store = createBenchStore(api, () => undefined);
+    store.getState().applyProgress(at({ stage: 'done', running: false, perMille: 1000 }));
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(store.getState().latest?.id).toBe('other');
   });
 });

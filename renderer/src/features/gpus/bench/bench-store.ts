@@ -74,7 +74,16 @@ export function stepStatuses(progress: BenchProgress | null, seen: readonly Benc
 export function createBenchStore(api: ProviderApi, onError: (error: unknown) => void): StoreApi<BenchStore> {
   return createStore<BenchStore>()((set, get) => ({
     ...initialBenchState,
-    applyProgress: (progress) => set((state) => reduceProgress(state, progress)),
+    applyProgress: (progress) => {
+      set((state) => reduceProgress(state, progress));
+      // A run this page did not start (another window, or before a reload) shows up once it is done.
+      if (progress.stage === 'done' && !get().starting) {
+        void api
+          .getBenchHistory()
+          .then((history) => set({ history, historyLoaded: true, latest: history[0] ?? null }))
+          .catch(onError);
+      }
+    },
     loadHistory: async () => {
       try {
         const history = await api.getBenchHistory();
