@@ -77,7 +77,8 @@ describe('offhours verify', () => {
     const { code, out } = await run([files.swift!, '--no-record']);
     expect(code).toBe(0);
     expect(out).toContain('✔ Correctly computed');
-    expect(out).toContain('✘ Not eligible for scoring.');
+    expect(out).toContain('✘ Not eligible for scoring: see the reasons below.');
+    expect(out).toContain('Why it cannot be scored:');
     expect(out).toMatch(/\[software-adapter\] The benchmark ran on a software/);
   });
 

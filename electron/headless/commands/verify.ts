@@ -61,17 +61,17 @@ export class SeenNonceFile {
 }
 
 const SCOPE_HEADINGS: Record<VerifyReason['scope'], string> = {
-  computation: 'The result cannot be trusted',
-  freshness: 'The report is not fresh',
-  scoring: 'Not eligible for scoring',
+  computation: 'Why the result cannot be trusted',
+  freshness: 'Why it is not valid now',
+  scoring: 'Why it cannot be scored',
   flag: 'Notes',
 };
 
 export function formatVerification(result: VerifyResult, recorded: boolean): string {
   const lines: string[] = [];
   lines.push(result.correctlyComputed ? '✔ Correctly computed: signature, Merkle proofs, Freivalds and row checks pass.' : '✘ NOT correctly computed.');
-  if (result.correctlyComputed) lines.push(result.valid ? `✔ Valid for its challenge${recorded ? ' (nonce recorded: a second use will be refused)' : ''}.` : '✘ Not valid for its challenge.');
-  lines.push(result.scoreEligible ? '✔ Eligible for scoring.' : '✘ Not eligible for scoring.');
+  if (result.correctlyComputed) lines.push(result.valid ? `✔ Valid for its challenge${recorded ? ' (nonce recorded: a second use will be refused)' : ''}.` : '✘ Not valid for its challenge: see the reasons below.');
+  lines.push(result.scoreEligible ? '✔ Eligible for scoring.' : '✘ Not eligible for scoring: see the reasons below.');
   if (result.spec) lines.push(`  Device matched: ${result.spec.name} (${result.spec.id}).`);
   for (const scope of ['computation', 'freshness', 'scoring', 'flag'] as const) {
     const reasons = result.reasons.filter((r) => r.scope === scope);
