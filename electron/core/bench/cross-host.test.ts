@@ -105,8 +105,8 @@ describe('the same seed gives the same Merkle root on every host', () => {
 
     const page = await browser.newPage();
     await page.goto(`${origin}/?seed=${SEED}&n=${N}`);
-    await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 60_000 });
-    const chrome = await page.evaluate(() => (window as unknown as { __result: { root?: string; error?: string; adapter?: { description: string; software: boolean } } }).__result);
+    await page.waitForFunction(() => (globalThis as unknown as { __result?: unknown }).__result !== undefined, undefined, { timeout: 60_000 });
+    const chrome = await page.evaluate(() => (globalThis as unknown as { __result: { root?: string; error?: string; adapter?: { description: string; software: boolean } } }).__result);
     expect(chrome.error).toBeUndefined();
 
     expect(dawnRoot).toBe(expected);
