@@ -140,7 +140,8 @@ DeviceInfo open_device(int index) {
   info.driver_version = driver;
   int count = 0;
   const cudaError_t err = cudaGetDeviceCount(&count);
-  if (err == cudaErrorInsufficientDriver || driver < info.runtime_version) {
+  // CUDA minor-version compatibility: any driver of the runtime's major version runs it.
+  if (err == cudaErrorInsufficientDriver || driver / 1000 < info.runtime_version / 1000) {
     throw BenchError(kExitUnsupported, "cuda-driver-too-old",
                      "The NVIDIA driver supports CUDA " + cuda_version_string(driver) + " but this benchmark needs CUDA " +
                          cuda_version_string(info.runtime_version) + ".",
