@@ -71,6 +71,8 @@ interface Active {
   done: Promise<JobResult>;
   /** Set by a clean quit that leaves the job frozen for the next start. */
   detached: boolean;
+  /** Cancels an image download in progress. */
+  pullAbort: AbortController;
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -135,6 +137,7 @@ export class JobRunner implements JobControl {
     const a = this.active;
     if (!a) return;
     a.stopReason ??= reason;
+    if (a.phase === 'pulling' || a.phase === 'queued') a.pullAbort.abort();
     if (a.containerId && (a.phase === 'running' || a.phase === 'frozen' || a.phase === 'starting')) {
       if (a.phase === 'frozen') {
         await this.engine.unpauseContainer(a.containerId).catch(() => undefined);
@@ -274,6 +277,7 @@ export class JobRunner implements JobControl {
       heartbeat: null,
       done: Promise.resolve(null as unknown as JobResult),
       detached: false,
+      pullAbort: new AbortController(),
     };
   }
 
@@ -357,7 +361,7 @@ export class JobRunner implements JobControl {
       tracker.apply(event);
       a.pull = tracker.snapshot();
       this.notify(false);
-    });
+    }, a.pullAbort.signal);
     const pulled = await this.engine.inspectImage(ref);
     if (!pulled) throw new Error(`the engine pulled ${ref} but does not show it`);
     const final = tracker.snapshot();
