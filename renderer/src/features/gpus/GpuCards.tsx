@@ -106,7 +106,7 @@ export function GpuCards({ inventory, detecting, onRescan }: { inventory: GpuInv
                 {detecting ? 'Scanning…' : 'Scan again'}
               </button>
             )}
-            <span className="muted small">The PC check below shows every detail.</span>
+            <span className="muted small">{onRescan ? 'The PC check below shows every detail.' : 'The PC check on the Dashboard shows every detail.'}</span>
           </div>
         </section>
       )}
