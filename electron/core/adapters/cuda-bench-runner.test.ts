@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { referenceGemm } from '../../../protocol/bench/inputs.js';
 import { buildMerkleTree, merkleRoot } from '../../../protocol/bench/merkle.js';
 import { philox4x32 } from '../../../protocol/bench/philox.js';
+import { CudaDeviceSchema } from '../../../protocol/bench/report.js';
 import type { CudaBenchFailure, CudaBenchProgress, CudaBenchResult } from '../ports.js';
 import {
   CUDA_BENCH_EXECUTABLE,
@@ -195,6 +196,24 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     expect(result.stderr).not.toMatch(/AddressSanitizer|runtime error/);
     expect((JSON.parse(result.stdout) as { ok: boolean }).ok).toBe(true);
   }, 900_000);
+
+  it('reads every field of the GPU-mode document report.cpp writes, and its device fits the signed report schema', () => {
+    const sample = spawnSync(join(nativeDir, 'build', 'offhours-report-sample'), [], { encoding: 'utf8' });
+    expect(sample.status).toBe(0);
+    const result = interpretCudaBenchExit({ stdout: sample.stdout, stderrTail: '', exitCode: 0, signal: null, timedOut: false, aborted: false, timeoutMs: 1000 });
+    expect(result.ok).toBe(true);
+    const ok = result as CudaBenchResult;
+    expect(ok).toMatchObject({ mode: 'cuda', seedHex: '0123456789abcdef', n: 4096, wallMs: 31234, sustained: { ms: 20012 } });
+    expect(ok.device).toEqual({ name: 'Sample GPU "quoted"', computeCapability: '8.6', smCount: 82, memoryBytes: 25769803776, driverVersion: '13.0', runtimeVersion: '13.0' });
+    expect(CudaDeviceSchema.parse(ok.device)).toEqual(ok.device);
+    expect(ok.deviceDetails).toEqual({ index: 0, count: 2, clockKHz: 1695000, memoryClockKHz: 9751000, memoryBusWidthBits: 384, l2Bytes: 6291456, pciBusId: '0000:01:00.0', uuid: 'GPU-00112233-4455-6677-8899-aabbccddeeff' });
+    expect(ok.kernels.map((k) => `${k.name}/${k.unit}/${k.launchesPerTrial}`)).toEqual(['fma/GFLOPS/1', 'sgemm/GFLOPS/2', 'hgemm/GFLOPS/3', 'triad/GB/s/4', 'sgemm_sustained/GFLOPS/5']);
+    expect(ok.kernels[1]!.trialsNs).toEqual([1001000, 1001001, 1001002, 1001003, 1001004, 1001005, 1001006]);
+    expect(ok.kernels[1]!.workPerTrial).toBe(137438953472);
+    expect(ok.gemm).toEqual({ source: 'sgemm', checksum: '18446744073709551615', outC: '/tmp/sample-c.f32' });
+    expect(ok.triad).toEqual({ elements: 67108864, scalar: 3, checksum: '42' });
+    expect(ok.selfCheck).toEqual({ freivalds: true, hgemmMatchesSgemm: true });
+  });
 
   it.runIf(hasNvidiaGpu)('on a real GPU: SGEMM and HGEMM C equal the reference bit for bit, any n', () => {
     for (const n of [256, 200, 130, 33]) {
