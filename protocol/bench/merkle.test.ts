@@ -63,3 +63,12 @@ describe('Merkle commitment', () => {
     expect(merkleRoot(a)).not.toBe(merkleRoot(b));
   });
 });
+
+describe('golden vectors (cross-checked against an independent Python Philox/sha256 implementation)', () => {
+  it('pins the Merkle root of C for seed 0123456789abcdef at n = 8 and n = 64', () => {
+    const c8 = referenceGemm('0123456789abcdef', 8);
+    expect([c8[0], c8[63]]).toEqual([-83, 114]);
+    expect(merkleRoot(buildMerkleTree(c8, 8))).toBe('e56f644190d77e34f8cb5eb80209f3866b907bfe931644dbc08cac7359b20592');
+    expect(merkleRoot(buildMerkleTree(referenceGemm('0123456789abcdef', 64), 64))).toBe('0b267c067edae02c5f4507b130b8969f421f6e7843caa35ebf91888aeca294b9');
+  });
+});

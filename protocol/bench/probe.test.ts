@@ -69,4 +69,11 @@ describe('probe', () => {
     expect(result.crMatches).toBe(true);
     expect(result.rowsMatch).toEqual([true, true, false, true]);
   });
+
+  it('pins a derivation (golden: coordinators in other languages must match it)', () => {
+    const fixed = { version: 1 as const, nonce: '00112233445566778899aabbccddeeff', seed: '0123456789abcdef', issuer: 'x', issuedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-01T01:00:00.000Z', n: 64, quick: true };
+    const probe = deriveProbe(fixed, 'ab'.repeat(32), 64);
+    expect(probe.rows).toEqual([53, 56, 27, 33]);
+    expect(Array.from(probe.r.slice(0, 16))).toEqual([1, 1, -1, 1, 1, -1, 1, -1, 1, 1, -1, -1, 1, -1, 1, -1]);
+  });
 });

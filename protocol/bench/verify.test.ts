@@ -9,6 +9,7 @@ import { proveAndSign, type ProveInput } from './prove.js';
 import { kernelResult, reportBody, type BenchReport, type WebGpuAdapterReport } from './report.js';
 import { memorySigner, signReport, type ReportSigner } from './signing.js';
 import { verifyReport, verifyReportText, type VerifyOptions } from './verify.js';
+import { GPU_SPECS } from './spec-table.js';
 
 const N = 32;
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -263,5 +264,13 @@ describe('verifyReport: tampering', () => {
     expect(good.signature).toMatch(/^[0-9a-f]{128}$/);
     const forged = { ...good, signature: bytesToHex(await otherSigner.sign(new Uint8Array([1]))) };
     expect(codes(verifyReport(forged, opts()))).toContain('bad-signature');
+  });
+
+  it('checks plausibility against the spec table it is given', () => {
+    const slow3060 = GPU_SPECS.map((s) => (s.id === 'rtx-3060' ? { ...s, fp32Tflops: 5 } : s));
+    const result = verifyReport(good, opts({ specs: slow3060 }));
+    expect(result.correctlyComputed).toBe(true);
+    expect(result.scoreEligible).toBe(false);
+    expect(codes(result)).toContain('implausible');
   });
 });

@@ -79,7 +79,7 @@ const REQUIRED_KERNELS: KernelName[] = ['fma', 'sgemm', 'triad'];
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software rasterizer|microsoft basic render|\bwarp\b/i;
 
 /** Peak of the spec row for a kernel, in the report's milli-units (milli-GFLOPS or milli-GB/s). */
-function peakMilli(name: KernelName, backend: 'webgpu' | 'cuda', spec: Pick<GpuSpec, 'fp32Tflops' | 'fp16TensorTflops' | 'memoryGBs'>): number {
+export function peakMilli(name: KernelName, backend: 'webgpu' | 'cuda', spec: Pick<GpuSpec, 'fp32Tflops' | 'fp16TensorTflops' | 'memoryGBs'>): number {
   switch (name) {
     case 'triad':
       return spec.memoryGBs * 1000;
