@@ -1,4 +1,4 @@
-import { app, ipcMain, Menu, type BrowserWindow } from 'electron';
+import { app, dialog, ipcMain, Menu, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProviderCore } from '../core/api.js';
@@ -45,10 +45,10 @@ class DesktopShell {
       this.tray?.destroy();
       void this.core?.stop();
     });
-    app.whenReady().then(
-      () => this.ready(),
-      (error: unknown) => this.fatal(error),
-    );
+    app
+      .whenReady()
+      .then(() => this.ready())
+      .catch((error: unknown) => this.fatal(error));
   }
 
   private ready(): void {
@@ -133,6 +133,7 @@ class DesktopShell {
 
   private fatal(error: unknown): void {
     console.error('Offhours could not start', error);
+    dialog.showErrorBox('Offhours could not start', `${error instanceof Error ? error.message : String(error)}\n\nRun "offhours doctor" in a terminal to see what is missing, then start Offhours again.`);
     app.exit(1);
   }
 }
