@@ -6,7 +6,7 @@ import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
 import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
-import type { Logger } from '../core/ports.js';
+import type { GpuProbe, Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor, type DoctorContext } from '../core/doctor/index.js';
@@ -32,7 +32,7 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const gpuProbe = new SystemGpuProbe();
   const logger = new ConsoleLogger(options.quiet ?? false);
-  const jobs = createHeadlessJobs(options.dataDir, logger);
+  const jobs = createHeadlessJobs(options.dataDir, logger, gpuProbe);
   return new ProviderCore({
     mode: 'headless',
     appVersion: appVersion(),
@@ -74,8 +74,8 @@ export function createHeadlessBench(dataDir: string, logger: Logger): BenchServi
 }
 
 /** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
-export function createHeadlessJobs(dataDir: string, logger: Logger): JobService {
-  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir });
+export function createHeadlessJobs(dataDir: string, logger: Logger, gpuProbe: GpuProbe = new SystemGpuProbe()): JobService {
+  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
 }
 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DockerEngineConnector } from '../adapters/docker-engine.js';
 import type { Logger } from '../ports.js';
 import { LABEL_JOB_ID } from './engine-port.js';
@@ -64,5 +64,25 @@ describe.skipIf(!found)('JobService on the real engine', () => {
     expect(record.workedSeconds).toBeGreaterThanOrEqual(1);
     expect(record.estimatedEarnings).toBe(String(1500 * record.workedSeconds));
     await b.shutdown(true);
+  });
+});
+
+describe('JobService GPU requirement', () => {
+  it('refuses a GPU job this PC cannot hold, before any engine is asked', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-jobsvc-'));
+    const connect = vi.fn(async () => ({ ok: false as const, problem: { kind: 'missing' as const, tried: [] } }));
+    const gpu = (vramTotalMiB: number) => ({ id: `g${vramTotalMiB}`, vendor: 'nvidia' as const, name: 'RTX', busId: null, vramTotalMiB, vramFreeMiB: null, driverVersion: null, cudaVersion: null, computeCapability: null, temperatureC: null, powerDrawW: null, powerLimitW: null, utilizationPct: null, pcieGen: null, pcieWidth: null, sources: [], supported: true, unsupportedReason: null });
+    const service = new JobService({
+      connector: { connect },
+      clock: { now: () => Date.now() },
+      logger: quiet,
+      dataDir: dir,
+      gpus: { detect: async () => ({ status: 'ok', gpus: [gpu(8192), gpu(24576)], reason: null, nextStep: null, detectedAt: new Date().toISOString() }) },
+    });
+    const spec = (gpus: number, minVramMiB: number) =>
+      JSON.stringify({ id: 'g', image: `x@sha256:${'a'.repeat(64)}`, command: ['run'], env: {}, resources: { gpus, minVramMiB, cpuMillis: 1000, memoryMiB: 256, scratchMiB: 64 }, maxDurationSeconds: 60, network: 'none', price: { perSecond: '1' } });
+    expect(await service.runLocalText(spec(2, 16384))).toEqual({ accepted: false, reason: 'not-enough-gpu', message: 'The job needs 2 GPUs with at least 16 GB of memory each; this PC has 1 that qualifies.' });
+    expect(connect).not.toHaveBeenCalled();
+    rmSync(dir, { recursive: true, force: true });
   });
 });

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { earningsFor, initialJobSlice, validateJobSpec, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
 import { describeEngineProblem } from '../doctor/engine-checks.js';
-import type { Clock, JobControl, Logger } from '../ports.js';
+import type { Clock, GpuProbe, JobControl, Logger } from '../ports.js';
 import type { ContainerEngine, EngineConnector, EngineInfo } from './engine-port.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type InterruptedJob, type JobResult, type JobRunnerOptions } from './runner.js';
@@ -13,6 +13,8 @@ export interface JobServiceDeps {
   clock: Clock;
   logger: Logger;
   dataDir: string;
+  /** For GPU jobs: checks the GPU count and minimum VRAM against the cards in this PC before anything runs. */
+  gpus?: GpuProbe;
   options?: Partial<JobRunnerOptions>;
 }
 
@@ -105,6 +107,8 @@ export class JobService {
   async runSpec(raw: unknown, source: 'local' | 'network'): Promise<{ accepted: true; jobId: string; done: Promise<JobResult> } | { accepted: false; reason: string; message: string }> {
     const validation = validateJobSpec(raw);
     if (!validation.ok) return { accepted: false, reason: validation.reason, message: validation.message };
+    const gpuProblem = await this.gpuShortfall(validation.spec.resources.gpus, validation.spec.resources.minVramMiB);
+    if (gpuProblem) return { accepted: false, reason: 'not-enough-gpu', message: gpuProblem };
     if (this.starting) await this.starting;
     if (!this.runner) {
       throw new UserFacingError('no-engine', this.engineStatus.message ?? 'No container engine is ready.', this.engineStatus.nextStep ?? 'Run "offhours doctor" to see what is missing.');
@@ -130,6 +134,16 @@ export class JobService {
   /** The owner's stop button (Jobs page, Ctrl+C in `offhours job run`): any job, local or not. */
   async stopCurrent(reason: string): Promise<void> {
     await this.runner?.stop(reason);
+  }
+
+  /** Null when this PC has enough GPUs with enough memory for the job (or the job needs none). */
+  private async gpuShortfall(count: number, minVramMiB: number): Promise<string | null> {
+    if (count === 0 || !this.deps.gpus) return null;
+    const inventory = await this.deps.gpus.detect();
+    const fit = inventory.gpus.filter((gpu) => gpu.supported && gpu.vramTotalMiB !== null && gpu.vramTotalMiB >= minVramMiB);
+    if (fit.length >= count) return null;
+    const gb = (minVramMiB / 1024).toFixed(minVramMiB % 1024 === 0 ? 0 : 1);
+    return `The job needs ${count} GPU${count === 1 ? '' : 's'} with at least ${gb} GB of memory each; this PC has ${fit.length} that ${fit.length === 1 ? 'qualifies' : 'qualify'}.`;
   }
 
   private schedulable(): boolean {
