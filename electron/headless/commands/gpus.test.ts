@@ -23,6 +23,6 @@ describe('offhours gpus', () => {
 
   it('prints the reason and the next step when nothing is usable', () => {
     const text = formatInventory(buildInventory({ smi: { kind: 'missing' }, controllers: [], now: new Date(0) }));
-    expect(text).toMatch(/^No graphics card found\.\n  Why: .+\n  Next: .+\n$/);
+    expect(text).toMatch(/^No graphics card found\.\n {2}Why: .+\n {2}Next: .+\n$/);
   });
 });
