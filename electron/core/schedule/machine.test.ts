@@ -132,6 +132,17 @@ describe('grace period', () => {
     expect(m.current()).toMatchObject({ state: 'waiting', reason: 'owner-active' });
   });
 
+  it('one nudge of the mouse and then nothing is not staying: no stop, and the job thaws once idle again', () => {
+    const m = new AvailabilityMachine(utc);
+    const r = rules({ idleMinutes: 2 });
+    const samples = [sample(T0)];
+    // The owner touches the mouse once at T0+250 and walks away: idle grows with the clock.
+    for (let t = 250; t <= 121_000; t += 250) samples.push(sample(T0 + t, { idleSeconds: (t - 250) / 1000 }));
+    const { actions, job } = drive(m, samples, r, running());
+    expect(actions.map((a) => a.kind)).toEqual(['freeze', 'thaw']);
+    expect(job?.state).toBe('running');
+  });
+
   it('a clock jump (sleep/resume) restarts the grace period instead of stopping the job at once', () => {
     const m = new AvailabilityMachine(utc);
     m.step(sample(T0, { job: running() }), rules());

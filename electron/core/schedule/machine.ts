@@ -61,6 +61,8 @@ export const GUARD_CLEAR_MS = 15_000;
 export const BATTERY_CLEAR_MS = 30_000;
 /** A gap between samples longer than this (or time going backwards) is a sleep/resume or a clock change. */
 export const CLOCK_JUMP_MS = 15_000;
+/** Input must come this long after the yield to count as "the owner stayed" (not the same touch). */
+export const STAYS_MARGIN_MS = 1000;
 /** Grace period before a frozen job is stopped when the owner stays; the setting overrides it. */
 export const DEFAULT_GRACE_MS = 60_000;
 
@@ -165,7 +167,11 @@ export class AvailabilityMachine {
       } else if (state === 'working' && job.state === 'frozen') {
         actions.push({ kind: 'thaw', jobId: job.jobId, reason: 'available again' });
       }
-      if (state === 'yielding' && this.yieldingSince !== null && at - this.yieldingSince >= graceMs && this.stopSentFor !== job.jobId) {
+      const yieldedFor = this.yieldingSince === null ? 0 : at - this.yieldingSince;
+      // "The owner stays": for owner-active, they must have touched the PC again after the moment we yielded
+      // (one nudge of the mouse, then nothing, is not staying; the job thaws once they are idle again).
+      const stays = reason !== 'owner-active' || sample.idleSeconds * 1000 < yieldedFor - STAYS_MARGIN_MS;
+      if (state === 'yielding' && yieldedFor >= graceMs && stays && this.stopSentFor !== job.jobId) {
         this.stopSentFor = job.jobId;
         actions.push({ kind: 'stop', jobId: job.jobId, reason: `${blocker?.cause ?? reason} for longer than ${Math.round(graceMs / 1000)} s` });
       }
