@@ -9,7 +9,7 @@ import { initialJobSlice } from '../../protocol/job-spec.js';
 import type { ProviderState } from '../../protocol/state.js';
 import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isTrustedSender } from './security.js';
 import { loadSettingsForStore, settingsPath } from './settings-load.js';
-import { isPaused, trayModel } from './tray-model.js';
+import { isPaused, TRAY_STATES, trayModel } from './tray-model.js';
 
 const INDEX = pathToFileURL('/opt/Offhours/resources/app.asar/dist/renderer/index.html').href;
 
@@ -88,6 +88,24 @@ describe('tray model', () => {
     const notice = state({ notices: [{ id: 'x', level: 'error', title: 'Wallet locked', message: 'm', nextStep: null }] });
     expect(trayModel({ state: notice, settings: settings(null), now: NOW }).statusLine).toBe('Needs attention: Wallet locked');
     expect(trayModel({ state: state({ gpus: null }), settings: settings(null), now: NOW })).toMatchObject({ icon: 'idle', statusLine: 'Looking for graphics cards…' });
+  });
+});
+
+describe('tray and app icons (resources/, drawn by make-icons.mjs)', () => {
+  const resources = join(import.meta.dirname, '..', '..', 'resources');
+  const size = (file: string) => {
+    const png = readFileSync(join(resources, file));
+    expect(png.subarray(1, 4).toString('ascii')).toBe('PNG');
+    return [png.readUInt32BE(16), png.readUInt32BE(20)];
+  };
+  it('every tray state has a 32 px icon and a 64 px @2x icon', () => {
+    for (const state of TRAY_STATES) {
+      expect(size(`tray-${state}.png`)).toEqual([32, 32]);
+      expect(size(`tray-${state}@2x.png`)).toEqual([64, 64]);
+    }
+  });
+  it('the app icon is 512 px (electron-builder needs at least 256)', () => {
+    expect(size('icon.png')).toEqual([512, 512]);
   });
 });
 
