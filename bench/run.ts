@@ -5,7 +5,15 @@ import type { BenchFigure, BenchSuite } from './figure.js';
 
 /** Every benchmark suite, in the order they run. Add a suite here and it lands in bench-report.json. */
 async function suites(): Promise<BenchSuite[]> {
-  return [(await import('./daemon.bench.js')).daemonSuite];
+  return [
+    (await import('./daemon.bench.js')).daemonSuite,
+    (await import('./gpu.bench.js')).gpuSuite,
+    (await import('./verify.bench.js')).verifySuite,
+    (await import('./webgpu.bench.js')).webgpuSuite,
+    (await import('./cuda.bench.js')).cudaSuite,
+    (await import('./schedule.bench.js')).scheduleSuite,
+    (await import('./jobs.bench.js')).jobsSuite,
+  ];
 }
 
 async function main(): Promise<void> {
