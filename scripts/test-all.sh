@@ -6,15 +6,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 mkdir -p .tmp
 
-# A real container engine for the job-runner tests (Podman's Docker API on a unix socket + a local registry).
-if [ -z "${DOCKER_HOST:-}" ] && command -v podman >/dev/null 2>&1; then
-  # shellcheck source=../.ci/podman.sh
-  source .ci/podman.sh
-fi
-# WebGPU without a GPU: Dawn on SwiftShader's Vulkan driver (shipped with Debian's chromium).
-if [ -z "${VK_ICD_FILENAMES:-}" ] && [ -f /usr/lib/chromium/vk_swiftshader_icd.json ]; then
-  export VK_ICD_FILENAMES=/usr/lib/chromium/vk_swiftshader_icd.json
-fi
+# shellcheck source=./test-env.sh
+source scripts/test-env.sh
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
