@@ -8,6 +8,7 @@ import type { JobOutcomeKind, JobPhase, JobSpec } from '../../../protocol/job-sp
  */
 export type JournalEntry =
   | { type: 'accepted'; at: number; jobId: string; spec: JobSpec; specHash: string; source: 'local' | 'network' }
+  | { type: 'image-pulling'; at: number; jobId: string; ref: string }
   | { type: 'image'; at: number; jobId: string; ref: string; imageId: string; sizeBytes: number; pulledByUs: boolean }
   | { type: 'container'; at: number; jobId: string; containerId: string }
   | { type: 'phase'; at: number; jobId: string; phase: JobPhase }
@@ -34,6 +35,8 @@ export interface JournaledJob {
   source: 'local' | 'network';
   acceptedAt: number;
   containerId: string | null;
+  /** An image download this job began (the image was not on the machine before), until it was recorded. */
+  pullingRef: string | null;
   phase: JobPhase | null;
   workedMs: number;
   /** Left frozen on purpose at a clean quit, to be adopted on the next start. */
@@ -74,6 +77,7 @@ export function applyEntry({ jobs, images }: JournalFold, entry: JournalEntry): 
         source: entry.source,
         acceptedAt: entry.at,
         containerId: null,
+        pullingRef: null,
         phase: 'queued',
         workedMs: 0,
         parked: false,
@@ -81,6 +85,8 @@ export function applyEntry({ jobs, images }: JournalFold, entry: JournalEntry): 
       });
       break;
     case 'image': {
+      const owner = jobs.get(entry.jobId);
+      if (owner && owner.pullingRef === entry.ref) owner.pullingRef = null;
       const known = images.get(entry.imageId);
       images.set(entry.imageId, {
         imageId: entry.imageId,
@@ -106,6 +112,7 @@ export function applyEntry({ jobs, images }: JournalFold, entry: JournalEntry): 
       const job = jobs.get(entry.jobId);
       if (!job) break;
       if (entry.type === 'container') job.containerId = entry.containerId;
+      else if (entry.type === 'image-pulling') job.pullingRef = entry.ref;
       else if (entry.type === 'phase') {
         job.phase = entry.phase;
         if (entry.phase !== 'frozen') job.parked = false;
@@ -139,6 +146,7 @@ export function compactEntries(fold: JournalFold, keepFinished: number): Journal
       out.push(job.finished);
       continue;
     }
+    if (job.pullingRef) out.push({ type: 'image-pulling', at: job.acceptedAt, jobId, ref: job.pullingRef });
     if (job.phase) out.push({ type: 'phase', at: job.acceptedAt, jobId, phase: job.phase });
     if (job.parked) out.push({ type: 'parked', at: job.acceptedAt, jobId, workedMs: job.workedMs });
     else out.push({ type: 'work', at: job.acceptedAt, jobId, workedMs: job.workedMs });

@@ -152,10 +152,17 @@ describe('journal fold', () => {
     const job = foldJournal(entries).jobs.get('j1')!;
     expect(job).toMatchObject({ containerId: 'c1', phase: 'running', workedMs: 5000, finished: null, parked: false });
   });
+  it('remembers a download in progress until its image is recorded', () => {
+    const base = [{ type: 'accepted', at: 1, jobId: 'j1', spec, specHash: 'h', source: 'network' } as const, { type: 'image-pulling', at: 2, jobId: 'j1', ref: 'r' } as const];
+    expect(foldJournal([...base]).jobs.get('j1')!.pullingRef).toBe('r');
+    const done = foldJournal([...base, { type: 'image', at: 3, jobId: 'j1', ref: 'r', imageId: 'i', sizeBytes: 1, pulledByUs: true }]);
+    expect(done.jobs.get('j1')!.pullingRef).toBeNull();
+    expect(done.images.get('i')!.pulledByUs).toBe(true);
+  });
 });
 
 describe('reconcile plan', () => {
-  const job = (over: Partial<JournaledJob>): JournaledJob => ({ jobId: 'j', spec, specHash: 'h', source: 'network', acceptedAt: 0, containerId: 'c', phase: 'running', workedMs: 1000, parked: false, finished: null, ...over });
+  const job = (over: Partial<JournaledJob>): JournaledJob => ({ jobId: 'j', spec, specHash: 'h', source: 'network', acceptedAt: 0, containerId: 'c', pullingRef: null, phase: 'running', workedMs: 1000, parked: false, finished: null, ...over });
   const container = (id: string, state: ContainerSummary['state'] = 'running', jobId = 'j'): ContainerSummary => ({ id, name: id, image: 'i', state, labels: { 'io.offhours.managed': 'true', 'io.offhours.job-id': jobId, 'io.offhours.spec-hash': 'h' } });
   it('crashed job: interrupted, its container removed once', () => {
     expect(planReconcile([job({})], [container('c')])).toEqual([{ kind: 'interrupted', jobId: 'j', workedMs: 1000, reason: expect.any(String), containerId: 'c' }]);

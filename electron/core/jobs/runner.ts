@@ -227,6 +227,7 @@ export class JobRunner implements JobControl {
         });
         interrupted.push({ jobId: action.jobId, image: job.spec.image, workedMs: action.workedMs, reason: action.reason });
         if (action.containerId) await this.removeQuietly(action.containerId);
+        if (job.pullingRef) await this.claimPulledImage(job.jobId, job.pullingRef);
       } else if (action.kind === 'remove') {
         await this.removeQuietly(action.containerId);
         removed.push(action.containerId);
@@ -237,6 +238,13 @@ export class JobRunner implements JobControl {
     }
     this.notify(true);
     return { interrupted, adopted, removed };
+  }
+
+  /** A download cut short by a crash may still have finished in the engine: the image is ours to evict. */
+  private async claimPulledImage(jobId: string, ref: string): Promise<void> {
+    const image = await this.engine.inspectImage(ref).catch(() => null);
+    if (!image || this.journal.fold().images.get(image.id)?.removed === false) return;
+    this.journal.append({ type: 'image', at: this.clock.now(), jobId, ref, imageId: image.id, sizeBytes: image.sizeBytes, pulledByUs: true });
   }
 
   /** At quit: stop our job (default), or leave it frozen for the next start to adopt. */
@@ -354,6 +362,8 @@ export class JobRunner implements JobControl {
         'Free some disk space on the drive your container engine uses, then try again.',
       );
     }
+    // Claimed before the download starts: if we crash mid-pull, reconcile still knows the image is ours.
+    this.journal.append({ type: 'image-pulling', at: this.clock.now(), jobId: a.spec.id, ref });
     const tracker = new PullTracker(manifest);
     a.pull = tracker.snapshot();
     this.notify(true);
