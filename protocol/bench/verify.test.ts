@@ -224,6 +224,10 @@ describe('verifyReport: tampering', () => {
     ['kernels[0].trialsNs (median trial)', (b) => (b.kernels[0]!.trialsNs[3]! -= 500_000), 'kernel-median-mismatch'],
     ['kernels[1].value', (b) => (b.kernels[1]!.value *= 2), 'kernel-value-mismatch'],
     ['kernels[1].workPerTrial', (b) => (b.kernels[1]!.workPerTrial *= 2), 'kernel-value-mismatch'],
+    ['kernels[1] timed on another size', (b) => {
+      const smaller = kernelResult('sgemm', [1, 2, 3, 4, 5, 6, 7].map((t) => 2_000_000 + t), 2 * 16 ** 3 * 100);
+      b.kernels[1] = smaller;
+    }, 'gemm-work-mismatch'],
     ['kernels[2].noisy', (b) => (b.kernels[2]!.noisy = !b.kernels[2]!.noisy), 'kernel-noisy-mismatch'],
     ['kernels[3].unit', (b) => (b.kernels[3]!.unit = 'GFLOPS'), 'kernel-unit'],
     ['kernels[4].name', (b) => (b.kernels[4]!.name = 'fma'), 'duplicate-kernel'],

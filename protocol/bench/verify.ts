@@ -76,6 +76,8 @@ export const EFFICIENCY_BANDS: Record<KernelName, number> = { fma: 0.5, sgemm: 0
 /** Sustained ÷ peak below this is reported as throttling. */
 export const THROTTLE_RATIO1000 = 900;
 const REQUIRED_KERNELS: KernelName[] = ['fma', 'sgemm', 'triad'];
+/** GEMM timings must be whole multiples of the proven n×n GEMM (2n³ FLOPs), so the timed work is the proven work. */
+const GEMM_KERNELS: KernelName[] = ['sgemm', 'hgemm', 'sgemm_sustained'];
 const SOFTWARE_ADAPTER = /swiftshader|llvmpipe|lavapipe|softpipe|software rasterizer|microsoft basic render|\bwarp\b/i;
 
 /** Peak of the spec row for a kernel, in the report's milli-units (milli-GFLOPS or milli-GB/s). */
@@ -169,6 +171,9 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
     if (summary.medianNs !== kernel.medianNs) add('computation', 'kernel-median-mismatch', `Kernel ${kernel.name}: the median of its trials is ${summary.medianNs} ns, not ${kernel.medianNs} ns.`);
     if (summary.noisy !== kernel.noisy) add('computation', 'kernel-noisy-mismatch', `Kernel ${kernel.name}: the noisy flag does not match its trials.`);
     if (throughputMilli(kernel.workPerTrial, kernel.medianNs) !== kernel.value) add('computation', 'kernel-value-mismatch', `Kernel ${kernel.name}: value does not equal work ÷ median time.`);
+    if (GEMM_KERNELS.includes(kernel.name) && kernel.workPerTrial % (2 * report.n ** 3) !== 0) {
+      add('scoring', 'gemm-work-mismatch', `Kernel ${kernel.name} timed ${kernel.workPerTrial} FLOPs per trial, which is not a whole number of the proven ${report.n}×${report.n} GEMMs.`);
+    }
     if (kernel.name !== 'sgemm_sustained' && kernel.trialsNs.length !== TRIALS_PER_KERNEL) add('scoring', 'trial-count', `Kernel ${kernel.name} ran ${kernel.trialsNs.length} trials; scoring needs ${TRIALS_PER_KERNEL}.`);
     if (kernel.noisy) add('flag', 'noisy', `Kernel ${kernel.name} varied by more than 5 % between trials; something else may have used the GPU.`);
   }

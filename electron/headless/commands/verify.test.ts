@@ -34,7 +34,7 @@ async function report(adapter: WebGpuAdapterReport, ch = challenge): Promise<Ben
       backend: 'webgpu',
       adapter,
       cuda: null,
-      kernels: [kernelResult('fma', steady(50_000_000), 1_000_000_000_000), kernelResult('sgemm', steady(10_000_000), 137_438_953_472), kernelResult('triad', steady(2_000_000), 805_306_368)],
+      kernels: [kernelResult('fma', steady(50_000_000), 1_000_000_000_000), kernelResult('sgemm', steady(10_000_000), 2 * ch.n ** 3 * 1_000_000), kernelResult('triad', steady(2_000_000), 805_306_368)],
       sustainedSeconds: null,
       c: referenceGemm(ch.seed, ch.n),
       createdAt: NOW,
