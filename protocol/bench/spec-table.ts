@@ -30,7 +30,7 @@ const ADA = 'NVIDIA Ada GPU Architecture whitepaper (V2.1), Appendix A; nvidia.c
 const BLACKWELL = 'NVIDIA RTX Blackwell GPU Architecture whitepaper (V1.1), Appendix A; nvidia.com GeForce RTX 50 series spec pages';
 const AMD_PAGE = 'amd.com product specifications page (Peak Single Precision, Peak Half Precision, Memory Bandwidth, L2 Cache)';
 const APPLE_PR = 'Apple newsroom announcement and apple.com tech specs (GPU TFLOPS where stated, unified memory bandwidth)';
-const APPLE_DERIVED = 'apple.com tech specs (memory bandwidth, GPU core count); FP32 derived as cores × 128 ALUs × 2 × GPU clock (Apple does not publish it)';
+const APPLE_DERIVED = 'apple.com tech specs (memory bandwidth, GPU core count); FP32 derived as cores × 128 ALUs × 2 FLOPs × GPU clock (M3 family ≈ 1.40 GHz, M4 family ≈ 1.58 GHz as macOS powermetrics reports it; Apple does not publish TFLOPS)';
 
 /** Rows, most specific names first within a family (the matcher relies on explicit patterns, not order). */
 export const GPU_SPECS: readonly GpuSpec[] = [
@@ -102,13 +102,13 @@ export const GPU_SPECS: readonly GpuSpec[] = [
   { id: 'apple-m2-pro', vendor: 'apple', name: 'Apple M2 Pro (19-core GPU)', fp32Tflops: 6.8, fp16TensorTflops: null, memoryGBs: 200, l2MiB: null, source: APPLE_PR },
   { id: 'apple-m2-max', vendor: 'apple', name: 'Apple M2 Max (38-core GPU)', fp32Tflops: 13.6, fp16TensorTflops: null, memoryGBs: 400, l2MiB: null, source: APPLE_PR },
   { id: 'apple-m2-ultra', vendor: 'apple', name: 'Apple M2 Ultra (76-core GPU)', fp32Tflops: 27.2, fp16TensorTflops: null, memoryGBs: 800, l2MiB: null, source: APPLE_PR },
-  { id: 'apple-m3', vendor: 'apple', name: 'Apple M3 (10-core GPU)', fp32Tflops: 4.1, fp16TensorTflops: null, memoryGBs: 100, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m3-pro', vendor: 'apple', name: 'Apple M3 Pro (18-core GPU)', fp32Tflops: 7.4, fp16TensorTflops: null, memoryGBs: 150, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m3-max', vendor: 'apple', name: 'Apple M3 Max (40-core GPU)', fp32Tflops: 16.4, fp16TensorTflops: null, memoryGBs: 400, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m3-ultra', vendor: 'apple', name: 'Apple M3 Ultra (80-core GPU)', fp32Tflops: 32.8, fp16TensorTflops: null, memoryGBs: 819, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m4', vendor: 'apple', name: 'Apple M4 (10-core GPU)', fp32Tflops: 4.6, fp16TensorTflops: null, memoryGBs: 120, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m4-pro', vendor: 'apple', name: 'Apple M4 Pro (20-core GPU)', fp32Tflops: 9.2, fp16TensorTflops: null, memoryGBs: 273, l2MiB: null, source: APPLE_DERIVED },
-  { id: 'apple-m4-max', vendor: 'apple', name: 'Apple M4 Max (40-core GPU)', fp32Tflops: 18.4, fp16TensorTflops: null, memoryGBs: 546, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m3', vendor: 'apple', name: 'Apple M3 (10-core GPU)', fp32Tflops: 3.58, fp16TensorTflops: null, memoryGBs: 100, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m3-pro', vendor: 'apple', name: 'Apple M3 Pro (18-core GPU)', fp32Tflops: 6.44, fp16TensorTflops: null, memoryGBs: 150, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m3-max', vendor: 'apple', name: 'Apple M3 Max (40-core GPU)', fp32Tflops: 14.32, fp16TensorTflops: null, memoryGBs: 400, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m3-ultra', vendor: 'apple', name: 'Apple M3 Ultra (80-core GPU)', fp32Tflops: 28.64, fp16TensorTflops: null, memoryGBs: 819, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m4', vendor: 'apple', name: 'Apple M4 (10-core GPU)', fp32Tflops: 4.04, fp16TensorTflops: null, memoryGBs: 120, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m4-pro', vendor: 'apple', name: 'Apple M4 Pro (20-core GPU)', fp32Tflops: 8.08, fp16TensorTflops: null, memoryGBs: 273, l2MiB: null, source: APPLE_DERIVED },
+  { id: 'apple-m4-max', vendor: 'apple', name: 'Apple M4 Max (40-core GPU)', fp32Tflops: 16.16, fp16TensorTflops: null, memoryGBs: 546, l2MiB: null, source: APPLE_DERIVED },
 ];
 
 /** Lowercase, vendor words and punctuation stripped, spaces collapsed: "NVIDIA GeForce RTX 4070 Ti SUPER" → "rtx 4070 ti super". */
