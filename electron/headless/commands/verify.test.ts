@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -118,6 +118,23 @@ describe('offhours verify', () => {
     const { code, out } = await run([files.swift!, '--no-record'], new Date(NOW.getTime() + 86_400_000));
     expect(code).toBe(1);
     expect(out).toContain('[challenge-expired]');
+  });
+
+  it('says what to do when the seen-nonce list is damaged', async () => {
+    mkdirSync(join(dir, 'data', 'bench'), { recursive: true });
+    writeFileSync(join(dir, 'data', 'bench', 'seen-nonces.json'), '{oops');
+    let err = '';
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
+    try {
+      expect((await run([files.swift!])).code).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(err).toMatch(/damaged.*\nNext: Move that file aside/s);
+    rmSync(join(dir, 'data', 'bench', 'seen-nonces.json'));
   });
 
   it('explains unreadable input', async () => {

@@ -13,7 +13,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ChallengeSchema, type Challenge } from '../../../protocol/bench/challenge.js';
-import { summarizeZodError } from '../../../protocol/errors.js';
+import { UserFacingError, summarizeZodError } from '../../../protocol/errors.js';
 import { DEFAULT_CLOCK_SKEW_MS, verifyReportText, type VerifyReason, type VerifyResult } from '../../../protocol/bench/verify.js';
 import { UsageError, dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
 
@@ -39,8 +39,20 @@ export class SeenNonceFile {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { version: 1, nonces: [] };
       throw error;
     }
-    const parsed = SeenFileSchema.safeParse(JSON.parse(text));
-    if (!parsed.success) throw new Error(`The seen-nonce file ${this.path} is damaged; move it aside to start a new one.`);
+    let raw: unknown = null;
+    try {
+      raw = JSON.parse(text);
+    } catch {
+      /* reported below */
+    }
+    const parsed = SeenFileSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new UserFacingError(
+        'seen-nonces-damaged',
+        `The list of already-verified challenges (${this.path}) is damaged, so replays cannot be detected.`,
+        'Move that file aside and verify again; a new list is started (reports verified before can then be accepted once more).',
+      );
+    }
     return parsed.data;
   }
 
@@ -122,12 +134,19 @@ export function createVerifyCommand(deps: VerifyCommandDeps = { now: () => new D
       }
       const seen = SeenNonceFile.inDataDir(resolveDataDir(values['data-dir']));
       const now = deps.now();
-      const result = verifyReportText(reportText, { challenge, seenNonces: seen, now });
+      let result: VerifyResult;
       let recorded = false;
-      if (result.valid && !values['no-record']) {
-        const answered = challenge ?? ChallengeSchema.parse((JSON.parse(reportText) as { challenge: unknown }).challenge);
-        seen.record(answered, now);
-        recorded = true;
+      try {
+        result = verifyReportText(reportText, { challenge, seenNonces: seen, now });
+        if (result.valid && !values['no-record']) {
+          const answered = challenge ?? ChallengeSchema.parse((JSON.parse(reportText) as { challenge: unknown }).challenge);
+          seen.record(answered, now);
+          recorded = true;
+        }
+      } catch (error) {
+        if (!(error instanceof UserFacingError)) throw error;
+        process.stderr.write(`Verification failed: ${error.message}\n${error.nextStep ? `Next: ${error.nextStep}\n` : ''}`);
+        return 1;
       }
       if (values.json) {
         printJson({
