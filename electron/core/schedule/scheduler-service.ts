@@ -23,7 +23,7 @@ export interface SchedulerDeps {
 }
 
 export interface SchedulerOptions {
-  /** Cheap signals (idle, lock, battery, job state): ≤ 250 ms. */
+  /** Cheap signals (idle, lock, battery, job state): at most 240 ms (so gaps stay ≤ 250 ms). */
   tickMs?: number;
   /** Process scan and GPU process/temperature query. */
   scanMs?: number;
@@ -60,7 +60,8 @@ export class SchedulerService {
   ) {
     this.machine = new AvailabilityMachine(deps.calendar);
     this.preemption = deps.jobs ? new PreemptionController(deps.jobs, deps.clock, deps.logger) : null;
-    this.tickMs = Math.min(250, options.tickMs ?? 250);
+    // 240 ms so timer drift still keeps every gap at or under 250 ms.
+    this.tickMs = Math.min(240, options.tickMs ?? 240);
     this.scanMs = options.scanMs ?? 5000;
   }
 
