@@ -6,6 +6,8 @@
 export const LABEL_MANAGED = 'io.offhours.managed';
 export const LABEL_JOB_ID = 'io.offhours.job-id';
 export const LABEL_SPEC_HASH = 'io.offhours.spec-hash';
+/** Which Offhours data folder started it: two installs (or a CLI run with another --data-dir) never reconcile each other's jobs. */
+export const LABEL_INSTANCE = 'io.offhours.instance';
 
 export interface EngineInfo {
   /** "Docker" or "Podman". */

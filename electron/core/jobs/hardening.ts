@@ -1,6 +1,6 @@
 import type { JobSpec } from '../../../protocol/job-spec.js';
 import { UserFacingError } from '../../../protocol/errors.js';
-import { LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type EngineInfo, type GuestContainerConfig } from './engine-port.js';
+import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type EngineInfo, type GuestContainerConfig } from './engine-port.js';
 
 const MiB = 1024 * 1024;
 export const NOBODY = '65534:65534';
@@ -28,7 +28,13 @@ export function containerName(jobId: string, specHash: string): string {
 }
 
 /** The hardened container for a validated spec. Pure; throws a UserFacingError when the GPU ask cannot be met. */
-export function guestConfigFor(spec: JobSpec, specHash: string, imageUser: string, engine: Pick<EngineInfo, 'nvidiaRuntime' | 'cdiDevices'>): GuestContainerConfig {
+export function guestConfigFor(
+  spec: JobSpec,
+  specHash: string,
+  imageUser: string,
+  engine: Pick<EngineInfo, 'nvidiaRuntime' | 'cdiDevices'>,
+  instanceId = 'default',
+): GuestContainerConfig {
   let gpu: GuestContainerConfig['gpu'] = null;
   if (spec.resources.gpus > 0) {
     const cdiGpus = engine.cdiDevices.filter((name) => /^nvidia\.com\/gpu=\d+$/.test(name));
@@ -47,7 +53,7 @@ export function guestConfigFor(spec: JobSpec, specHash: string, imageUser: strin
     command: spec.command,
     env: spec.env,
     user: guestUser(imageUser),
-    labels: { [LABEL_MANAGED]: 'true', [LABEL_JOB_ID]: spec.id, [LABEL_SPEC_HASH]: specHash },
+    labels: { [LABEL_MANAGED]: 'true', [LABEL_JOB_ID]: spec.id, [LABEL_SPEC_HASH]: specHash, [LABEL_INSTANCE]: instanceId },
     memoryBytes: spec.resources.memoryMiB * MiB,
     nanoCpus: spec.resources.cpuMillis * 1_000_000,
     pidsLimit: PIDS_LIMIT,

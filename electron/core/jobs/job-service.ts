@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
@@ -86,7 +87,11 @@ export class JobService {
     this.engine = engine;
     this.engineInfo = info;
     this.journal = new JobJournal(join(this.deps.dataDir, 'jobs.journal'));
-    this.runner = new JobRunner(engine, info, this.journal, this.deps.clock, this.deps.logger, { ...DEFAULT_RUNNER_OPTIONS, ...this.deps.options });
+    this.runner = new JobRunner(engine, info, this.journal, this.deps.clock, this.deps.logger, {
+      ...DEFAULT_RUNNER_OPTIONS,
+      instanceId: this.instanceId(),
+      ...this.deps.options,
+    });
     this.runner.onChange(() => this.emit());
     const gpuRuntime = info.nvidiaRuntime ? 'nvidia' : info.cdiDevices.some((d) => d.startsWith('nvidia.com/gpu=')) ? 'cdi' : 'none';
     this.setEngine({
@@ -198,6 +203,18 @@ export class JobService {
         reason: f.reason,
       };
     });
+  }
+
+  /** A random id per data folder, made once and kept in instance-id. */
+  private instanceId(): string {
+    const path = join(this.deps.dataDir, 'instance-id');
+    if (existsSync(path)) {
+      const id = readFileSync(path, 'utf8').trim();
+      if (/^[0-9a-f]{16,64}$/.test(id)) return id;
+    }
+    const id = randomBytes(12).toString('hex');
+    writeFileSync(path, id, { mode: 0o600 });
+    return id;
   }
 
   private acquireLock(): void {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSpecHash, type JobSpec } from '../../../protocol/job-spec.js';
 import type { Logger } from '../ports.js';
-import { LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type ContainerStatus } from './engine-port.js';
+import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type ContainerStatus } from './engine-port.js';
 import { guestConfigFor } from './hardening.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from './runner.js';
@@ -17,6 +17,9 @@ const found = await findTestEngine();
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const clock = { now: () => Date.now() };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** Other test files share the engine: this file's containers carry their own instance label. */
+const INSTANCE = `runner-test-${process.pid}`;
+const ours = async (engine: NonNullable<typeof found>['engine']) => (await engine.listManagedContainers()).filter((c) => c.labels[LABEL_INSTANCE] === INSTANCE);
 
 async function until<T>(what: string, probe: () => Promise<T | null | undefined | false> | T | null | undefined | false, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -54,6 +57,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
       graceSeconds: 2,
       heartbeatMs: 200,
       minFreeDiskBytes: 0,
+      instanceId: INSTANCE,
       ...options,
     });
 
@@ -99,7 +103,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(result.exitCode).toBe(0);
     expect(result.outputDigest).toBe(createHash('sha256').update('hello\nworld\n').digest('hex'));
     expect(runner.current()).toBeNull();
-    expect(await engine.listManagedContainers()).toEqual([]);
+    expect(await ours(engine)).toEqual([]);
     await expectBystanderUntouched();
   });
 
@@ -184,7 +188,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(took).toBeGreaterThanOrEqual(2000);
     expect(took).toBeLessThan(10_000);
     expect(result.workedMs).toBeGreaterThanOrEqual(1900);
-    expect(await engine.listManagedContainers()).toEqual([]);
+    expect(await ours(engine)).toEqual([]);
   });
 
   it.skipIf(!registryImage)('pulls from the registry with byte progress, then evicts only its own image from the cache', async () => {
@@ -225,7 +229,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     const job = spec({ command: ['/bin/sh', '-c', 'sleep 3600'] });
     const hash = jobSpecHash(job);
     // What a crashed runner leaves behind: journal up to "running", a live labelled container.
-    const id = await engine.createContainer(guestConfigFor(job, hash, '', { nvidiaRuntime: false, cdiDevices: [] }));
+    const id = await engine.createContainer(guestConfigFor(job, hash, '', { nvidiaRuntime: false, cdiDevices: [] }, INSTANCE));
     await engine.startContainer(id);
     journal.append({ type: 'accepted', at: Date.now() - 5000, jobId: job.id, spec: job, specHash: hash, source: 'network' });
     journal.append({ type: 'container', at: Date.now() - 4000, jobId: job.id, containerId: id });
@@ -233,10 +237,17 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     journal.append({ type: 'work', at: Date.now() - 1000, jobId: job.id, workedMs: 3000 });
     // And an orphan with our label but no journal entry at all.
     const orphanJob = spec({ command: ['/bin/sh', '-c', 'sleep 3600'] });
-    const orphan = await engine.createContainer(guestConfigFor(orphanJob, jobSpecHash(orphanJob), '', { nvidiaRuntime: false, cdiDevices: [] }));
+    const orphan = await engine.createContainer(guestConfigFor(orphanJob, jobSpecHash(orphanJob), '', { nvidiaRuntime: false, cdiDevices: [] }, INSTANCE));
     await engine.startContainer(orphan);
 
+    // And a job container of another Offhours data folder on the same engine: not ours to judge.
+    const foreignJob = spec({ command: ['/bin/sh', '-c', 'sleep 3600'] });
+    const foreign = await engine.createContainer(guestConfigFor(foreignJob, jobSpecHash(foreignJob), '', { nvidiaRuntime: false, cdiDevices: [] }, 'another-install'));
+    await engine.startContainer(foreign);
+
     const first = await newRunner(journal).reconcile();
+    expect((await engine.inspectContainer(foreign))?.state).toBe('running');
+    await engine.removeContainer(foreign);
     expect(first.interrupted).toEqual([{ jobId: job.id, image: job.image, workedMs: 3000, reason: expect.stringMatching(/unexpectedly/) }]);
     expect(first.removed).toEqual([orphan]);
     expect(await engine.inspectContainer(id)).toBeNull();

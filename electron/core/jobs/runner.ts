@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { UserFacingError } from '../../../protocol/errors.js';
 import type { CurrentJob, JobOutcomeKind, JobPhase, JobSpec, PullProgress } from '../../../protocol/job-spec.js';
 import type { Clock, JobControl, Logger } from '../ports.js';
-import type { ContainerEngine, EngineInfo, LogStream } from './engine-port.js';
+import { LABEL_INSTANCE, type ContainerEngine, type EngineInfo, type LogStream } from './engine-port.js';
 import { guestConfigFor } from './hardening.js';
 import { planEviction } from './image-cache.js';
 import type { JobJournal, JournaledJob } from './journal.js';
@@ -22,6 +22,8 @@ export interface JobRunnerOptions {
   logRing: LogRingOptions;
   /** At most one state change notice per this many ms while logs stream. */
   notifyEveryMs: number;
+  /** This data folder's id (label io.offhours.instance): reconcile touches only containers carrying it. */
+  instanceId: string;
 }
 
 export const DEFAULT_RUNNER_OPTIONS: JobRunnerOptions = {
@@ -31,6 +33,7 @@ export const DEFAULT_RUNNER_OPTIONS: JobRunnerOptions = {
   minFreeDiskBytes: 5 * 1024 ** 3,
   logRing: DEFAULT_LOG_RING,
   notifyEveryMs: 250,
+  instanceId: 'default',
 };
 
 export interface JobResult {
@@ -206,7 +209,7 @@ export class JobRunner implements JobControl {
   /** Crash recovery. Call once at start, before any new job. Returns the jobs that were cut short (reported exactly once). */
   async reconcile(): Promise<{ interrupted: InterruptedJob[]; adopted: string[]; removed: string[] }> {
     const fold = this.journal.fold();
-    const containers = await this.engine.listManagedContainers();
+    const containers = (await this.engine.listManagedContainers()).filter((c) => c.labels[LABEL_INSTANCE] === this.options.instanceId);
     const actions = planReconcile([...fold.jobs.values()], containers);
     const interrupted: InterruptedJob[] = [];
     const adopted: string[] = [];
@@ -319,7 +322,7 @@ export class JobRunner implements JobControl {
 
       a.phase = 'creating';
       this.notify(true);
-      const config = guestConfigFor(a.spec, a.specHash, image.user, this.engineInfo);
+      const config = guestConfigFor(a.spec, a.specHash, image.user, this.engineInfo, this.options.instanceId);
       a.containerId = await this.engine.createContainer(config);
       this.journal.append({ type: 'container', at: this.clock.now(), jobId: a.spec.id, containerId: a.containerId });
 
