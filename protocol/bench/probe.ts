@@ -9,7 +9,7 @@ import { concatBytes, hexToBytes, utf8ToBytes } from '@noble/hashes/utils.js';
 import { z } from 'zod';
 import type { Challenge } from './challenge.js';
 import { Hex64Schema } from './challenge.js';
-import { MAX_EXACT_N, streamFiller, STREAM_A, STREAM_B } from './inputs.js';
+import { MAX_EXACT_N, streamFiller, STREAM_A, STREAM_B, type StreamFillerOptions } from './inputs.js';
 import { openRow, type MerkleTree, type OpenedRow } from './merkle.js';
 
 /** Rows opened per probe (fewer when n is smaller). */
@@ -101,10 +101,17 @@ export interface FreivaldsResult {
  * The verifier's recomputation from the seed, O(n²) time and O(k·n) memory: one streaming pass over B
  * (B·r, and A[i]·B for the k requested rows), then one over A (A·(B·r)). Integer arithmetic in typed arrays.
  */
-export function freivaldsCheck(seedHex: string, n: number, r: Int8Array, cr: readonly number[], rows: readonly { index: number; values: readonly number[] }[]): FreivaldsResult {
+export function freivaldsCheck(
+  seedHex: string,
+  n: number,
+  r: Int8Array,
+  cr: readonly number[],
+  rows: readonly { index: number; values: readonly number[] }[],
+  options: StreamFillerOptions = {},
+): FreivaldsResult {
   const k = rows.length;
-  const readA = streamFiller(seedHex, STREAM_A);
-  const readB = streamFiller(seedHex, STREAM_B);
+  const readA = streamFiller(seedHex, STREAM_A, options);
+  const readB = streamFiller(seedHex, STREAM_B, options);
   const aRows = rows.map((row) => {
     const a = new Float64Array(n);
     readA(a, row.index * n, n);

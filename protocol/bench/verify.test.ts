@@ -72,6 +72,14 @@ describe('verifyReport: an honest report', () => {
     expect(fma.efficiency1000).toBeLessThan(760);
   });
 
+  it('gives the same verdict on the pure-JS Philox path (hosts that refuse WebAssembly)', async () => {
+    expect(verifyReport(good, opts({ wasm: false }))).toEqual(verifyReport(good, opts()));
+    const c = referenceGemm(challenge.seed, N);
+    c[100] = c[100]! + 2;
+    const bad = await makeReport(challenge, RTX_3060, c);
+    expect(codes(verifyReport(bad, opts({ wasm: false })))).toContain('freivalds-mismatch');
+  });
+
   it('also verifies from JSON text, and without being handed the (local) challenge', () => {
     expect(verifyReportText(JSON.stringify(good), opts()).valid).toBe(true);
     expect(verifyReport(good, { seenNonces: new Set(), now: LATER }).valid).toBe(true);

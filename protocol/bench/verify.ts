@@ -51,6 +51,8 @@ export interface VerifyOptions {
   clockSkewMs?: number;
   /** Kernel builds the verifier trusts (app.kernelHash); omit to accept any. */
   kernelHashes?: readonly string[];
+  /** Regenerate inputs with the WebAssembly Philox when available (default true; false forces the JS path). */
+  wasm?: boolean;
 }
 
 export interface KernelVerdict {
@@ -158,7 +160,7 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
   }
 
   // 4. Proof of computation.
-  checkProof(report, challenge, add);
+  checkProof(report, challenge, add, opts.wasm ?? true);
 
   // 5. Measurements.
   if (opts.kernelHashes && !opts.kernelHashes.includes(report.app.kernelHash)) add('scoring', 'unknown-kernel-build', 'The kernels were not built by a release the verifier knows.');
@@ -219,7 +221,7 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
   return { correctlyComputed, valid, scoreEligible, reasons, spec, kernels };
 }
 
-function checkProof(report: BenchReport, challenge: Challenge, add: (scope: ReasonScope, code: string, message: string) => void): void {
+function checkProof(report: BenchReport, challenge: Challenge, add: (scope: ReasonScope, code: string, message: string) => void, wasm: boolean): void {
   const n = report.n;
   const { cr, rows } = report.probe;
   if (cr.length !== n) {
@@ -239,7 +241,7 @@ function checkProof(report: BenchReport, challenge: Challenge, add: (scope: Reas
     for (let j = 0; j < n; j++) dot += row.values[j]! * probe.r[j]!;
     if (dot !== cr[row.index]) add('computation', 'row-cr-mismatch', `Row ${row.index} times r is ${dot}, but the answer says ${cr[row.index]}.`);
   }
-  const result = freivaldsCheck(challenge.seed, n, probe.r, cr, usable);
+  const result = freivaldsCheck(challenge.seed, n, probe.r, cr, usable, { wasm });
   if (!result.crMatches) {
     add('computation', 'freivalds-mismatch', `C·r differs from A(B·r) at row${result.crMismatches.length > 1 ? 's' : ''} ${result.crMismatches.join(', ')}: the committed C is not A·B for this seed.`);
   }
