@@ -110,7 +110,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
   it('runs the guest hardened: read-only root, no capabilities, nobody, no network, limits, our labels', async () => {
     const runner = newRunner();
     const job = spec({
-      command: ['/bin/sh', '-c', 'id -u; touch /rootfs-write 2>/dev/null && echo rootfs-writable || echo rootfs-readonly; echo ok > /scratch/x && cat /scratch/x; grep CapEff /proc/self/status; sleep 30'],
+      command: ['/bin/sh', '-c', 'id -u; touch /rootfs-write 2>/dev/null && echo rootfs-writable || echo rootfs-readonly; echo ok > /scratch/x && cat /scratch/x; echo netdev $(cat /proc/net/dev | wc -l); grep CapEff /proc/self/status; sleep 30'],
     });
     runner.start(job, jobSpecHash(job), 'local');
     const container = await until('the container', async () => (await engine.listManagedContainers()).find((c) => c.labels[LABEL_JOB_ID] === job.id && c.state === 'running'));
@@ -136,7 +136,21 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(lines).toContain('65534');
     expect(lines).toContain('rootfs-readonly');
     expect(lines).toContain('ok');
+    // No network: only the loopback interface (two header lines plus lo).
+    expect(lines).toContain('netdev 3');
     expect(lines.find((l) => l.startsWith('CapEff'))).toMatch(/CapEff:\s+0+$/);
+    await runner.stop('test over');
+  });
+
+  it('gives a network only to jobs that ask for egress', async () => {
+    const runner = newRunner();
+    const job = spec({ network: 'egress', command: ['/bin/sh', '-c', 'cat /proc/net/dev | wc -l; sleep 30'] });
+    runner.start(job, jobSpecHash(job), 'local');
+    const container = await until('the container', async () => (await ours(engine)).find((c) => c.labels[LABEL_JOB_ID] === job.id && c.state === 'running'));
+    expect((await engine.inspectContainer(container.id))!.hostConfig.networkMode).toMatch(/^(bridge|default)$/);
+    const lines = await until('the output', () => runner.view()?.logTail[0]);
+    // lo plus at least one interface, after two header lines.
+    expect(Number(lines)).toBeGreaterThanOrEqual(4);
     await runner.stop('test over');
   });
 
