@@ -45,7 +45,12 @@ test('paint the week, change the idle threshold, reload: choices persist and the
     await expect(next).toHaveText(`Available from ${dayName} 08:00 — you chose those hours`);
     await saveScreenshot(page, 'schedule-painted');
 
+    await page.getByRole('textbox', { name: 'Program name of a game' }).fill('MyIndieGame.exe');
+    await page.getByRole('button', { name: 'Add game' }).click();
+    await expect(page.getByTestId('extra-games')).toContainText('MyIndieGame.exe');
+
     await page.reload();
+    await expect(page.getByTestId('extra-games')).toContainText('MyIndieGame.exe');
     await expect(page.getByTestId('hours-chosen')).toHaveText('2.5 hours a week');
     await expect(page.locator('.week-cell.on')).toHaveCount(5);
     await expect(page.locator(`[data-cell="${day * 48 + 16}"]`)).toHaveAttribute('aria-selected', 'true');

@@ -216,6 +216,78 @@ export function SchedulePage() {
           </li>
         </ul>
       </section>
+      <GuardSettings />
     </div>
+  );
+}
+
+const GRACE_CHOICES = [15, 30, 60, 120, 300, 600];
+
+function GuardSettings() {
+  const schedule = useApp((s) => s.settings?.schedule);
+  const saving = useApp((s) => s.savingSettings);
+  const saveSettings = useApp((s) => s.saveSettings);
+  const [draft, setDraft] = useState('');
+  if (!schedule) return null;
+  const games = schedule.extraGameExecutables;
+  const addGame = () => {
+    const name = draft.trim();
+    if (!name || games.includes(name)) return;
+    void saveSettings({ schedule: { extraGameExecutables: [...games, name] } });
+    setDraft('');
+  };
+  return (
+    <section className="panel">
+      <h2>Gamer guard</h2>
+      <p className="muted small">
+        Work pauses the moment a known game, a launcher game or another program uses the GPU. Add games Offhours does not know yet by their program name.
+      </p>
+      <div className="game-list" data-testid="extra-games">
+        {games.length === 0 ? <span className="muted small">No extra games added.</span> : null}
+        {games.map((game) => (
+          <span className="game-chip" key={game}>
+            {game}
+            <button type="button" className="link" aria-label={`Remove ${game}`} disabled={saving} onClick={() => void saveSettings({ schedule: { extraGameExecutables: games.filter((g) => g !== game) } })}>
+              ×
+            </button>
+          </span>
+        ))}
+      </div>
+      <form
+        className="inline-form"
+        onSubmit={(event) => {
+          event.preventDefault();
+          addGame();
+        }}
+      >
+        <input name="extraGame" placeholder="e.g. MyIndieGame.exe" value={draft} maxLength={260} onChange={(e) => setDraft(e.target.value)} aria-label="Program name of a game" />
+        <button type="submit" disabled={saving || !draft.trim()}>
+          Add game
+        </button>
+      </form>
+      <div className="rule-fields">
+        <label className="field">
+          <span className="toggle-label">Pause hotkey</span>
+          <input
+            name="panicHotkey"
+            defaultValue={schedule.panicHotkey}
+            maxLength={64}
+            onBlur={(e) => e.target.value !== schedule.panicHotkey && void saveSettings({ schedule: { panicHotkey: e.target.value.trim() } })}
+          />
+          <span className="muted small">Desktop app only. Pauses earning until you resume, from inside any game.</span>
+        </label>
+        <label className="field">
+          <span className="toggle-label">Stop a paused job when I stay for</span>
+          <select name="yieldGraceSeconds" value={schedule.yieldGraceSeconds} disabled={saving} onChange={(e) => void saveSettings({ schedule: { yieldGraceSeconds: Number(e.target.value) } })}>
+            {[...new Set([...GRACE_CHOICES, schedule.yieldGraceSeconds])].sort((a, b) => a - b).map((s) => (
+              <option key={s} value={s}>
+                {s < 120 ? `${s} seconds` : `${s / 60} minutes`}
+              </option>
+            ))}
+          </select>
+          <span className="muted small">The job is frozen at once either way; stopping frees the GPU's memory.</span>
+        </label>
+      </div>
+    </section>
   );
 }
