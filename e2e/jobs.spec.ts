@@ -76,8 +76,15 @@ test.describe('Jobs page', () => {
     const { engine, localImage } = found!;
     const pinned = (await engine.inspectImage(localImage))!.repoDigests.find((d) => d.startsWith('localhost/offhours-test@'))!;
     const dataDir = mkdtempSync(join(tmpdir(), 'offhours-e2e-kill-'));
+    // Every daemon this test starts is stopped in the end, whatever fails on the way.
+    const started: Array<Awaited<ReturnType<typeof startDaemon>>> = [];
+    const launch = async () => {
+      const d = await startDaemon(dataDir);
+      started.push(d);
+      return d;
+    };
     try {
-      let daemon = await startDaemon(dataDir);
+      let daemon = await launch();
       const id = `e2e-kill-${Date.now().toString(36)}`;
       const headers = { authorization: `Bearer ${daemon.token}` };
       const accepted = await page.request.post(`${daemon.origin}/api/rpc/runLocalJob`, { headers, data: { input: spec(id, pinned, 'i=0; while true; do echo work $i; i=$((i+1)); sleep 0.1; done', 600) } });
@@ -94,7 +101,7 @@ test.describe('Jobs page', () => {
       // The daemon is gone; its container is an orphan until the next start.
       expect((await engine.inspectContainer(container!.id))?.state).toBe('running');
 
-      daemon = await startDaemon(dataDir);
+      daemon = await launch();
       await page.goto(`${daemon.url}#/jobs`);
       const notice = page.locator(`[data-notice="job-interrupted-${id}"]`);
       await expect(notice).toBeVisible();
@@ -107,13 +114,14 @@ test.describe('Jobs page', () => {
       await new Promise((resolve) => daemon.process.once('exit', resolve));
 
       // Exactly once: a further restart has the record but no new report.
-      daemon = await startDaemon(dataDir);
+      daemon = await launch();
       await page.goto(`${daemon.url}#/jobs`);
       await expect(page.getByTestId('recent-jobs').locator(`tr[data-job="${id}"]`)).toContainText('Interrupted');
       await expect(page.locator(`[data-notice="job-interrupted-${id}"]`)).toHaveCount(0);
       daemon.process.kill('SIGTERM');
       await new Promise((resolve) => daemon.process.once('exit', resolve));
     } finally {
+      for (const d of started) if (d.process.exitCode === null && d.process.signalCode === null) d.process.kill('SIGKILL');
       for (const c of await engine.listManagedContainers()) if (c.labels[LABEL_JOB_ID]?.startsWith('e2e-kill-')) await engine.removeContainer(c.id);
       rmSync(dataDir, { recursive: true, force: true });
     }
