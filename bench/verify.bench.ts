@@ -49,8 +49,9 @@ export function packedCpuGemm(seedHex: string, n: number): Float32Array {
     }
     for (let j = 0; j < half; j++) {
       const high = Math.round(acc[j]! / lane);
-      c[i * n + 2 * j] = acc[j]! - high * lane;
-      c[i * n + 2 * j + 1] = high;
+      // "+ 0" turns −0 (Math.round of a small negative) into +0: C must be the exact integers, bit for bit.
+      c[i * n + 2 * j] = acc[j]! - high * lane + 0;
+      c[i * n + 2 * j + 1] = high + 0;
     }
   }
   return c;
