@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, REPO_ROOT, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
@@ -9,8 +11,16 @@ const cli = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin', 'o
   (e: { code: number; stdout: string; stderr: string }) => ({ code: e.code, stdout: e.stdout, stderr: e.stderr }),
 );
 
-// No idle source on this machine: the scheduler must assume the owner is present (never earn by surprise).
-const PRESENT = { OFFHOURS_IDLE_SOURCE: 'none' };
+/**
+ * The owner as X11 reports them: the real xprintidle adapter runs a stand-in `xprintidle` that says the
+ * last input was 60 s ago (this machine has no X server). With the default 5 min threshold: "using the PC".
+ */
+function ownerAt60sIdle(): NodeJS.ProcessEnv {
+  const bin = mkdtempSync(join(tmpdir(), 'offhours-xprintidle-'));
+  writeFileSync(join(bin, 'xprintidle'), '#!/bin/sh\necho 60000\n', { mode: 0o755 });
+  return { OFFHOURS_IDLE_SOURCE: 'x11', DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}` };
+}
+const PRESENT = ownerAt60sIdle();
 
 test('paint the week, change the idle threshold, reload: choices persist and the sentence follows', async ({ page, dataDir }) => {
   const errors = watchConsole(page);
@@ -22,6 +32,7 @@ test('paint the week, change the idle threshold, reload: choices persist and the
     const next = page.getByTestId('right-next');
     await expect(now).toHaveText('Waiting: you are using the PC');
     await expect(next).toContainText('Starts after 5 min without input');
+    await expect(next).toContainText('in 4 minutes');
 
     await page.locator('select[name="idleMinutes"]').selectOption('10');
     await expect(next).toContainText('Starts after 10 min without input');
@@ -105,4 +116,20 @@ test('quick pause and resume, from the page and from the CLI; offhours status re
   const gone = await cli(['status', '--data-dir', dataDir]);
   expect(gone.code).toBe(3);
   expect(gone.stderr).toContain('Offhours is not running');
+});
+
+test('with no way to see the owner it says so, and a dedicated rig no longer waits for them', async ({ page, dataDir }) => {
+  const daemon = await startDaemon(dataDir, [], { OFFHOURS_IDLE_SOURCE: 'none' });
+  try {
+    await page.goto(`${daemon.url}#/schedule`);
+    const now = page.getByTestId('right-now');
+    await expect(now).toHaveText('Waiting: Offhours cannot tell whether you are at this PC');
+    await expect(page.getByTestId('right-next')).toContainText('This is a dedicated rig');
+    await page.getByRole('checkbox', { name: /This is a dedicated rig/ }).check();
+    // Available, or waiting for the container engine where none runs: either way no longer waiting for the owner.
+    await expect(now).toHaveText(/^(Available: ready for work — this is a dedicated rig|Waiting: the container engine is not running)$/);
+    await saveScreenshot(page, 'schedule-dedicated-rig');
+  } finally {
+    daemon.process.kill('SIGTERM');
+  }
 });

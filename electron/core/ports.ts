@@ -171,6 +171,8 @@ export interface IdleReading {
   locked: boolean;
   /** Running on battery; false when the machine has none or the source cannot tell. */
   onBattery: boolean;
+  /** No source can see the owner at all; idleSeconds is then 0 (we assume they are here). */
+  presenceUnknown?: boolean;
 }
 
 /**

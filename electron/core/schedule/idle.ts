@@ -15,7 +15,7 @@ export class AlwaysIdleSource implements IdleSource {
 export class UnknownIdleSource implements IdleSource {
   readonly name = 'none (assumes you are present)';
   async read(): Promise<IdleReading> {
-    return { idleSeconds: 0, locked: false, onBattery: false };
+    return { idleSeconds: 0, locked: false, onBattery: false, presenceUnknown: true };
   }
 }
 
@@ -35,7 +35,12 @@ export class CombinedIdleSource implements IdleSource {
 
   async read(): Promise<IdleReading> {
     const [input, lock] = await Promise.all([this.input.read(), this.lock?.read()]);
-    return { idleSeconds: input.idleSeconds, locked: input.locked || (lock?.locked ?? false), onBattery: input.onBattery || this.onBattery() };
+    return {
+      idleSeconds: input.idleSeconds,
+      locked: input.locked || (lock?.locked ?? false),
+      onBattery: input.onBattery || this.onBattery(),
+      presenceUnknown: input.presenceUnknown === true && !lock,
+    };
   }
 
   onActivity(listener: () => void): () => void {

@@ -24,6 +24,8 @@ export interface ScheduleSample {
   /** The coordinator link is up (needed to accept new work, not to keep running the current job). */
   networkHealthy: boolean;
   job: { jobId: string; state: 'running' | 'frozen' } | null;
+  /** No idle source can see the owner (they are assumed present); shown so the owner knows why. */
+  presenceUnknown?: boolean;
 }
 
 export interface Decision {
@@ -61,6 +63,8 @@ export const GUARD_CLEAR_MS = 15_000;
 export const BATTERY_CLEAR_MS = 30_000;
 /** A gap between samples longer than this (or time going backwards) is a sleep/resume or a clock change. */
 export const CLOCK_JUMP_MS = 15_000;
+/** Decision detail when no idle source can see the owner. */
+export const PRESENCE_UNKNOWN = 'presence-unknown';
 /** Input must come this long after the yield to count as "the owner stayed" (not the same touch). */
 export const STAYS_MARGIN_MS = 1000;
 /** Grace period before a frozen job is stopped when the owner stays; the setting overrides it. */
@@ -199,7 +203,7 @@ export class AvailabilityMachine {
       const threshold = rules.idleMinutes * 60;
       return {
         reason: 'owner-active',
-        detail: null,
+        detail: sample.presenceUnknown ? PRESENCE_UNKNOWN : null,
         until: at + Math.max(0, threshold - sample.idleSeconds) * 1000,
         cause: `input ${Math.floor(sample.idleSeconds)} s ago (needs ${threshold} s)`,
       };

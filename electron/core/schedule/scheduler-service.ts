@@ -166,6 +166,7 @@ export class SchedulerService {
       engineHealthy: this.deps.engineHealthy?.() ?? true,
       networkHealthy: this.deps.networkHealthy?.() ?? true,
       job: this.deps.jobs?.current() ?? null,
+      presenceUnknown: reading.presenceUnknown === true,
     };
     const result = this.machine.step(sample, settings.schedule, graceMs(settings, this.options.graceMs));
     // Act first: the owner's GPU comes before any bookkeeping.

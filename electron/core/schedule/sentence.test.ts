@@ -43,6 +43,13 @@ describe('the right-now sentence', () => {
     expect(sentenceFor(rules(), { game: 'eldenring.exe', job: { jobId: 'abc', state: 'running' } }).now).toBe('Paused job abc: you are gaming (eldenring.exe)');
   });
 
+  it('says so when nothing can see the owner, and what to do', () => {
+    expect(sentenceFor(rules(), { idleSeconds: 0, presenceUnknown: true })).toEqual({
+      now: 'Waiting: Offhours cannot tell whether you are at this PC',
+      next: 'Tick "This is a dedicated rig" if nobody uses it, or allow work while you use the PC',
+    });
+  });
+
   it('an empty grid says how to fix it', () => {
     expect(sentenceFor(rules({ weeklyGrid: '0'.repeat(336) })).next).toBe('No hours are chosen — paint some hours on the Schedule page');
   });

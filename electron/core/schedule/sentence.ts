@@ -1,4 +1,4 @@
-import { HOT_RESUME_HYSTERESIS_C, type Decision, type ScheduleRules } from './machine.js';
+import { HOT_RESUME_HYSTERESIS_C, PRESENCE_UNKNOWN, type Decision, type ScheduleRules } from './machine.js';
 import { formatLocal, nextGridChange, type LocalCalendar } from './calendar.js';
 
 export interface Sentence {
@@ -49,6 +49,12 @@ export function describeAvailability(decision: Decision, rules: ScheduleRules, c
         case 'paused':
           return { now: `${prefix}: you paused earning`, next: decision.until === null ? 'Stays paused until you press Resume' : `Resumes at ${at(decision.until)}` };
         case 'owner-active':
+          if (decision.detail === PRESENCE_UNKNOWN) {
+            return {
+              now: `${prefix}: Offhours cannot tell whether you are at this PC`,
+              next: 'Tick "This is a dedicated rig" if nobody uses it, or allow work while you use the PC',
+            };
+          }
           return {
             now: `${prefix}: you are using the PC`,
             next:
