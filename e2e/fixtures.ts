@@ -58,6 +58,8 @@ export async function saveScreenshot(page: Page, name: string): Promise<void> {
 
 /** Every test gets a fresh data dir and its own daemon; both are gone afterwards. */
 export const test = base.extend<{ dataDir: string; daemon: Daemon }>({
+  // Playwright requires a destructuring pattern here even when the fixture depends on nothing.
+  // eslint-disable-next-line no-empty-pattern
   dataDir: async ({}, use) => {
     const dir = mkdtempSync(join(tmpdir(), 'offhours-e2e-'));
     await use(dir);
