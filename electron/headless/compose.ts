@@ -19,6 +19,7 @@ import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
 import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
 import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
+import { SteamAwareProcessScanner } from '../core/adapters/process-scan-steam-windows.js';
 import { systemCalendar } from '../core/schedule/calendar.js';
 import { appVersion, packageRoot } from './paths.js';
 
@@ -50,7 +51,7 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     schedule: {
       calendar: systemCalendar,
       idle: headlessIdleSource(systemClock),
-      processes: process.platform === 'win32' ? new TasklistProcessScanner() : new ProcProcessScanner(),
+      processes: process.platform === 'win32' ? new SteamAwareProcessScanner(new TasklistProcessScanner()) : new ProcProcessScanner(),
       gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
     },
   });

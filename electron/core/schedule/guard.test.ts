@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectForeignGpu, detectGame, KNOWN_GAME_COUNT } from './guard.js';
+import { parseRunningAppId, STEAM_APP_PREFIX } from '../adapters/process-scan-steam-windows.js';
 import { mergeGpuProcesses, parseComputeApps, parsePmon, parseProcEntry, parseTasklistCsv } from './parsers.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
@@ -57,6 +58,13 @@ describe('game detection', () => {
     expect(processes.map((p) => p.name)).toEqual(['System Idle Process', 'explorer.exe', 'cs2.exe', 'Game "Quoted".exe']);
     expect(detectGame(processes, [])).toBe('cs2.exe');
   });
+  it('counts any Steam game Steam reports as running (Windows RunningAppID)', () => {
+    expect(parseRunningAppId('\r\nHKEY_CURRENT_USER\\Software\\Valve\\Steam\r\n    RunningAppID    REG_DWORD    0x3f58a\r\n')).toBe(259466);
+    expect(parseRunningAppId('    RunningAppID    REG_DWORD    0x0\r\n')).toBe(0);
+    expect(parseRunningAppId('ERROR: The system was unable to find the specified registry key or value.')).toBe(0);
+    expect(detectGame([{ pid: 0, name: `${STEAM_APP_PREFIX}259466`, command: '' }], [])).toBe('Steam game 259466');
+  });
+
   it('adds the owner’s executables, case-insensitively, with or without .exe', () => {
     const processes = [{ pid: 2, name: 'MyIndieGame.exe', command: '' }];
     expect(detectGame(processes, [])).toBeNull();

@@ -10,6 +10,9 @@ interface GameList {
 }
 const LIST = knownGames as GameList;
 
+/** Name of the pseudo-process the Windows scanner adds while Steam's RunningAppID is set. */
+export const STEAM_APP_PREFIX = 'steam-app:';
+
 export const normalizeExe = (name: string) => {
   const base = name.replace(/\\/g, '/').split('/').pop() ?? name;
   return base.toLowerCase().replace(/\.exe$/, '');
@@ -25,6 +28,8 @@ const DESKTOP_GPU = new Set(LIST.desktopGpuProcesses.map(normalizeExe));
 export function detectGame(processes: ProcessInfo[], extraExecutables: string[]): string | null {
   const extra = new Set(extraExecutables.map(normalizeExe));
   for (const process of processes) {
+    // Steam's RunningAppID, reported as a pseudo-process by the Windows scanner.
+    if (process.name.startsWith(STEAM_APP_PREFIX)) return `Steam game ${process.name.slice(STEAM_APP_PREFIX.length)}`;
     const exe = normalizeExe(process.name);
     if (KNOWN_GAMES.has(exe) || extra.has(exe)) return process.name;
     const command = process.command.toLowerCase().replace(/\\/g, '/');
