@@ -6,7 +6,7 @@ import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
 import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
-import type { GpuProbe, Logger } from '../core/ports.js';
+import type { DeviceKeyStore, GpuProbe, Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor, type DoctorContext } from '../core/doctor/index.js';
@@ -58,13 +58,13 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
 }
 
 /** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */
-export function createHeadlessBench(dataDir: string, logger: Logger): BenchService {
+export function createHeadlessBench(dataDir: string, logger: Logger, signer: DeviceKeyStore = headlessDeviceKeyStore(dataDir)): BenchService {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return new BenchService(
     {
       webgpu: new DawnWebGpuRunner(),
       cuda: new CudaBenchProcessRunner(),
-      signer: headlessDeviceKeyStore(dataDir),
+      signer,
       history: new JsonlBenchHistory(dataDir),
       judge: protocolJudge(),
       clock: systemClock,

@@ -1,4 +1,6 @@
+import { safeStorage } from 'electron';
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProviderCore } from '../core/api.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
@@ -8,6 +10,9 @@ import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
 import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
+import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
+import { KEYS_DIR } from '../core/bench/keys/headless.js';
+import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
 import { systemCalendar } from '../core/schedule/calendar.js';
 import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs } from '../headless/compose.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
@@ -27,7 +32,7 @@ export interface DesktopCoreOptions {
  * service builders and swapping in the Electron adapters: electron-store settings and powerMonitor idle
  * (Windows/macOS).
  * Seams for later: a hidden BrowserWindow running the WebGPU benchmark on navigator.gpu would implement
- * WebGpuRunner and replace DawnWebGpuRunner; a safeStorage key store would replace the bench's file key.
+ * WebGpuRunner and replace DawnWebGpuRunner.
  */
 export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -50,12 +55,22 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     },
     doctor,
     jobs,
-    bench: createHeadlessBench(options.dataDir, logger),
+    bench: createHeadlessBench(options.dataDir, logger, desktopDeviceKeyStore(options.dataDir)),
     schedule: {
       calendar: systemCalendar,
       idle: process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource(),
       processes: process.platform === 'win32' ? new TasklistProcessScanner() : new ProcProcessScanner(),
       gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
     },
+  });
+}
+
+/** The device key sealed by the OS keychain through safeStorage (file sealer where Linux has no keychain). */
+function desktopDeviceKeyStore(dataDir: string): DeviceKeyFileStore {
+  const keysDir = join(dataDir, KEYS_DIR);
+  return new DeviceKeyFileStore({
+    file: join(keysDir, 'device-key.json'),
+    sealer: chooseDesktopSealer(safeStorage, join(keysDir, 'sealing.key')),
+    now: () => new Date(),
   });
 }
