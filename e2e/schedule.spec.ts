@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, REPO_ROOT, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
@@ -21,6 +21,7 @@ function ownerAt60sIdle(): NodeJS.ProcessEnv {
   return { OFFHOURS_IDLE_SOURCE: 'x11', DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}` };
 }
 const PRESENT = ownerAt60sIdle();
+test.afterAll(() => rmSync(dirname(PRESENT.PATH!.split(':')[0]!) === tmpdir() ? PRESENT.PATH!.split(':')[0]! : '/nonexistent', { recursive: true, force: true }));
 
 test('paint the week, change the idle threshold, reload: choices persist and the sentence follows', async ({ page, dataDir }) => {
   const errors = watchConsole(page);

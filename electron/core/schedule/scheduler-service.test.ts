@@ -15,6 +15,7 @@ function world() {
   const activity = new Set<() => void>();
   let job: { jobId: string; state: 'running' | 'frozen' } | null = { jobId: 'job-7', state: 'running' };
   const calls: string[] = [];
+  let processes = [{ pid: 1, name: 'init', command: '' }];
   const jobs: JobControl = {
     current: () => job,
     freeze: async (reason) => {
@@ -46,7 +47,7 @@ function world() {
       logger: quiet,
       idle,
       jobs,
-      processes: { list: async () => [{ pid: 1, name: 'init', command: '' }] },
+      processes: { list: async () => processes },
       settings: {
         get: () => settings,
         update: (patch: SettingsPatch) => {
@@ -70,6 +71,10 @@ function world() {
     now: () => now,
     settings: () => settings,
     job: () => job,
+    setProcesses: (list: typeof processes) => (processes = list),
+    updateSettings: (patch: SettingsPatch) => {
+      settings = applySettingsPatch(settings, patch);
+    },
   };
 }
 
@@ -139,13 +144,16 @@ describe('SchedulerService', () => {
 
   it('finds a running game through the process scan and yields for it', async () => {
     const w = world();
-    const settingsWithGame = w.service;
-    await settingsWithGame.tick();
+    await w.service.tick();
+    expect(w.service.current()?.state).toBe('working');
+    // A game Offhours does not know, which the owner added in settings.
+    w.setProcesses([{ pid: 9, name: 'MyGame.exe', command: '' }]);
+    await w.service.scan();
+    w.advance(250);
+    expect((await w.service.tick()).decision.state).toBe('working');
     w.service.pause({ kind: 'for', minutes: 1 });
-    w.service.resume();
-    // The owner's own executable, added in settings.
-    (w.service as unknown as { deps: { processes: { list: () => Promise<unknown[]> } } }).deps.processes.list = async () => [{ pid: 9, name: 'MyGame.exe', command: '' }];
-    (w.service as unknown as { deps: { settings: { update: (p: SettingsPatch) => Settings } } }).deps.settings.update({ schedule: { extraGameExecutables: ['mygame'] } });
+    w.service.resume(); // settings go through the same store the page uses
+    w.updateSettings({ schedule: { extraGameExecutables: ['mygame'] } });
     await w.service.scan();
     w.advance(250);
     await w.service.tick();
