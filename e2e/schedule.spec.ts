@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, REPO_ROOT, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
@@ -15,17 +15,18 @@ const cli = (args: string[]) => run(process.execPath, [join(REPO_ROOT, 'bin', 'o
  * The owner as X11 reports them: the real xprintidle adapter runs a stand-in `xprintidle` that says the
  * last input was 60 s ago (this machine has no X server). With the default 5 min threshold: "using the PC".
  */
+const stubDirs: string[] = [];
 function ownerAt60sIdle(): NodeJS.ProcessEnv {
   const bin = mkdtempSync(join(tmpdir(), 'offhours-xprintidle-'));
+  stubDirs.push(bin);
   writeFileSync(join(bin, 'xprintidle'), '#!/bin/sh\necho 60000\n', { mode: 0o755 });
   return { OFFHOURS_IDLE_SOURCE: 'x11', DISPLAY: ':99', PATH: `${bin}:${process.env.PATH}` };
 }
-const PRESENT = ownerAt60sIdle();
-test.afterAll(() => rmSync(dirname(PRESENT.PATH!.split(':')[0]!) === tmpdir() ? PRESENT.PATH!.split(':')[0]! : '/nonexistent', { recursive: true, force: true }));
+test.afterAll(() => stubDirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true })));
 
 test('paint the week, change the idle threshold, reload: choices persist and the sentence follows', async ({ page, dataDir }) => {
   const errors = watchConsole(page);
-  const daemon = await startDaemon(dataDir, [], PRESENT);
+  const daemon = await startDaemon(dataDir, [], ownerAt60sIdle());
   try {
     await page.goto(`${daemon.url}#/schedule`);
     await expect(page.getByRole('heading', { level: 1, name: 'Schedule' })).toBeVisible();
@@ -81,7 +82,7 @@ test('paint the week, change the idle threshold, reload: choices persist and the
 });
 
 test('quick pause and resume, from the page and from the CLI; offhours status reads the running daemon', async ({ page, dataDir }) => {
-  const daemon = await startDaemon(dataDir, [], PRESENT);
+  const daemon = await startDaemon(dataDir, [], ownerAt60sIdle());
   try {
     await page.goto(`${daemon.url}#/schedule`);
     const now = page.getByTestId('right-now');
