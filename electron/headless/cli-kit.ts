@@ -4,7 +4,6 @@ import { defaultDataDir } from './paths.js';
 /** One CLI verb: its usage line and what it does. Returns the process exit code. */
 export interface CliCommand {
   name: string;
-  summary: string;
   usage: string;
   run(argv: string[]): Promise<number>;
 }

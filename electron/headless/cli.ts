@@ -1,14 +1,24 @@
 import { UsageError, type CliCommand } from './cli-kit.js';
-import { benchCommand } from './commands/bench.js';
-import { doctorCommand } from './commands/doctor.js';
-import { gpusCommand } from './commands/gpus.js';
-import { headlessCommand } from './commands/headless.js';
-import { jobCommand } from './commands/job.js';
-import { pauseCommand, resumeCommand, statusCommand } from './commands/status.js';
-import { verifyCommand } from './commands/verify.js';
 import { appVersion } from './paths.js';
 
-const COMMANDS: CliCommand[] = [headlessCommand, gpusCommand, doctorCommand, jobCommand, benchCommand, verifyCommand, statusCommand, pauseCommand, resumeCommand];
+interface CommandEntry {
+  name: string;
+  summary: string;
+  /** Loaded only when run: each verb pulls in its own services (Dawn, dockerode, …), and `--help` needs none. */
+  load(): Promise<CliCommand>;
+}
+
+const COMMANDS: CommandEntry[] = [
+  { name: 'headless', summary: 'run Offhours as a background service with a web dashboard', load: async () => (await import('./commands/headless.js')).headlessCommand },
+  { name: 'status', summary: 'say what the running Offhours is doing right now, and why', load: async () => (await import('./commands/status.js')).statusCommand },
+  { name: 'pause', summary: 'stop earning for a while (the running job is frozen at once)', load: async () => (await import('./commands/status.js')).pauseCommand },
+  { name: 'resume', summary: 'end a pause: earn again whenever your schedule allows', load: async () => (await import('./commands/status.js')).resumeCommand },
+  { name: 'gpus', summary: 'list the graphics cards Offhours can use', load: async () => (await import('./commands/gpus.js')).gpusCommand },
+  { name: 'doctor', summary: 'check this PC: graphics card, driver, WebGPU, containers, benchmark, data folder', load: async () => (await import('./commands/doctor.js')).doctorCommand },
+  { name: 'bench', summary: 'benchmark this PC’s graphics card and print the signed report', load: async () => (await import('./commands/bench.js')).benchCommand },
+  { name: 'verify', summary: 'check a signed benchmark report (exit 0 when valid)', load: async () => (await import('./commands/verify.js')).verifyCommand },
+  { name: 'job', summary: 'run a job spec on this machine to test your setup', load: async () => (await import('./commands/job.js')).jobCommand },
+];
 
 function helpText(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -26,13 +36,14 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${appVersion()}\n`);
     return 0;
   }
-  const command = COMMANDS.find((c) => c.name === name);
-  if (!command) {
+  const entry = COMMANDS.find((c) => c.name === name);
+  if (!entry) {
     process.stderr.write(`Unknown command "${name}".\n\n${helpText()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes('--help') || rest.includes('-h')) {
-    process.stdout.write(`${command.summary}\n\nUsage: ${command.usage}\n`);
+    process.stdout.write(`${entry.summary}\n\nUsage: ${command.usage}\n`);
     return 0;
   }
   try {

@@ -49,7 +49,6 @@ function progressPrinter(): (progress: BenchProgress) => void {
 
 export const benchCommand: CliCommand = {
   name: 'bench',
-  summary: 'benchmark this PC’s graphics card and print the signed report',
   usage: 'offhours bench [--quick] [--backend webgpu|cuda] [--challenge FILE] [--json] [--out FILE] [--data-dir DIR]',
   async run(argv) {
     const { values } = parseCli(argv, {

@@ -4,7 +4,6 @@ import { createHeadlessDoctor } from '../compose.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',
-  summary: 'check this PC: graphics card, driver, WebGPU, benchmark, data folder',
   usage: 'offhours doctor [--json] [--data-dir DIR]',
   async run(argv) {
     const { values } = parseCli(argv, { ...jsonOption, ...dataDirOption });

@@ -27,7 +27,6 @@ export function formatInventory(inventory: GpuInventory): string {
 
 export const gpusCommand: CliCommand = {
   name: 'gpus',
-  summary: 'list the graphics cards Offhours can use',
   usage: 'offhours gpus [--json]',
   async run(argv) {
     const { values } = parseCli(argv, { ...jsonOption });

@@ -16,7 +16,6 @@ export function isLoopbackHost(host: string): boolean {
 
 export const headlessCommand: CliCommand = {
   name: 'headless',
-  summary: 'run Offhours as a background service with a web dashboard',
   usage: 'offhours headless [--data-dir DIR] [--port N] [--host ADDR] [--allow-remote]',
   async run(argv) {
     const { values } = parseCli(argv, {

@@ -118,7 +118,6 @@ async function run(argv: string[]): Promise<number> {
 
 export const jobCommand: CliCommand = {
   name: 'job',
-  summary: 'run a job spec on this machine to test your setup',
   usage: USAGE,
   run,
 };

@@ -70,7 +70,6 @@ async function withDaemon(argv: string[], extra: Record<string, { type: 'string'
 
 export const statusCommand: CliCommand = {
   name: 'status',
-  summary: 'say what the running Offhours is doing right now, and why',
   usage: 'offhours status [--data-dir DIR] [--json]',
   run: (argv) =>
     withDaemon(argv, {}, async (info, values) => {
@@ -91,7 +90,6 @@ export function parseDuration(text: string): number {
 
 export const pauseCommand: CliCommand = {
   name: 'pause',
-  summary: 'stop earning for a while (the running job is frozen at once)',
   usage: 'offhours pause [--for 1h | --until-tomorrow | --until-resume] [--data-dir DIR] [--json]',
   run: (argv) =>
     withDaemon(argv, { for: { type: 'string' }, 'until-tomorrow': { type: 'boolean' }, 'until-resume': { type: 'boolean' } }, async (info, values) => {
@@ -113,7 +111,6 @@ export const pauseCommand: CliCommand = {
 
 export const resumeCommand: CliCommand = {
   name: 'resume',
-  summary: 'end a pause: earn again whenever your schedule allows',
   usage: 'offhours resume [--data-dir DIR] [--json]',
   run: (argv) =>
     withDaemon(argv, {}, async (info, values) => {

@@ -109,7 +109,6 @@ export interface VerifyCommandDeps {
 export function createVerifyCommand(deps: VerifyCommandDeps = { now: () => new Date() }): CliCommand {
   return {
     name: 'verify',
-    summary: 'check a signed benchmark report (exit 0 when valid)',
     usage: 'offhours verify REPORT [--challenge FILE] [--json] [--require-score] [--no-record] [--data-dir DIR]',
     async run(argv) {
       const { values, positionals } = parseCli(
