@@ -43,7 +43,7 @@ export const jobsSuite: BenchSuite = {
       { name: 'jobs.log_ring_lines_per_s', value: Math.round(ringThroughput()), unit: 'lines/s', goal: '≥ 500,000', note: 'LogRing alone, 1M lines of 50 bytes, rate limit off' },
     ];
     if (!host) return [...figures, { name: 'jobs.skipped', value: 0, unit: '', goal: null, note: 'DOCKER_HOST is not set (source .ci/podman.sh): no engine latencies' }];
-    const engine = new DockerEngine(host);
+    const engine = await DockerEngine.open(host);
     const image = await engine.inspectImage(localImage);
     const pinned = image?.repoDigests.find((d) => /@sha256:[0-9a-f]{64}$/.test(d));
     if (!pinned) return [...figures, { name: 'jobs.skipped', value: 0, unit: '', goal: null, note: `test image ${localImage} missing (source .ci/podman.sh)` }];

@@ -1,4 +1,4 @@
-import Docker from 'dockerode';
+import type Docker from 'dockerode';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -235,14 +235,25 @@ export class DockerEngine implements ContainerEngine {
   private readonly docker: Docker;
   private readonly local: boolean;
 
-  constructor(readonly endpoint: string) {
+  private constructor(
+    readonly endpoint: string,
+    docker: Docker,
+    local: boolean,
+  ) {
+    this.docker = docker;
+    this.local = local;
+  }
+
+  /** dockerode (and its ssh/grpc dependencies) is loaded on first use: it costs ~0.5 s at daemon start otherwise. */
+  static async open(endpoint: string): Promise<DockerEngine> {
     const parsed = parseEndpoint(endpoint);
     if (parsed.kind === 'invalid') throw new Error(parsed.reason);
-    this.local = parsed.kind === 'socket';
-    this.docker =
+    const { default: Dockerode } = await import('dockerode');
+    const docker =
       parsed.kind === 'socket'
-        ? new Docker({ socketPath: parsed.socketPath, timeout: 0 })
-        : new Docker({ host: parsed.host, port: parsed.port, protocol: parsed.tls ? 'https' : 'http' });
+        ? new Dockerode({ socketPath: parsed.socketPath, timeout: 0 })
+        : new Dockerode({ host: parsed.host, port: parsed.port, protocol: parsed.tls ? 'https' : 'http' });
+    return new DockerEngine(endpoint, docker, parsed.kind === 'socket');
   }
 
   async ping(): Promise<void> {
@@ -517,7 +528,7 @@ export class DockerEngineConnector implements EngineConnector {
       }
       tried.push(candidate.endpoint);
       try {
-        const engine = new DockerEngine(candidate.endpoint);
+        const engine = await DockerEngine.open(candidate.endpoint);
         await engine.ping();
         return { ok: true, engine, info: await engine.info() };
       } catch (error) {

@@ -18,7 +18,7 @@ export async function findTestEngine(): Promise<TestEngine | null> {
   const reason = await (async () => {
     if (!host) return 'DOCKER_HOST is not set';
     try {
-      const engine = new DockerEngine(host);
+      const engine = await DockerEngine.open(host);
       await engine.ping();
       const localImage = process.env.OFFHOURS_TEST_IMAGE ?? 'localhost/offhours-test:busybox';
       if (!(await engine.inspectImage(localImage))) return `the test image ${localImage} is missing`;
