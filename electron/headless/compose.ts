@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
-import { ProviderCore } from '../core/api.js';
+import { ProviderCore, type ProviderCoreOptions } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
 import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
-import type { DeviceKeyStore, GpuProbe, Logger } from '../core/ports.js';
+import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor, type DoctorContext } from '../core/doctor/index.js';
@@ -48,13 +48,19 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     jobs,
     bench: createHeadlessBench(options.dataDir, logger),
     // The availability scheduler (issue 4): who is at the PC, what runs, how hot the GPU is.
-    schedule: {
-      calendar: systemCalendar,
-      idle: headlessIdleSource(systemClock),
-      processes: process.platform === 'win32' ? new SteamAwareProcessScanner(new TasklistProcessScanner()) : new ProcProcessScanner(),
-      gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
-    },
+    schedule: scheduleSources(jobs, headlessIdleSource(systemClock)),
   });
+}
+
+/** What the scheduler watches; the desktop app passes its powerMonitor idle source instead. */
+export function scheduleSources(jobs: JobService, idle: IdleSource): NonNullable<ProviderCoreOptions['schedule']> {
+  return {
+    calendar: systemCalendar,
+    idle,
+    processes: process.platform === 'win32' ? new SteamAwareProcessScanner(new TasklistProcessScanner()) : new ProcProcessScanner(),
+    // Our own containers' processes are ours, not a game's: they count only while no job of ours runs.
+    gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
+  };
 }
 
 /** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */

@@ -4,17 +4,13 @@ import { join } from 'node:path';
 import { ProviderCore } from '../core/api.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
-import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
-import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
-import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { systemCalendar } from '../core/schedule/calendar.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs } from '../headless/compose.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, scheduleSources } from '../headless/compose.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
@@ -56,12 +52,7 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     doctor,
     jobs,
     bench: createHeadlessBench(options.dataDir, logger, desktopDeviceKeyStore(options.dataDir)),
-    schedule: {
-      calendar: systemCalendar,
-      idle: process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource(),
-      processes: process.platform === 'win32' ? new TasklistProcessScanner() : new ProcProcessScanner(),
-      gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
-    },
+    schedule: scheduleSources(jobs, process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource()),
   });
 }
 

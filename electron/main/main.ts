@@ -4,6 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { ProviderCore } from '../core/api.js';
 import { createDesktopCore } from './compose.js';
 import { forwardEvents, registerIpc } from './ipc.js';
+import { installNotifications } from './notifications.js';
+import { installPanicHotkey } from './panic-hotkey.js';
 import { AppTray } from './tray.js';
 import { trayModel, type TrayModel } from './tray-model.js';
 import { createMainWindow, hardenSession } from './window.js';
@@ -68,6 +70,8 @@ class DesktopShell {
     this.tray = new AppTray(this.resourcesDir, { open: () => this.open(), togglePause: () => this.togglePause(), quit: () => app.quit() }, this.model);
     this.disposers.push(core.events.on('state', () => this.refreshTray()));
     this.disposers.push(core.settings.onChange(() => this.refreshTray()));
+    this.disposers.push(installPanicHotkey(core));
+    this.disposers.push(installNotifications(core, app.getPath('userData')));
     // A timed pause ends on its own: look again every minute.
     const timer = setInterval(() => this.refreshTray(), 60_000);
     this.disposers.push(() => clearInterval(timer));
