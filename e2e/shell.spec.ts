@@ -35,6 +35,8 @@ test('the dashboard shows the no-GPU state with its reason on a machine without 
   const reason = page.getByTestId('gpu-reason');
   await expect(reason).toBeVisible();
   await expect(reason).not.toBeEmpty();
+  // The scheduler's sentence is on the dashboard too, once its first sample is in.
+  await expect(page.getByTestId('dashboard-right-now').getByRole('heading')).not.toHaveText('Starting the scheduler…');
 });
 
 test('API calls without the token get 401', async ({ request, daemon }) => {

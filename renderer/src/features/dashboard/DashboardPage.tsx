@@ -3,6 +3,7 @@ import { selectGpus } from '../../stores/provider-slice.js';
 import { GpuCards } from '../gpus/GpuCards.js';
 import { dashboardStatus, formatVram } from './gpu-format.js';
 import { HealthCheck } from './HealthCheck.js';
+import { RightNow } from './RightNow.js';
 
 export function DashboardPage() {
   const inventory = useApp(selectGpus);
@@ -18,6 +19,7 @@ export function DashboardPage() {
         <h1>Dashboard</h1>
         <p className="muted">Your PC earns while you are away. Here is what Offhours found.</p>
       </header>
+      <RightNow />
       <section className="stat-row">
         <div className="stat">
           <span className="stat-label">Ready for paid jobs</span>
