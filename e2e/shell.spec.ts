@@ -1,16 +1,8 @@
 import { writeFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PAGES } from '../renderer/src/stores/ui-slice.js';
 import { expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
-const PAGES = [
-  { id: 'dashboard', heading: 'Dashboard' },
-  { id: 'gpus', heading: 'GPUs & Benchmark' },
-  { id: 'schedule', heading: 'Schedule' },
-  { id: 'jobs', heading: 'Jobs' },
-  { id: 'earnings', heading: 'Earnings' },
-  { id: 'wallet', heading: 'Wallet' },
-  { id: 'settings', heading: 'Settings' },
-];
 
 test('every page renders without console errors, with a screenshot each', async ({ page, daemon }) => {
   const errors = watchConsole(page);
@@ -19,8 +11,8 @@ test('every page renders without console errors, with a screenshot each', async 
   // The token is taken out of the address bar once read.
   expect(page.url()).not.toContain('token=');
   for (const entry of PAGES) {
-    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: entry.heading, exact: true }).click();
-    await expect(page.getByRole('heading', { level: 1, name: entry.heading })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: entry.label, exact: true }).click();
+    await expect(page.getByRole('heading', { level: 1, name: entry.label })).toBeVisible();
     await expect(page.locator('body')).not.toContainText(/lorem ipsum|undefined|\[object Object\]/i);
     await expect(page.locator('body')).not.toContainText(/\bNaN\b/);
     const overflow = await page.evaluate(() => document.documentElement.scrollWidth > document.documentElement.clientWidth);
