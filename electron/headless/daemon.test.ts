@@ -100,6 +100,20 @@ describe('headless daemon', () => {
     expect(outcome).toMatch(/401/);
   });
 
+  it('refuses API calls whose path spells /api/ with percent-escapes (the router decodes them)', async () => {
+    running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    expect(await rawRequest(running.port, '/%61pi/rpc/getState', {})).toBe(401);
+    expect(await rawRequest(running.port, '/%61%70%69/rpc/getState', {})).toBe(401);
+    expect(await rawRequest(running.port, '/api/%72pc/getState', {})).toBe(401);
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/%61pi/events`);
+    const outcome = await new Promise<string>((resolve) => {
+      socket.on('unexpected-response', (_req, res) => resolve(`status ${res.statusCode}`));
+      socket.on('error', (error) => resolve(`error ${error.message}`));
+      socket.on('open', () => resolve('open'));
+    });
+    expect(outcome).toMatch(/401/);
+  });
+
   it('compares tokens in constant time and rejects empty ones', () => {
     expect(tokensMatch('abc', 'abc')).toBe(true);
     expect(tokensMatch('abc', 'abd')).toBe(false);

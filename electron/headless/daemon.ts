@@ -85,7 +85,9 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       'Content-Security-Policy',
       "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
     );
-    if (request.url.startsWith('/api/') && !tokensMatch(token, requestToken(request))) {
+    // The router percent-decodes paths (/%61pi/rpc/x reaches /api/rpc/:method), so the route it matched decides too.
+    const apiRequest = request.url.startsWith('/api/') || (request.routeOptions.url ?? '').startsWith('/api/');
+    if (apiRequest && !tokensMatch(token, requestToken(request))) {
       return refuse(request, reply, 401, UNAUTHORIZED);
     }
   });
