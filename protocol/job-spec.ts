@@ -136,6 +136,11 @@ export function validateJobSpec(raw: unknown): JobSpecValidation {
   }
   if (typeof doc.env === 'object' && doc.env !== null && !Array.isArray(doc.env)) {
     const entries = Object.entries(doc.env as Record<string, unknown>);
+    // NVIDIA_* variables steer the container runtime's GPU hook (NVIDIA_VISIBLE_DEVICES=all hands over every GPU).
+    const gpuControl = entries.find(([name]) => /^nvidia_/i.test(name));
+    if (gpuControl) {
+      return { ok: false, reason: 'device', message: `The job sets ${gpuControl[0].slice(0, 64)}, which would choose GPUs or driver features itself; Offhours hands over only the GPUs the job requests.` };
+    }
     const bytes = entries.reduce((sum, [k, v]) => sum + utf8Length(k) + (typeof v === 'string' ? utf8Length(v) : 0) + 2, 0);
     if (entries.length > MAX_ENV_ENTRIES || bytes > MAX_ENV_BYTES) {
       return { ok: false, reason: 'oversized-env', message: `The environment is too large (${entries.length} variables, ${bytes} bytes; at most ${MAX_ENV_ENTRIES} and ${MAX_ENV_BYTES}).` };

@@ -51,7 +51,8 @@ export function guestConfigFor(
     name: containerName(spec.id, specHash),
     image: spec.image,
     command: spec.command,
-    env: spec.env,
+    // Where the NVIDIA runtime is the engine's default, an image's own NVIDIA_VISIBLE_DEVICES=all would hand over every GPU.
+    env: gpu ? spec.env : { ...spec.env, NVIDIA_VISIBLE_DEVICES: 'void' },
     user: guestUser(imageUser),
     labels: { [LABEL_MANAGED]: 'true', [LABEL_JOB_ID]: spec.id, [LABEL_SPEC_HASH]: specHash, [LABEL_INSTANCE]: instanceId },
     memoryBytes: spec.resources.memoryMiB * MiB,

@@ -79,6 +79,12 @@ describe('hardening', () => {
     expect(cdi.HostConfig!.DeviceRequests).toEqual([{ Driver: 'cdi', DeviceIDs: ['nvidia.com/gpu=0', 'nvidia.com/gpu=1'] }]);
     expect(() => guestConfigFor(gpuSpec, 'b'.repeat(64), '', { nvidiaRuntime: false, cdiDevices: [] })).toThrow(/cannot hand GPUs/);
   });
+  it('hides every GPU from a job that asked for none, even where the NVIDIA runtime is the default one', () => {
+    const noGpu = { ...spec, resources: { ...spec.resources, gpus: 0 } };
+    const body = toCreateBody(guestConfigFor(noGpu, 'b'.repeat(64), '', { nvidiaRuntime: true, cdiDevices: [] }));
+    expect(body.Env).toContain('NVIDIA_VISIBLE_DEVICES=void');
+    expect(body.HostConfig!.DeviceRequests).toEqual([]);
+  });
   it('reads CDI device names from spec files', () => {
     expect(cdiDevicesFromSpecs(['cdiVersion: 0.5.0\nkind: nvidia.com/gpu\ndevices:\n- name: "0"\n  containerEdits: {}\n- name: all\n'])).toEqual(['nvidia.com/gpu=0', 'nvidia.com/gpu=all']);
   });
