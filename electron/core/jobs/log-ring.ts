@@ -10,6 +10,9 @@ export interface LogRingOptions {
   burst: number;
 }
 
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
+
 export const DEFAULT_LOG_RING: LogRingOptions = { maxLines: 500, maxLineBytes: 2000, linesPerSecond: 200, burst: 1000 };
 
 export class LogRing {
@@ -56,7 +59,8 @@ export class LogRing {
     }
     this.tokens -= 1;
     const cut = line.length > this.options.maxLineBytes ? `${line.slice(0, this.options.maxLineBytes)}…` : line;
-    const clean = cut.endsWith('\r') ? cut.slice(0, -1) : cut;
+    // Guest output is untrusted: no ESC/CSI/OSC or other control characters reach a terminal or the UI (tab stays).
+    const clean = cut.replace(CONTROL_CHARACTERS, '');
     if (this.lines.length < this.options.maxLines) this.lines.push(clean);
     else {
       this.lines[this.head] = clean;

@@ -104,6 +104,11 @@ describe('log ring', () => {
     expect(ring.tail()).toEqual(['ccc', '12345…', '! err']);
     expect(ring.accepted).toBe(5);
   });
+  it('strips terminal control sequences a guest prints, so `offhours job run` cannot be driven by them', () => {
+    const ring = new LogRing({ maxLines: 10, maxLineBytes: 200, linesPerSecond: 1000, burst: 1000 });
+    ring.pushChunk('stdout', new TextEncoder().encode('a\x1b]52;c;ZXZpbA==\x07b\tc\x1b[2J\x9b31md\x7f\r\n'), 0);
+    expect(ring.tail()).toEqual(['a]52;c;ZXZpbA==b\tc[2J31md']);
+  });
   it('drops lines beyond the rate and counts them', () => {
     const ring = new LogRing({ maxLines: 100, maxLineBytes: 100, linesPerSecond: 10, burst: 5 });
     for (let i = 0; i < 20; i++) ring.pushLine(`l${i}`, 0);
