@@ -91,6 +91,8 @@ export function toCreateBody(config: GuestContainerConfig): Docker.ContainerCrea
       Init: false,
       DeviceRequests: deviceRequests.length ? deviceRequests : [],
       Devices: devices,
+      // The engine keeps what a guest prints on the owner's disk; cap it (json-file is Podman's k8s-file alias).
+      LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } },
     },
   };
 }

@@ -70,6 +70,8 @@ describe('hardening', () => {
     expect(host.NanoCpus).toBe(1_500_000_000);
     expect(host.Tmpfs!['/scratch']).toContain(`size=${512 * 1024 * 1024}`);
     expect(body.User).toBe('65534:65534');
+    // A guest printing forever must not fill the owner's disk through the engine's log file.
+    expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } });
     expect(body.Labels).toMatchObject({ 'io.offhours.managed': 'true', 'io.offhours.job-id': 'j1' });
   });
   it('asks for GPUs only when the spec does, via the runtime the engine has', () => {
