@@ -34,10 +34,17 @@ describe('settings', () => {
     ['a future version', { schemaVersion: 99 }],
     ['a broken grid', { schemaVersion: 1, schedule: { weeklyGrid: '101' } }],
     ['a temperature out of range', { schemaVersion: 1, schedule: { maxGpuTempC: 140 } }],
+    ['a plain-http coordinator on the network', { schemaVersion: 1, network: { coordinator: 'http://coordinator.example.com' } }],
+    ['a non-web coordinator scheme', { schemaVersion: 1, network: { coordinator: 'file:///etc/passwd' } }],
   ])('rejects %s with a reason', (_label, raw) => {
     const outcome = migrateSettings(raw);
     expect(outcome.kind).toBe('invalid');
     expect(outcome.kind === 'invalid' && outcome.reason.length).toBeGreaterThan(5);
+  });
+
+  it('accepts an https coordinator and plain http on this machine only', () => {
+    expect(applySettingsPatch(defaultSettings(), { network: { coordinator: 'https://coordinator.example.com' } }).network.coordinator).toBe('https://coordinator.example.com');
+    expect(applySettingsPatch(defaultSettings(), { network: { coordinator: 'http://127.0.0.1:8080' } }).network.coordinator).toBe('http://127.0.0.1:8080');
   });
 
   it('applies a patch section by section and refuses invalid values', () => {

@@ -29,9 +29,16 @@ export const ScheduleSettingsSchema = z.object({
   yieldGraceSeconds: z.number().int().min(5).max(3600),
 });
 
+/** Job offers and payouts travel over this link: https, or http to this machine for development. */
+export const CoordinatorUrlSchema = z
+  .string()
+  .url()
+  // A regex, not URL: protocol/ sees neither DOM nor Node globals.
+  .regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$))/i, 'must be an https:// address (http:// only for localhost)');
+
 export const NetworkSettingsSchema = z.object({
-  /** 'embedded' runs a local coordinator and local Solana; otherwise an https URL. */
-  coordinator: z.union([z.literal('embedded'), z.string().url()]),
+  /** 'embedded' runs a local coordinator and local Solana; otherwise an https URL (plain http only on this machine). */
+  coordinator: z.union([z.literal('embedded'), CoordinatorUrlSchema]),
 });
 
 export const WalletSettingsSchema = z.object({
