@@ -109,7 +109,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   });
 
   if (existsSync(join(options.rendererDir, 'index.html'))) {
-    await app.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: ['index.html'] });
+    await app.register(fastifyStatic, { root: options.rendererDir, prefix: '/', index: ['index.html'], dotfiles: 'deny' });
   } else {
     app.get('/', async (_request, reply) =>
       reply
