@@ -6,6 +6,16 @@ import type { JobOutcomeKind, JobPhase, JobSpec } from '../../../protocol/job-sp
  * The job journal: append-only JSON lines, fsynced one by one, so that what happened before a crash (even a
  * SIGKILL or a power cut) is on disk. Reconcile and the "recent jobs" list are folded from it.
  */
+/** How a job ended, as the runner reports it and the journal records it. */
+export interface JobResult {
+  jobId: string;
+  outcome: JobOutcomeKind;
+  exitCode: number | null;
+  workedMs: number;
+  outputDigest: string | null;
+  reason: string | null;
+}
+
 export type JournalEntry =
   | { type: 'accepted'; at: number; jobId: string; spec: JobSpec; specHash: string; source: 'local' | 'network' }
   | { type: 'image-pulling'; at: number; jobId: string; ref: string }
@@ -15,16 +25,7 @@ export type JournalEntry =
   | { type: 'work'; at: number; jobId: string; workedMs: number }
   | { type: 'parked'; at: number; jobId: string; workedMs: number }
   | { type: 'adopted'; at: number; jobId: string }
-  | {
-      type: 'finished';
-      at: number;
-      jobId: string;
-      outcome: JobOutcomeKind;
-      exitCode: number | null;
-      workedMs: number;
-      outputDigest: string | null;
-      reason: string | null;
-    }
+  | ({ type: 'finished'; at: number } & JobResult)
   | { type: 'image-used'; at: number; imageId: string }
   | { type: 'image-removed'; at: number; imageId: string };
 

@@ -5,7 +5,7 @@ import type { Clock, JobControl, Logger } from '../ports.js';
 import { LABEL_INSTANCE, type ContainerEngine, type EngineInfo, type LogStream } from './engine-port.js';
 import { guestConfigFor } from './hardening.js';
 import { planEviction } from './image-cache.js';
-import type { JobJournal, JournaledJob } from './journal.js';
+import type { JobJournal, JobResult, JournaledJob } from './journal.js';
 import { DEFAULT_LOG_RING, LogRing, type LogRingOptions } from './log-ring.js';
 import { PullTracker } from './pull-progress.js';
 import { planReconcile } from './reconcile.js';
@@ -36,14 +36,7 @@ export const DEFAULT_RUNNER_OPTIONS: JobRunnerOptions = {
   instanceId: 'default',
 };
 
-export interface JobResult {
-  jobId: string;
-  outcome: JobOutcomeKind;
-  exitCode: number | null;
-  workedMs: number;
-  outputDigest: string | null;
-  reason: string | null;
-}
+export type { JobResult } from './journal.js';
 
 export interface InterruptedJob {
   jobId: string;
