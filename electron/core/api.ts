@@ -1,7 +1,7 @@
 import type { ProviderHandlers } from '../../protocol/api.js';
 import type { GpuInventory } from '../../protocol/gpu.js';
 import { initialJobSlice } from '../../protocol/job-spec.js';
-import type { Notice, ProviderState } from '../../protocol/state.js';
+import { initialNetworkSlice, type Notice, type ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
 import type { BenchService } from './bench/bench-service.js';
 import type { Doctor } from './doctor/index.js';
@@ -60,6 +60,7 @@ export class ProviderCore {
       notices: notice ? [notice] : [],
       job: options.jobs?.state() ?? initialJobSlice(),
       availability: null,
+      network: initialNetworkSlice(),
     };
     options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));

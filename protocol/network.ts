@@ -1,0 +1,478 @@
+/**
+ * The wire between a provider (the app) and a coordinator (the network side): every WebSocket frame in both
+ * directions and every admin HTTP call, declared once with zod. Both sides parse every message with these
+ * schemas; anything that does not parse is answered with an error frame (WebSocket) or a 4xx (HTTP) and
+ * changes nothing.
+ *
+ * Session flow over one WebSocket at /v1/provider:
+ *   coordinator → welcome (fresh nonce)      provider → hello (signed over that nonce with the device key)
+ *   coordinator → enrolled (provider id, session id, resumed?)
+ *   then: heartbeats and availability up; pings, timed benchmark, offers, cancels and log requests down;
+ *   job status up. Every provider frame after hello carries `seq`, strictly increasing within the session;
+ *   a frame whose seq is not above the last one seen is a replay and is refused.
+ *
+ * Money is integers: base units of the payout token as decimal strings.
+ */
+import { z } from 'zod';
+import { Hex16Schema, Hex64Schema } from './bench/challenge.js';
+import { ProbeResponseSchema } from './bench/probe.js';
+import { AvailabilityKindSchema, AvailabilityReasonSchema } from './availability.js';
+import { JobSpecSchema } from './job-spec.js';
+
+export const NETWORK_PROTOCOL_VERSION = 1;
+/** Largest WebSocket frame either side accepts (a probe answer at n = 1024 with 16 opened rows fits). */
+export const MAX_FRAME_BYTES = 512 * 1024;
+/** Largest admin HTTP body. */
+export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+export const HEARTBEAT_INTERVAL_MS = 5_000;
+/** A session with no frame for this long is considered gone (its provider is no longer available). */
+export const SESSION_TIMEOUT_MS = 20_000;
+
+export const PROVIDER_WS_PATH = '/v1/provider';
+
+const BaseUnitsSchema = z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'must be a whole number of base units');
+const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1–64 letters, digits, - or _');
+const IsoSchema = z.iso.datetime({ offset: true });
+const SeqSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
+const ShortText = z.string().max(500);
+/** A Solana address (base58, 32–44 characters) or empty until the owner sets a wallet. */
+export const PayoutAddressSchema = z.union([z.literal(''), z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address')]);
+
+// ---------------------------------------------------------------------------------------------------
+// What a network is (shown to the owner): the local test network says its tokens have no value.
+
+export const NetworkInfoSchema = z
+  .object({
+    coordinatorId: z.string().max(100),
+    /** e.g. "Local test network" or "Offhours mainnet". */
+    name: z.string().max(100),
+    kind: z.enum(['local-test', 'production']),
+    /** False on the local test network: its tokens are worth nothing. */
+    tokenHasValue: z.boolean(),
+    /** Symbol of the payout token, e.g. "OFFT". */
+    tokenSymbol: z.string().max(16),
+    tokenDecimals: z.number().int().min(0).max(18),
+    /** Software adapters (SwiftShader…) get a demo rate here; a production coordinator refuses them. */
+    acceptsSoftwareAdapters: z.boolean(),
+  })
+  .strict();
+export type NetworkInfo = z.infer<typeof NetworkInfoSchema>;
+
+export const GpuClaimSchema = z
+  .object({
+    name: z.string().min(1).max(200),
+    vendor: z.enum(['nvidia', 'amd', 'intel', 'apple', 'other']),
+    vramMiB: z.number().int().min(0).max(4 * 1024 * 1024).nullable(),
+  })
+  .strict();
+export type GpuClaim = z.infer<typeof GpuClaimSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Transparent reputation: each public rule and what it contributed.
+
+export const ReputationRuleSchema = z
+  .object({
+    rule: z.enum(['uptime', 'jobs-finished', 'yields', 'benchmark-age']),
+    /** Plain words, e.g. "Online 97 % of the time you said you were available". */
+    description: z.string().max(300),
+    /** The measured input as shown (e.g. 970 = 97.0 %), ×1000. */
+    value1000: z.number().int().min(0),
+    /** Points this rule adds to the score (0…weight). */
+    points: z.number().int().min(0).max(1000),
+    weight: z.number().int().min(0).max(1000),
+  })
+  .strict();
+export const ReputationSchema = z
+  .object({
+    /** 0…1000, the sum of the rules' points. */
+    score: z.number().int().min(0).max(1000),
+    rules: z.array(ReputationRuleSchema).max(16),
+  })
+  .strict();
+export type Reputation = z.infer<typeof ReputationSchema>;
+
+/** The coordinator's view of this provider, sent after enrolment and whenever it changes. */
+export const ProviderStandingSchema = z
+  .object({
+    providerId: IdSchema,
+    benchmark: z
+      .object({
+        state: z.enum(['none', 'running', 'passed', 'failed']),
+        /** Coordinator-measured GEMM throughput (milli-GFLOPS), null until a timed run passed. */
+        throughputMilliGflops: z.number().int().min(0).nullable(),
+        /** True when the rate is the demo rate of a software adapter. */
+        demo: z.boolean(),
+        /** Why the last run failed, as a named reason code. */
+        failureReason: z.string().max(100).nullable(),
+        message: ShortText.nullable(),
+        at: IsoSchema.nullable(),
+      })
+      .strict(),
+    /** What this machine earns per hour of work at the network's price, base units; null until benchmarked. */
+    ratePerHour: BaseUnitsSchema.nullable(),
+    reputation: ReputationSchema,
+  })
+  .strict();
+export type ProviderStanding = z.infer<typeof ProviderStandingSchema>;
+
+// ---------------------------------------------------------------------------------------------------
+// Provider → coordinator
+
+/** The fields the hello signature covers (canonical JSON of this object, see helloSigningBytes). */
+export const HelloBodySchema = z
+  .object({
+    protocolVersion: z.literal(NETWORK_PROTOCOL_VERSION),
+    /** The coordinator's nonce from `welcome`: a signature is good for this one connection only. */
+    coordinatorNonce: z.string().regex(/^[0-9a-f]{32}$/),
+    devicePublicKey: Hex64Schema,
+    payoutAddress: PayoutAddressSchema,
+    gpus: z.array(GpuClaimSchema).max(16),
+    /** The least this owner accepts per GPU-hour of work (per hour for GPU-less jobs), base units. */
+    minPricePerGpuHour: BaseUnitsSchema,
+    appVersion: z.string().min(1).max(50),
+    /** The session to resume after a reconnect (same device key), or null for a new one. */
+    resumeSessionId: IdSchema.nullable(),
+    /** Which benchmark backends this provider can run for the timed challenge. */
+    backends: z.array(z.enum(['webgpu', 'cuda'])).min(1).max(2),
+    /** Jobs this provider is running right now (after a reconnect), so the coordinator can reconcile. */
+    runningJobIds: z.array(IdSchema).max(8),
+  })
+  .strict();
+export type HelloBody = z.infer<typeof HelloBodySchema>;
+
+const HelloSchema = z.object({ type: z.literal('hello'), body: HelloBodySchema, signature: z.string().regex(/^[0-9a-f]{128}$/) }).strict();
+
+const HeartbeatSchema = z
+  .object({
+    type: z.literal('heartbeat'),
+    seq: SeqSchema,
+    availability: AvailabilityKindSchema,
+    reason: AvailabilityReasonSchema,
+  })
+  .strict();
+
+const AvailabilityMessageSchema = z
+  .object({
+    type: z.literal('availability'),
+    seq: SeqSchema,
+    state: AvailabilityKindSchema,
+    reason: AvailabilityReasonSchema,
+    /** The owner is at the PC (re-challenges never run then). */
+    ownerPresent: z.boolean(),
+  })
+  .strict();
+
+const PongSchema = z.object({ type: z.literal('pong'), seq: SeqSchema, pingId: IdSchema }).strict();
+
+/** The commitment: one Merkle root per GEMM of the timed challenge, sent as soon as the work is done. */
+const BenchRootsSchema = z
+  .object({
+    type: z.literal('bench-roots'),
+    seq: SeqSchema,
+    challengeId: IdSchema,
+    roots: z.array(Hex64Schema).min(1).max(64),
+    /** What ran: e.g. "Dawn WebGPU on SwiftShader" (informational; the coordinator measures the time itself). */
+    device: z.string().max(300),
+    backend: z.enum(['webgpu', 'cuda']),
+    software: z.boolean(),
+  })
+  .strict();
+
+/** The openings, after the coordinator sent the probe: one probe answer per GEMM it asked about. */
+const BenchOpeningsSchema = z
+  .object({
+    type: z.literal('bench-openings'),
+    seq: SeqSchema,
+    challengeId: IdSchema,
+    answers: z.array(z.object({ gemm: z.number().int().min(0).max(63), response: ProbeResponseSchema }).strict()).min(1).max(64),
+  })
+  .strict();
+
+/** The provider could not run the timed challenge (no adapter, crashed…). */
+const BenchFailedSchema = z.object({ type: z.literal('bench-failed'), seq: SeqSchema, challengeId: IdSchema, code: z.string().max(100), message: ShortText }).strict();
+
+const OfferReplySchema = z
+  .object({
+    type: z.literal('offer-reply'),
+    seq: SeqSchema,
+    offerId: IdSchema,
+    accept: z.boolean(),
+    /** Why it was declined (spec refused by the hardened runner, owner came back, busy…). */
+    reason: z.string().max(100).nullable(),
+    message: ShortText.nullable(),
+  })
+  .strict();
+
+export const JobStatusKindSchema = z.enum(['pulling', 'started', 'frozen', 'thawed', 'finished', 'failed', 'interrupted']);
+export type JobStatusKind = z.infer<typeof JobStatusKindSchema>;
+
+const JobStatusSchema = z
+  .object({
+    type: z.literal('job-status'),
+    seq: SeqSchema,
+    jobId: IdSchema,
+    status: JobStatusKindSchema,
+    /** When it happened on the provider (the coordinator keeps its own clock too). */
+    at: IsoSchema,
+    pull: z.object({ bytesDone: z.number().int().min(0), bytesTotal: z.number().int().min(0).nullable() }).strict().nullable(),
+    exitCode: z.number().int().nullable(),
+    /** Seconds of work (running, not frozen) the provider counted; the coordinator meters its own. */
+    workedSeconds: z.number().int().min(0).nullable(),
+    outputDigest: z.string().regex(/^[0-9a-f]{64}$/).nullable(),
+    message: ShortText.nullable(),
+    /** True when this status is re-sent after a reconnect (it happened while the coordinator was away). */
+    replayed: z.boolean(),
+  })
+  .strict();
+
+const JobLogsMessageSchema = z
+  .object({
+    type: z.literal('job-logs'),
+    seq: SeqSchema,
+    requestId: IdSchema,
+    jobId: IdSchema,
+    lines: z.array(z.string().max(4096)).max(1000),
+    droppedLines: z.number().int().min(0),
+  })
+  .strict();
+
+export const ProviderMessageSchema = z.discriminatedUnion('type', [
+  HelloSchema,
+  HeartbeatSchema,
+  AvailabilityMessageSchema,
+  PongSchema,
+  BenchRootsSchema,
+  BenchOpeningsSchema,
+  BenchFailedSchema,
+  OfferReplySchema,
+  JobStatusSchema,
+  JobLogsMessageSchema,
+]);
+export type ProviderMessage = z.infer<typeof ProviderMessageSchema>;
+export type ProviderMessageOf<T extends ProviderMessage['type']> = Extract<ProviderMessage, { type: T }>;
+
+// ---------------------------------------------------------------------------------------------------
+// Coordinator → provider
+
+const WelcomeSchema = z
+  .object({
+    type: z.literal('welcome'),
+    protocolVersion: z.literal(NETWORK_PROTOCOL_VERSION),
+    coordinatorNonce: z.string().regex(/^[0-9a-f]{32}$/),
+    serverTime: IsoSchema,
+    network: NetworkInfoSchema,
+  })
+  .strict();
+
+const EnrolledSchema = z
+  .object({
+    type: z.literal('enrolled'),
+    sessionId: IdSchema,
+    resumed: z.boolean(),
+    standing: ProviderStandingSchema,
+    /** Of the runningJobIds in hello: the ones the coordinator still expects to run (others should stop). */
+    keepJobIds: z.array(IdSchema).max(8),
+  })
+  .strict();
+
+const StandingMessageSchema = z.object({ type: z.literal('standing'), standing: ProviderStandingSchema }).strict();
+
+export const CoordinatorErrorCodeSchema = z.enum([
+  'malformed',
+  'too-large',
+  'rate-limited',
+  'bad-signature',
+  'replayed',
+  'not-enrolled',
+  'unknown-challenge',
+  'unknown-offer',
+  'unknown-job',
+  'protocol-version',
+  'refused',
+  'internal',
+]);
+export type CoordinatorErrorCode = z.infer<typeof CoordinatorErrorCodeSchema>;
+
+const ErrorFrameSchema = z
+  .object({
+    type: z.literal('error'),
+    code: CoordinatorErrorCodeSchema,
+    message: ShortText,
+    /** The seq of the provider frame this answers, when it had a readable one. */
+    seq: SeqSchema.nullable(),
+    /** True when the coordinator closes the connection after this frame. */
+    fatal: z.boolean(),
+  })
+  .strict();
+
+/** Round-trip measurement: the provider answers with pong at once. */
+const PingSchema = z.object({ type: z.literal('ping'), pingId: IdSchema }).strict();
+
+/** Fixed work the coordinator times: C_k = A_k·B_k for each seed (protocol/bench/inputs), n×n each. */
+const BenchChallengeSchema = z
+  .object({
+    type: z.literal('bench-challenge'),
+    challengeId: IdSchema,
+    n: z.number().int().min(64).max(4096),
+    seeds: z.array(Hex16Schema).min(1).max(64),
+    backend: z.enum(['webgpu', 'cuda']),
+    /** The provider must send its roots before this; later roots fail the challenge. */
+    deadline: IsoSchema,
+    /** An unannounced re-challenge (not the one after enrolment). */
+    recheck: z.boolean(),
+  })
+  .strict();
+
+/** Sent only after the roots arrived: the Freivalds vector and the rows to open, per GEMM asked about. */
+const BenchProbeSchema = z
+  .object({
+    type: z.literal('bench-probe'),
+    challengeId: IdSchema,
+    probes: z
+      .array(
+        z
+          .object({
+            gemm: z.number().int().min(0).max(63),
+            /** r ∈ {±1}ⁿ as a bit string in hex: bit j (LSB first within each byte) set means +1. */
+            rBits: z.string().regex(/^[0-9a-f]{2,1024}$/),
+            rows: z.array(z.number().int().min(0).max(4095)).min(1).max(16),
+          })
+          .strict(),
+      )
+      .min(1)
+      .max(64),
+  })
+  .strict();
+
+const BenchResultSchema = z
+  .object({
+    type: z.literal('bench-result'),
+    challengeId: IdSchema,
+    passed: z.boolean(),
+    /** Named reason when it failed, e.g. "too-slow", "root-mismatch", "freivalds-mismatch", "deadline". */
+    reason: z.string().max(100).nullable(),
+    message: ShortText,
+    throughputMilliGflops: z.number().int().min(0).nullable(),
+    standing: ProviderStandingSchema,
+  })
+  .strict();
+
+const OfferSchema = z
+  .object({
+    type: z.literal('offer'),
+    offerId: IdSchema,
+    jobId: IdSchema,
+    spec: JobSpecSchema,
+    /** Answer before this or the offer goes to someone else. */
+    deadline: IsoSchema,
+  })
+  .strict();
+
+const OfferWithdrawnSchema = z.object({ type: z.literal('offer-withdrawn'), offerId: IdSchema, reason: ShortText }).strict();
+const CancelJobSchema = z.object({ type: z.literal('cancel-job'), jobId: IdSchema, reason: ShortText }).strict();
+const LogRequestSchema = z.object({ type: z.literal('log-request'), requestId: IdSchema, jobId: IdSchema, maxLines: z.number().int().min(1).max(1000) }).strict();
+/** Acknowledges a job status, so the provider can stop re-sending it after reconnects. */
+const JobStatusAckSchema = z.object({ type: z.literal('job-status-ack'), jobId: IdSchema, status: JobStatusKindSchema, seq: SeqSchema }).strict();
+
+export const CoordinatorMessageSchema = z.discriminatedUnion('type', [
+  WelcomeSchema,
+  EnrolledSchema,
+  StandingMessageSchema,
+  ErrorFrameSchema,
+  PingSchema,
+  BenchChallengeSchema,
+  BenchProbeSchema,
+  BenchResultSchema,
+  OfferSchema,
+  OfferWithdrawnSchema,
+  CancelJobSchema,
+  LogRequestSchema,
+  JobStatusAckSchema,
+]);
+export type CoordinatorMessage = z.infer<typeof CoordinatorMessageSchema>;
+export type CoordinatorMessageOf<T extends CoordinatorMessage['type']> = Extract<CoordinatorMessage, { type: T }>;
+
+// ---------------------------------------------------------------------------------------------------
+// Admin and demand side (HTTP, `Authorization: Bearer <admin token>`)
+
+export const JobRequirementsSchema = z
+  .object({
+    /** Coordinator-measured GEMM throughput the provider must have shown, milli-GFLOPS. */
+    minThroughputMilliGflops: z.number().int().min(0),
+  })
+  .strict();
+
+export const SubmitJobRequestSchema = z
+  .object({
+    spec: JobSpecSchema,
+    requirements: JobRequirementsSchema,
+    /** The most this job may cost in base units (held from submission on, in the ledger issue). */
+    budget: BaseUnitsSchema,
+  })
+  .strict();
+export type SubmitJobRequest = z.infer<typeof SubmitJobRequestSchema>;
+
+export const AdminJobStateSchema = z.enum(['queued', 'offered', 'running', 'finished', 'failed', 'interrupted', 'cancelled']);
+
+export const AdminJobSchema = z
+  .object({
+    jobId: IdSchema,
+    state: AdminJobStateSchema,
+    image: z.string(),
+    providerId: IdSchema.nullable(),
+    pricePerSecond: BaseUnitsSchema,
+    budget: BaseUnitsSchema,
+    attempts: z.number().int().min(0),
+    /** Every state change, oldest first. */
+    history: z.array(z.object({ at: IsoSchema, state: z.string(), providerId: IdSchema.nullable(), detail: z.string().nullable() }).strict()),
+    submittedAt: IsoSchema,
+    updatedAt: IsoSchema,
+  })
+  .strict();
+export type AdminJob = z.infer<typeof AdminJobSchema>;
+
+export const AdminProviderSchema = z
+  .object({
+    providerId: IdSchema,
+    devicePublicKey: Hex64Schema,
+    payoutAddress: PayoutAddressSchema,
+    connected: z.boolean(),
+    availability: AvailabilityKindSchema.nullable(),
+    gpus: z.array(GpuClaimSchema),
+    minPricePerGpuHour: BaseUnitsSchema,
+    standing: ProviderStandingSchema,
+    lastSeenAt: IsoSchema.nullable(),
+  })
+  .strict();
+export type AdminProvider = z.infer<typeof AdminProviderSchema>;
+
+export const CoordinatorStatusSchema = z
+  .object({
+    network: NetworkInfoSchema,
+    instanceId: z.string(),
+    version: z.string(),
+    database: z.enum(['pglite', 'postgres']),
+    uptimeSeconds: z.number().int().min(0),
+    providers: z.object({ enrolled: z.number().int().min(0), connected: z.number().int().min(0), available: z.number().int().min(0) }).strict(),
+    jobs: z.record(AdminJobStateSchema, z.number().int().min(0)),
+  })
+  .strict();
+export type CoordinatorStatus = z.infer<typeof CoordinatorStatusSchema>;
+
+/** Every admin route: method, path, request body and response, in one table (both ends parse with it). */
+export const adminRoutes = {
+  status: { method: 'GET', path: '/v1/admin/status', body: z.undefined(), response: CoordinatorStatusSchema },
+  submitJob: { method: 'POST', path: '/v1/admin/jobs', body: SubmitJobRequestSchema, response: AdminJobSchema },
+  listJobs: { method: 'GET', path: '/v1/admin/jobs', body: z.undefined(), response: z.array(AdminJobSchema) },
+  listProviders: { method: 'GET', path: '/v1/admin/providers', body: z.undefined(), response: z.array(AdminProviderSchema) },
+  cancelJob: { method: 'POST', path: '/v1/admin/jobs/:jobId/cancel', body: z.object({ reason: ShortText }).strict(), response: AdminJobSchema },
+} as const;
+
+/** Public, unauthenticated: what network this is (the app shows it before enrolling). */
+export const PUBLIC_INFO_PATH = '/v1/info';
+export const HEALTH_PATH = '/v1/health';
+
+/** The 4xx/5xx body of every HTTP route. */
+export const HttpErrorBodySchema = z.object({ error: z.object({ code: z.string().max(100), message: ShortText }).strict() }).strict();
+
+export { BaseUnitsSchema, IdSchema };
