@@ -12,6 +12,7 @@ async function suites(): Promise<BenchSuite[]> {
     (await import('./webgpu.bench.js')).webgpuSuite,
     (await import('./cuda.bench.js')).cudaSuite,
     (await import('./schedule.bench.js')).scheduleSuite,
+    (await import('./owner-back.bench.js')).ownerBackSuite,
     (await import('./jobs.bench.js')).jobsSuite,
   ];
 }

@@ -18,7 +18,9 @@ export interface Daemon {
 
 /** Starts `offhours headless` on a free port with its own data dir and waits for the URL it prints. */
 export async function startDaemon(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Daemon & { process: ChildProcess }> {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'headless', '--port', '0', '--data-dir', dataDir, ...extraArgs], {
+  // Tests that are not about the network must not start the embedded coordinator: they pass their own --network to get one.
+  const network = extraArgs.some((arg) => arg === '--network' || arg.startsWith('--network=')) ? [] : ['--network', 'off'];
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'headless', '--port', '0', '--data-dir', dataDir, ...network, ...extraArgs], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -20,10 +20,18 @@ import { AvailabilityKindSchema, AvailabilityReasonSchema } from './availability
 import { JobSpecSchema } from './job-spec.js';
 
 export const NETWORK_PROTOCOL_VERSION = 1;
-/** Largest WebSocket frame either side accepts (a probe answer at n = 1024 with 16 opened rows fits). */
-export const MAX_FRAME_BYTES = 512 * 1024;
+/**
+ * Largest WebSocket frame either side accepts: the timed benchmark's openings at its largest n (4096: 12 rows
+ * and 12 C·r vectors, ≤ 0.95 MiB as JSON, see protocol/bench/timed.ts openingsFrameBytes) fit.
+ */
+export const MAX_FRAME_BYTES = 1024 * 1024;
 /** Largest admin HTTP body. */
 export const MAX_ADMIN_BODY_BYTES = 256 * 1024;
+/**
+ * Most GEMMs one timed challenge may ask for: enough work for 5–10 s on the fastest cards at n ≤ 4096 (the
+ * provider keeps only each GEMM's row hashes, not C, so memory does not grow with it).
+ */
+export const MAX_TIMED_GEMMS = 1024;
 export const HEARTBEAT_INTERVAL_MS = 5_000;
 /** A session with no frame for this long is considered gone (its provider is no longer available). */
 export const SESSION_TIMEOUT_MS = 20_000;
@@ -170,7 +178,7 @@ const BenchRootsSchema = z
     type: z.literal('bench-roots'),
     seq: SeqSchema,
     challengeId: IdSchema,
-    roots: z.array(Hex64Schema).min(1).max(64),
+    roots: z.array(Hex64Schema).min(1).max(MAX_TIMED_GEMMS),
     /** What ran: e.g. "Dawn WebGPU on SwiftShader" (informational; the coordinator measures the time itself). */
     device: z.string().max(300),
     backend: z.enum(['webgpu', 'cuda']),
@@ -184,7 +192,7 @@ const BenchOpeningsSchema = z
     type: z.literal('bench-openings'),
     seq: SeqSchema,
     challengeId: IdSchema,
-    answers: z.array(z.object({ gemm: z.number().int().min(0).max(63), response: ProbeResponseSchema }).strict()).min(1).max(64),
+    answers: z.array(z.object({ gemm: z.number().int().min(0).max(MAX_TIMED_GEMMS - 1), response: ProbeResponseSchema }).strict()).min(1).max(64),
   })
   .strict();
 
@@ -314,7 +322,7 @@ const BenchChallengeSchema = z
     type: z.literal('bench-challenge'),
     challengeId: IdSchema,
     n: z.number().int().min(64).max(4096),
-    seeds: z.array(Hex16Schema).min(1).max(64),
+    seeds: z.array(Hex16Schema).min(1).max(MAX_TIMED_GEMMS),
     backend: z.enum(['webgpu', 'cuda']),
     /** The provider must send its roots before this; later roots fail the challenge. */
     deadline: IsoSchema,
@@ -332,7 +340,7 @@ const BenchProbeSchema = z
       .array(
         z
           .object({
-            gemm: z.number().int().min(0).max(63),
+            gemm: z.number().int().min(0).max(MAX_TIMED_GEMMS - 1),
             /** r ∈ {±1}ⁿ as a bit string in hex: bit j (LSB first within each byte) set means +1. */
             rBits: z.string().regex(/^[0-9a-f]{2,1024}$/),
             rows: z.array(z.number().int().min(0).max(4095)).min(1).max(16),

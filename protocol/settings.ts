@@ -36,9 +36,14 @@ export const CoordinatorUrlSchema = z
   // A regex, not URL: protocol/ sees neither DOM nor Node globals.
   .regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$))/i, 'must be an https:// address (http:// only for localhost)');
 
+/** 'embedded' runs a local coordinator and local Solana; 'off' joins no network; otherwise the coordinator's URL. */
+export const CoordinatorChoiceSchema = z.union([z.literal('embedded'), z.literal('off'), CoordinatorUrlSchema]);
+export type CoordinatorChoice = z.infer<typeof CoordinatorChoiceSchema>;
+
 export const NetworkSettingsSchema = z.object({
-  /** 'embedded' runs a local coordinator and local Solana; otherwise an https URL (plain http only on this machine). */
-  coordinator: z.union([z.literal('embedded'), CoordinatorUrlSchema]),
+  coordinator: CoordinatorChoiceSchema,
+  /** The least this owner accepts per GPU-hour of work, in base units of the payout token (new in 0.1; older files get "0"). */
+  minPricePerGpuHour: z.string().regex(/^(0|[1-9][0-9]{0,29})$/, 'must be a whole number of base units'),
 });
 
 export const WalletSettingsSchema = z.object({
@@ -83,7 +88,7 @@ export function defaultSettings(): Settings {
       pausedUntil: null,
       yieldGraceSeconds: 60,
     },
-    network: { coordinator: 'embedded' },
+    network: { coordinator: 'embedded', minPricePerGpuHour: '0' },
     wallet: { payoutAddress: null },
   };
 }

@@ -124,7 +124,11 @@ export interface CoordinatorStore {
   openSession(input: { providerId: string; instanceId: string; resumeSessionId: string | null }, now: Date): Promise<{ session: SessionRecord; resumed: boolean }>;
   /** A heartbeat or availability message: last seen, and the scheduler's state when given. */
   touchSession(sessionId: string, now: Date, availability?: { state: AvailabilityKind; reason: AvailabilityReason; ownerPresent: boolean }): Promise<void>;
-  closeSession(sessionId: string, now: Date): Promise<void>;
+  /**
+   * Closes the session; returns false when it was already closed or, with `heldBy`, when another instance has
+   * resumed it meanwhile (a provider that reconnected elsewhere within the grace keeps its session and jobs).
+   */
+  closeSession(sessionId: string, now: Date, heldBy?: string): Promise<boolean>;
   /** Closes sessions not seen for `timeoutMs` (an instance died); returns their provider ids. */
   expireStaleSessions(now: Date, timeoutMs: number): Promise<string[]>;
   /** The coordinator's view shown to the provider: benchmark state, rate, reputation with its rules. */
@@ -150,6 +154,11 @@ export interface CoordinatorStore {
    * one offer per matched job. Safe to run on every instance at once.
    */
   matchQueuedJobs(now: Date, options: MatchOptions): Promise<OfferRecord[]>;
+  /**
+   * An offer still open (not answered, expired or withdrawn), with its job's spec: the instance holding the
+   * provider's socket builds the `offer` frame from it when another instance made the match (bus 'offer').
+   */
+  getOpenOffer(offerId: string): Promise<OfferRecord | null>;
   /** The provider's answer; a decline puts the job back in the queue with its history. */
   answerOffer(offerId: string, providerId: string, accepted: boolean, reason: string | null, now: Date): Promise<{ jobId: string; accepted: boolean } | null>;
   /** Offers past their deadline go back to the queue; returns them (to withdraw from the provider). */
@@ -176,4 +185,17 @@ export interface CoordinatorBus {
   publish(event: BusEvent): Promise<void>;
   subscribe(listener: (event: BusEvent) => void): () => void;
   close(): Promise<void>;
+}
+
+/** Why a store call refused its input (unknown ids, malformed values); nothing was changed. */
+export type StoreRefusal = 'unknown-provider' | 'unknown-session' | 'session-closed' | 'unknown-job' | 'unknown-challenge' | 'invalid-input';
+
+export class StoreInputError extends Error {
+  constructor(
+    readonly code: StoreRefusal,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'StoreInputError';
+  }
 }

@@ -3,6 +3,7 @@ import type { GpuInventory } from '../../protocol/gpu.js';
 import { initialJobSlice } from '../../protocol/job-spec.js';
 import { initialNetworkSlice, type Notice, type ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
+import type { Settings } from '../../protocol/settings.js';
 import type { BenchService } from './bench/bench-service.js';
 import type { Doctor } from './doctor/index.js';
 import { EventHub } from './event-hub.js';
@@ -10,6 +11,14 @@ import type { JobService } from './jobs/job-service.js';
 import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
 import { SchedulerService, type SchedulerDeps, type SchedulerOptions } from './schedule/scheduler-service.js';
 import { SettingsService } from './settings/settings-service.js';
+import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
+import { networkJobsOf } from './network/jobs-port.js';
+import { targetFor, type NetworkTarget } from './network/slice.js';
+
+/** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
+function helloSettingsOf(settings: Settings): string {
+  return JSON.stringify([settings.wallet.payoutAddress, settings.network.minPricePerGpuHour]);
+}
 
 export interface ProviderCorePorts {
   clock: Clock;
@@ -31,6 +40,11 @@ export interface ProviderCoreOptions {
   doctor?: Pick<Doctor, 'run'>;
   /** The availability scheduler's world (idle source, process scan, GPU activity, calendar); absent: no scheduler. */
   schedule?: Omit<SchedulerDeps, 'clock' | 'logger' | 'settings' | 'jobs'> & { options?: SchedulerOptions };
+  /** The link to a coordinator (electron/core/network); absent: no network (the slice says off). */
+  network?: Pick<NetworkLinkDeps, 'socket' | 'launcher' | 'responder' | 'signer' | 'store' | 'embeddedDataDir' | 'timers' | 'random'> & {
+    /** `--network` for this session; otherwise settings.network.coordinator decides. */
+    override?: NetworkTarget;
+  };
 }
 
 /**
@@ -45,6 +59,8 @@ export class ProviderCore {
   private state: ProviderState;
   private detection: Promise<GpuInventory> | null = null;
   readonly scheduler: SchedulerService | null;
+  readonly network: NetworkLink | null;
+  private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
     this.settings = new SettingsService(options.ports.settingsStore);
@@ -73,6 +89,8 @@ export class ProviderCore {
             settings: this.settings,
             jobs: options.jobs?.control,
             engineHealthy: options.schedule.engineHealthy ?? (options.jobs ? () => options.jobs!.state().engine.state === 'ready' : undefined),
+            // Jobs come only from the coordinator now: while it is unreachable the PC waits instead of claiming "available".
+            networkHealthy: options.schedule.networkHealthy ?? (() => this.network?.healthy() ?? true),
           },
           options.schedule.options,
         )
@@ -80,6 +98,19 @@ export class ProviderCore {
     this.scheduler?.onAvailability((availability) => this.update({ availability }));
     this.scheduler?.onTransition((transition) => this.events.emit('availability', transition));
     this.scheduler?.onPreemption((event) => this.events.emit('preemption', event));
+    this.network = this.createNetworkLink();
+    this.helloSettings = helloSettingsOf(this.settings.get());
+    if (this.network) this.state = { ...this.state, network: this.network.state() };
+    this.settings.onChange((next) => {
+      const before = this.helloSettings;
+      this.helloSettings = helloSettingsOf(next);
+      if (before !== this.helloSettings) this.network?.rehello();
+    });
+    this.network?.onChange((network) => {
+      this.update({ network });
+      // The scheduler's "network-down" depends on the link: look again now rather than at the next tick.
+      if (this.scheduler?.current()) void this.scheduler.tick();
+    });
     this.handlers = {
       getState: async () => this.state,
       detectGpus: async () => this.detectGpus(),
@@ -107,6 +138,24 @@ export class ProviderCore {
     };
   }
 
+  private createNetworkLink(): NetworkLink | null {
+    const network = this.options.network;
+    if (!network) return null;
+    const { override, ...ports } = network;
+    return new NetworkLink({
+      ...ports,
+      target: override ?? targetFor(this.settings.get().network.coordinator),
+      appVersion: this.options.appVersion,
+      jobs: this.options.jobs ? networkJobsOf(this.options.jobs, () => this.state.job) : undefined,
+      availability: this.scheduler ? { current: () => this.scheduler!.current(), onTransition: (l) => this.scheduler!.onTransition(l), onPreemption: (l) => this.scheduler!.onPreemption(l) } : undefined,
+      // The last detection is enough for a hello; detecting again on every reconnect would spin nvidia-smi for nothing.
+      inventory: async () => this.state.gpus ?? this.detectGpus(),
+      settings: this.settings,
+      clock: this.options.ports.clock,
+      logger: this.options.ports.logger,
+    });
+  }
+
   private requireBench(): BenchService {
     if (!this.options.bench) throw new UserFacingError('bench-unavailable', 'This copy of Offhours cannot run the benchmark.', 'Reinstall Offhours, then try again.');
     return this.options.bench;
@@ -128,11 +177,13 @@ export class ProviderCore {
 
   /** Starts background work; resolves once the first GPU detection is done. */
   async start(): Promise<void> {
-    await Promise.all([this.detectGpus(), this.startJobs().then(() => this.scheduler?.start())]);
+    // The link starts once the job runner reconciled, so it knows which network jobs survived a restart.
+    await Promise.all([this.detectGpus(), this.startJobs().then(() => Promise.all([this.scheduler?.start(), this.network?.start()]))]);
   }
 
   async stop(): Promise<void> {
     await this.detection?.catch(() => undefined);
+    await this.network?.stop();
     await this.scheduler?.stop();
     await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
       this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });

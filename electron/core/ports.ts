@@ -4,6 +4,8 @@ import type {
   AdapterDescription as WebGpuAdapterDescription,
   HarnessOptions as WebGpuHarnessOptions,
   HarnessResult as WebGpuHarnessResult,
+  TimedGemmOptions as WebGpuTimedGemmOptions,
+  TimedGemmResult as WebGpuTimedGemmResult,
 } from '../../protocol/bench/wgsl/harness.js';
 
 /**
@@ -60,6 +62,12 @@ export interface JobControl {
 export interface WebGpuRunner {
   describe(): Promise<WebGpuAdapterDescription>;
   run(options: Omit<WebGpuHarnessOptions, 'nowMs'>): Promise<WebGpuHarnessResult>;
+  /**
+   * The coordinator's timed challenge: C_k = A_k·B_k once per seed with the benchmark's tiled SGEMM, each C
+   * hashed into its Merkle tree on the GPU; only the roots and the leaves (32 B per row) come back, never C
+   * (no trials, no timing: the coordinator times the whole run).
+   */
+  runTimedGemms(options: Omit<WebGpuTimedGemmOptions, 'nowMs' | 'onProgress'>): Promise<WebGpuTimedGemmResult>;
 }
 
 /** Kernels of the CUDA benchmark executable (native/). */
@@ -77,6 +85,8 @@ export interface CudaBenchOptions {
   outC?: string;
   /** CPU reference mode: the same outputs computed exactly on the CPU (small n, no GPU needed). */
   cpu?: boolean;
+  /** Timed trials per kernel (the executable's --trials; default 7). The timed challenge runs 1. */
+  trials?: number;
   /** Override the sustained SGEMM phase length (seconds). */
   sustainedSeconds?: number;
   /** Triad size in elements (multiple of 4); default chosen by the executable. */
@@ -185,6 +195,12 @@ export interface IdleSource {
   read(): Promise<IdleReading>;
   /** Sources that see input as it happens call this so the scheduler samples at once. */
   onActivity?(listener: () => void): () => void;
+  /**
+   * On while a job runs and waits on the owner's return (the only time a late sample costs them GPU time):
+   * polled sources then refresh fast enough to freeze the job within 300 ms, and slowly again once off, so
+   * an owner at the PC never pays for the fast polling.
+   */
+  watchClosely?(on: boolean): void;
   close?(): void;
 }
 

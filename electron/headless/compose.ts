@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { ProviderCore, type ProviderCoreOptions } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
@@ -22,10 +23,17 @@ import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.j
 import { SteamAwareProcessScanner } from '../core/adapters/process-scan-steam-windows.js';
 import { systemCalendar } from '../core/schedule/calendar.js';
 import { appVersion, packageRoot } from './paths.js';
+import { WsCoordinatorSocket } from '../core/adapters/ws-coordinator-socket.js';
+import { EmbeddedNetworkProcess } from '../core/adapters/embedded-network-process.js';
+import { LinkStateFile } from '../core/network/link-state-file.js';
+import { TimedBenchResponder } from '../core/network/timed-responder.js';
+import type { NetworkTarget } from '../core/network/slice.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
   quiet?: boolean;
+  /** `--network` for this session (otherwise settings.network.coordinator). */
+  network?: NetworkTarget;
 }
 
 /** Wires core to the plain-Node adapters: the headless daemon and the CLI verbs use exactly this. */
@@ -34,6 +42,7 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   const gpuProbe = new SystemGpuProbe();
   const logger = new ConsoleLogger(options.quiet ?? false);
   const jobs = createHeadlessJobs(options.dataDir, logger, gpuProbe);
+  const signer = headlessDeviceKeyStore(options.dataDir);
   return new ProviderCore({
     mode: 'headless',
     appVersion: appVersion(),
@@ -46,10 +55,31 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     },
     doctor: createHeadlessDoctor(options.dataDir, gpuProbe),
     jobs,
-    bench: createHeadlessBench(options.dataDir, logger),
+    bench: createHeadlessBench(options.dataDir, logger, signer),
     // The availability scheduler (issue 4): who is at the PC, what runs, how hot the GPU is.
     schedule: scheduleSources(jobs, headlessIdleSource(systemClock)),
+    network: networkPorts(options.dataDir, logger, signer, options.network),
   });
+}
+
+/**
+ * The network link's world (issue 8): `ws` to the coordinator, the embedded coordinator as a child process in
+ * <data dir>/network, the link's own state file. The desktop app passes its safeStorage device key and, since its
+ * execPath is Electron, ELECTRON_RUN_AS_NODE=1 in `env`.
+ */
+export function networkPorts(dataDir: string, logger: Logger, signer: DeviceKeyStore, override?: NetworkTarget, env?: NodeJS.ProcessEnv): NonNullable<ProviderCoreOptions['network']> {
+  return {
+    override,
+    socket: new WsCoordinatorSocket(),
+    launcher: new EmbeddedNetworkProcess({ execPath: process.execPath, cliPath: join(packageRoot(), 'bin', 'offhours.js'), env }),
+    // The coordinator times this itself; it runs on the same WebGPU (Dawn) and CUDA program as `offhours bench`.
+    responder: new TimedBenchResponder({ webgpu: new DawnWebGpuRunner(), cuda: new CudaBenchProcessRunner() }),
+    signer,
+    store: new LinkStateFile(join(dataDir, 'network-link.json'), logger),
+    embeddedDataDir: join(dataDir, 'network'),
+    timers: { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+    random: Math.random,
+  };
 }
 
 /** What the scheduler watches; the desktop app passes its powerMonitor idle source instead. */

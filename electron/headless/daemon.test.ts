@@ -9,7 +9,7 @@ import { defaultSettings, type Settings } from '../../protocol/settings.js';
 import { ProviderCore } from '../core/api.js';
 import type { SettingsStore } from '../core/ports.js';
 import { headlessCommand } from './commands/headless.js';
-import { startDaemon, tokensMatch, type RunningDaemon } from './daemon.js';
+import { MAX_CLIENT_BACKLOG_BYTES, startDaemon, tokensMatch, tooFarBehind, type RunningDaemon } from './daemon.js';
 
 class MemorySettingsStore implements SettingsStore {
   saved: Settings = defaultSettings();
@@ -87,6 +87,33 @@ describe('headless daemon', () => {
     socket.close();
     expect(revisions[0]).toBe(0);
     expect(revisions.at(-1)).toBeGreaterThan(0);
+  });
+
+  it('drops a dashboard that stopped reading instead of queueing events for it without end; others stay', async () => {
+    expect(tooFarBehind(MAX_CLIENT_BACKLOG_BYTES)).toBe(false);
+    expect(tooFarBehind(MAX_CLIENT_BACKLOG_BYTES + 1)).toBe(true);
+    const core = makeCore();
+    running = await startDaemon({ core, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    const url = `ws://127.0.0.1:${running.port}/api/events?token=${TOKEN}`;
+    const asleep = new WebSocket(url);
+    const awake = new WebSocket(url);
+    await Promise.all([asleep, awake].map((s) => new Promise((resolve) => s.once('open', resolve))));
+    asleep.pause(); // a frozen tab: its socket is never read
+    let awakeGot = 0;
+    // Every event of the flood: the dashboard that reads misses nothing.
+    const awakeGotAll = new Promise<void>((resolve) => awake.on('message', (data) => String(data).includes('"benchProgress"') && ++awakeGot === 4096 && resolve()));
+    const asleepClosed = new Promise<number>((resolve) => asleep.once('close', resolve));
+    const message = { runId: 'flood', running: true, stage: 'proof', kernel: null, perMille: 1, message: 'x'.repeat(16 * 1024), startedAt: '', error: null } as const;
+    // 64 MiB of events: far more than the socket buffers hold, so the server queue must grow past the bound.
+    for (let i = 0; i < 4096; i++) {
+      core.events.emit('benchProgress', message);
+      if (i % 16 === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+    }
+    asleep.resume();
+    expect(await asleepClosed).toBe(1006); // terminated, not closed politely behind the backlog
+    await awakeGotAll;
+    expect(awake.readyState).toBe(WebSocket.OPEN);
+    awake.close();
   });
 
   it('closes the WebSocket for a wrong token', async () => {

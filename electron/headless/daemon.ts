@@ -68,6 +68,13 @@ function refuse(request: FastifyRequest, reply: FastifyReply, status: number, bo
   return reply.code(status).send(body);
 }
 
+/** Events queued for one WebSocket client, in bytes, past which it is dropped (a day of floods must not pile up). */
+export const MAX_CLIENT_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+export function tooFarBehind(bufferedBytes: number): boolean {
+  return bufferedBytes > MAX_CLIENT_BACKLOG_BYTES;
+}
+
 /** Serves ProviderApi over HTTP (methods) and WebSocket (events), plus the web dashboard, on one port. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { core, token } = options;
@@ -101,7 +108,11 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   app.get('/api/events', { websocket: true }, (socket) => {
     const unsubscribers = (Object.keys(providerEvents) as ProviderEventName[]).map((event) =>
       core.events.on(event, (payload) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify({ event, payload }));
+        if (socket.readyState !== socket.OPEN) return;
+        // A tab that stopped reading (asleep, frozen) would make us queue every event for it, forever:
+        // drop it instead; the dashboard reconnects and starts from a fresh state snapshot.
+        if (tooFarBehind(socket.bufferedAmount)) socket.terminate();
+        else socket.send(JSON.stringify({ event, payload }));
       }),
     );
     socket.send(JSON.stringify({ event: 'state', payload: core.getState() }));

@@ -10,7 +10,7 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, scheduleSources } from '../headless/compose.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, networkPorts, scheduleSources } from '../headless/compose.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
@@ -39,6 +39,7 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     runtime: 'electron',
     cudaBenchPaths: cudaBenchCandidates(options.appRoot, options.resourcesPath),
   });
+  const deviceKey = desktopDeviceKeyStore(options.dataDir);
   return new ProviderCore({
     mode: 'desktop',
     appVersion: options.appVersion,
@@ -51,8 +52,10 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     },
     doctor,
     jobs,
-    bench: createHeadlessBench(options.dataDir, logger, desktopDeviceKeyStore(options.dataDir)),
+    bench: createHeadlessBench(options.dataDir, logger, deviceKey),
     schedule: scheduleSources(jobs, process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource()),
+    // Electron's execPath is the app itself: the embedded coordinator child runs it as plain Node.
+    network: networkPorts(options.dataDir, logger, deviceKey, undefined, { ELECTRON_RUN_AS_NODE: '1' }),
   });
 }
 

@@ -123,6 +123,7 @@ export function cudaBenchArgs(options: CudaBenchOptions): string[] {
   if (options.quick) args.push('--quick');
   if (options.kernels.length) args.push('--kernels', options.kernels.join(','));
   if (options.outC) args.push('--out-c', options.outC);
+  if (options.trials !== undefined) args.push('--trials', String(options.trials));
   if (options.sustainedSeconds !== undefined) args.push('--sustained-seconds', String(options.sustainedSeconds));
   if (options.triadElements !== undefined) args.push('--triad-elements', String(options.triadElements));
   if (options.device !== undefined) args.push('--device', String(options.device));

@@ -4,11 +4,14 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import {
   inspectAdapter,
+  runTimedGemms,
   runWebGpuBenchmark,
   type AdapterDescription,
   type HarnessOptions,
   type HarnessProgress,
   type HarnessResult,
+  type TimedGemmOptions,
+  type TimedGemmResult,
 } from '../../../protocol/bench/wgsl/harness.js';
 import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protocol/errors.js';
 import type { WebGpuRunner } from '../ports.js';
@@ -20,8 +23,13 @@ const WORKER_FLAG = 'OFFHOURS_DAWN_WORKER';
 
 type DawnModule = { create(options: string[]): GPU };
 type RunOptions = Omit<HarnessOptions, 'nowMs'>;
-type WorkerRequest = { type: 'run'; options: Omit<RunOptions, 'onProgress'> };
-type WorkerMessage = { type: 'progress'; progress: HarnessProgress } | { type: 'result'; result: HarnessResult } | { type: 'error'; error: ApiErrorBody };
+type TimedOptions = Omit<TimedGemmOptions, 'nowMs' | 'onProgress'>;
+type WorkerRequest = { type: 'run'; options: Omit<RunOptions, 'onProgress'> } | { type: 'timed'; options: TimedOptions };
+type WorkerMessage =
+  | { type: 'progress'; progress: HarnessProgress }
+  | { type: 'result'; result: HarnessResult }
+  | { type: 'timed-result'; result: TimedGemmResult }
+  | { type: 'error'; error: ApiErrorBody };
 
 export interface DawnWebGpuRunnerOptions {
   /**
@@ -38,6 +46,9 @@ export interface DawnWebGpuRunnerOptions {
 export function defaultDawnTimeoutMs(mode: RunOptions['mode']): number {
   return mode === 'quick' ? 180_000 : 420_000;
 }
+
+/** A timed challenge's child is killed after this (the coordinator's deadline is shorter anyway). */
+export const TIMED_DAWN_TIMEOUT_MS = 300_000;
 
 /**
  * The WebGpuRunner on Node's `webgpu` package (Dawn). The only file that imports it. When no Vulkan adapter
@@ -69,9 +80,33 @@ export class DawnWebGpuRunner implements WebGpuRunner {
     return runWebGpuBenchmark(await this.open(), { ...options, nowMs: () => performance.now() });
   }
 
-  private runIsolated(options: RunOptions): Promise<HarnessResult> {
+  /**
+   * The timed challenge's GEMMs (no trials), in the forked child like the benchmark when isolated. Only roots
+   * and leaves cross the IPC channel (K·n·32 B: 128 MiB at the largest plan, a fraction of a second of copying
+   * inside the timed window), never C.
+   */
+  async runTimedGemms(options: TimedOptions): Promise<TimedGemmResult> {
+    const isolate = this.options.isolate ?? import.meta.url.endsWith('.js');
+    if (!isolate) return this.runTimedHere(options);
+    const message = await this.isolated({ type: 'timed', options: { n: options.n, seeds: [...options.seeds], ...(options.tiling ? { tiling: options.tiling } : {}) } }, TIMED_DAWN_TIMEOUT_MS);
+    if (message.type !== 'timed-result') throw new UserFacingError('bench-crashed', 'The benchmark process answered with the wrong result.', 'Reinstall Offhours.');
+    return message.result;
+  }
+
+  async runTimedHere(options: TimedOptions): Promise<TimedGemmResult> {
+    return runTimedGemms(await this.open(), { ...options, nowMs: () => performance.now() });
+  }
+
+  private async runIsolated(options: RunOptions): Promise<HarnessResult> {
     const { onProgress, ...plain } = options;
     const timeoutMs = (this.options.timeoutMs ?? defaultDawnTimeoutMs)(options.mode);
+    const message = await this.isolated({ type: 'run', options: plain }, timeoutMs, onProgress);
+    if (message.type !== 'result') throw new UserFacingError('bench-crashed', 'The benchmark process answered with the wrong result.', 'Reinstall Offhours.');
+    return message.result;
+  }
+
+  /** Forks this module as a worker, sends one request, resolves with its one result message. */
+  private isolated(request: WorkerRequest, timeoutMs: number, onProgress?: (progress: HarnessProgress) => void): Promise<Extract<WorkerMessage, { type: 'result' | 'timed-result' }>> {
     return new Promise((resolve, reject) => {
       const child = fork(fileURLToPath(import.meta.url), [], {
         env: { ...this.env, [WORKER_FLAG]: '1' },
@@ -83,7 +118,7 @@ export class DawnWebGpuRunner implements WebGpuRunner {
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-4000);
       });
-      const finish = (error: Error | null, result?: HarnessResult) => {
+      const finish = (error: Error | null, result?: Extract<WorkerMessage, { type: 'result' | 'timed-result' }>) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -96,7 +131,7 @@ export class DawnWebGpuRunner implements WebGpuRunner {
       }, timeoutMs);
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'progress') onProgress?.(message.progress);
-        else if (message.type === 'result') finish(null, message.result);
+        else if (message.type === 'result' || message.type === 'timed-result') finish(null, message);
         else finish(new UserFacingError(message.error.code, message.error.message, message.error.nextStep));
       });
       child.on('error', (error) => finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.')));
@@ -105,7 +140,6 @@ export class DawnWebGpuRunner implements WebGpuRunner {
         const detail = stderr.trim().split('\n').filter((line) => !/XDG_RUNTIME_DIR/.test(line)).slice(-3).join(' ');
         finish(new UserFacingError('bench-crashed', `The benchmark stopped unexpectedly (${signal ?? `exit code ${code}`}); the graphics driver may have crashed.${detail ? ` ${detail}` : ''}`, 'Update the graphics driver, then run the benchmark again. Offhours itself kept running.'));
       });
-      const request: WorkerRequest = { type: 'run', options: plain };
       child.send(request);
     });
   }
@@ -142,10 +176,11 @@ function serveAsWorker(send: (message: WorkerMessage, done?: () => void) => void
   process.once('message', (request: WorkerRequest) => {
     const runner = new DawnWebGpuRunner({ isolate: false });
     const last = (message: WorkerMessage) => send(message, () => process.exit(0));
-    runner
-      .runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) })
-      .then((result) => last({ type: 'result', result }))
-      .catch((error: unknown) => last({ type: 'error', error: toErrorBody(error) }));
+    const work: Promise<WorkerMessage> =
+      request.type === 'timed'
+        ? runner.runTimedHere(request.options).then((result) => ({ type: 'timed-result', result }))
+        : runner.runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) }).then((result) => ({ type: 'result', result }));
+    work.then(last).catch((error: unknown) => last({ type: 'error', error: toErrorBody(error) }));
   });
 }
 

@@ -6,8 +6,11 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { EvdevIdleSource } from './idle-evdev.js';
 import { onBatteryFrom, readLinuxOnBattery } from './idle-sysfs-power.js';
-import { parseXprintidle } from './idle-xprintidle.js';
-import { logindIdleSeconds, parseLoginctlShow, parseSessionIds } from './logind-idle.js';
+import { inputBetween, parseXprintidle, XprintidleIdleSource } from './idle-xprintidle.js';
+import { logindIdleSeconds, LogindIdleSource, ownerReturned, parseLoginctlShow, parseSessionIds } from './logind-idle.js';
+import { headlessIdleSource } from './idle-headless.js';
+import { StandInIdleMonitor, standInEvdevDevice, standInLoginctl, standInXprintidle } from './test-support/idle-stand-ins.js';
+import { MonitorIdleSource } from '../schedule/system-idle-monitor.js';
 import { ProcProcessScanner } from './process-scan-proc.js';
 import { isContainerCgroup, parseTemperatures } from './gpu-processes-nvidia-smi.js';
 
@@ -85,6 +88,117 @@ describe('evdev idle source', () => {
   it('is null when there are no readable devices', async () => {
     expect(await EvdevIdleSource.open({ now: () => 0 }, tempDir())).toBeNull();
     expect(await EvdevIdleSource.open({ now: () => 0 }, '/nonexistent')).toBeNull();
+  });
+});
+
+describe('polled sources tell the scheduler when the owner returns', () => {
+  const clock = { now: () => Date.now() };
+  const fast = { restMs: 60_000, watchMs: 20 };
+
+  it('new input between two xprintidle readings, and none while the owner stays away', () => {
+    expect(inputBetween({ idleMs: 5000, readAt: 10_000 }, { idleMs: 5200, readAt: 10_200 })).toBe(false);
+    expect(inputBetween({ idleMs: 5000, readAt: 10_000 }, { idleMs: 5150, readAt: 10_200 })).toBe(false); // spawn jitter
+    expect(inputBetween({ idleMs: 5000, readAt: 10_000 }, { idleMs: 40, readAt: 10_200 })).toBe(true);
+  });
+
+  it('logind: idle → not idle, or locked → unlocked, is a return; the reverse is not', () => {
+    const away = { idleHint: true, idleSince: 1, locked: false, active: true };
+    const here = { idleHint: false, idleSince: null, locked: false, active: true };
+    expect(ownerReturned(away, here)).toBe(true);
+    expect(ownerReturned({ ...here, locked: true }, here)).toBe(true);
+    expect(ownerReturned(here, away)).toBe(false);
+    expect(ownerReturned(null, here)).toBe(false);
+  });
+
+  it('xprintidle (a stand-in on PATH): a return is pushed, and polled fast only while watching', async () => {
+    const tool = standInXprintidle(tempDir());
+    tool.away(3600);
+    const source = await XprintidleIdleSource.open(clock, tool.env, fast);
+    if (!source) throw new Error('the stand-in xprintidle was not found');
+    try {
+      expect((await source.read()).idleSeconds).toBeGreaterThanOrEqual(3600);
+      const returned = new Promise<void>((resolve) => source.onActivity(resolve));
+      tool.touch();
+      source.watchClosely(true);
+      await returned; // the 60 s rest cadence would time the test out
+      expect((await source.read()).idleSeconds).toBeLessThan(1);
+    } finally {
+      source.close();
+    }
+  });
+
+  it('logind (a stand-in loginctl on PATH), through the headless choice: a return is pushed while watching', async () => {
+    const tool = standInLoginctl(tempDir());
+    tool.away(3600);
+    const source = await LogindIdleSource.open(clock, { env: tool.env, cadence: fast });
+    if (!source) throw new Error('the stand-in loginctl was not found');
+    try {
+      expect((await source.read()).idleSeconds).toBeGreaterThanOrEqual(3600);
+      const returned = new Promise<void>((resolve) => source.onActivity(resolve));
+      tool.back();
+      source.watchClosely(true);
+      await returned;
+      expect((await source.read()).idleSeconds).toBe(0);
+    } finally {
+      source.close();
+    }
+  });
+
+  it('the headless source hands its activity listeners to the logind source it finds, and lets go of them', async () => {
+    const tool = standInLoginctl(tempDir());
+    const source = headlessIdleSource(clock, 'logind', { env: tool.env });
+    let seen = 0;
+    const off = source.onActivity!(() => seen++);
+    source.watchClosely!(true); // before the source is found: remembered
+    tool.away(3600);
+    expect((await source.read()).idleSeconds).toBeGreaterThanOrEqual(3600);
+    const returned = new Promise<void>((resolve) => source.onActivity!(resolve));
+    tool.back();
+    await returned; // pushed up through the deferred and combined wrappers
+    expect(seen).toBe(1);
+    off();
+    tool.away(3600);
+    await new Promise<void>((resolve) => {
+      const stop = source.onActivity!(() => (stop(), resolve()));
+      setTimeout(() => tool.back(), 250);
+    });
+    expect(seen).toBe(1); // unsubscribed
+    source.close?.();
+  });
+});
+
+describe('push sources', () => {
+  it('evdev sees a real input_event written to a stand-in device', async () => {
+    const device = standInEvdevDevice(tempDir());
+    let now = 1_000_000;
+    const source = await EvdevIdleSource.open({ now: () => now }, device.dir);
+    try {
+      if (!source) throw new Error('no source');
+      now += 60_000;
+      const activity = new Promise<void>((resolve) => source.onActivity(resolve));
+      device.press();
+      await activity;
+      expect((await source.read()).idleSeconds).toBe(0);
+    } finally {
+      source?.close();
+      device.close();
+    }
+  });
+
+  it('a system idle monitor (powerMonitor) pushes the return event and stops when unsubscribed', async () => {
+    const monitor = new StandInIdleMonitor();
+    const source = new MonitorIdleSource(monitor);
+    monitor.away(600);
+    expect((await source.read()).idleSeconds).toBe(600);
+    let seen = 0;
+    const off = source.onActivity(() => seen++);
+    monitor.input(true);
+    expect(seen).toBe(1);
+    expect((await source.read()).idleSeconds).toBe(0);
+    off();
+    monitor.input(true);
+    expect(seen).toBe(1);
+    expect(monitor.eventNames()).toEqual([]);
   });
 });
 

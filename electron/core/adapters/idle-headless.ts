@@ -15,7 +15,15 @@ export type HeadlessIdleChoice = 'auto' | 'evdev' | 'x11' | 'logind' | 'dedicate
  * Lock state comes from logind when a session exists; battery from /sys/class/power_supply (cached 5 s).
  * OFFHOURS_IDLE_SOURCE picks one explicitly ("none" assumes the owner is present; "dedicated" is always idle).
  */
-export function headlessIdleSource(clock: Clock, choice: string | undefined = process.env.OFFHOURS_IDLE_SOURCE): IdleSource {
+export interface HeadlessIdlePlaces {
+  /** Where xprintidle and loginctl are looked up (PATH) and DISPLAY is read. */
+  env?: NodeJS.ProcessEnv;
+  /** The kernel's input devices. */
+  inputDir?: string;
+}
+
+export function headlessIdleSource(clock: Clock, choice: string | undefined = process.env.OFFHOURS_IDLE_SOURCE, places: HeadlessIdlePlaces = {}): IdleSource {
+  const env = places.env ?? process.env;
   const want = (choice ?? 'auto') as HeadlessIdleChoice;
   let battery = { at: -Infinity, value: false };
   const onBattery = () => {
@@ -26,10 +34,10 @@ export function headlessIdleSource(clock: Clock, choice: string | undefined = pr
   return new DeferredIdleSource(async () => {
     if (want === 'none') return new UnknownIdleSource();
     if (want === 'dedicated') return new AlwaysIdleSource();
-    const lock = want === 'auto' || want === 'logind' ? await LogindIdleSource.open(clock) : null;
+    const lock = want === 'auto' || want === 'logind' ? await LogindIdleSource.open(clock, { env }) : null;
     let input: IdleSource | null = null;
-    if (want === 'auto' || want === 'evdev') input = await EvdevIdleSource.open(clock);
-    if (!input && (want === 'auto' || want === 'x11')) input = await XprintidleIdleSource.open(clock);
+    if (want === 'auto' || want === 'evdev') input = await EvdevIdleSource.open(clock, places.inputDir);
+    if (!input && (want === 'auto' || want === 'x11')) input = await XprintidleIdleSource.open(clock, env);
     if (!input && lock) return new CombinedIdleSource(lock, null, onBattery);
     return new CombinedIdleSource(input ?? new UnknownIdleSource(), lock, onBattery);
   });

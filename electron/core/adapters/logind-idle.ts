@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import type { Clock, IdleReading, IdleSource } from '../ports.js';
+import { CadencedPoller, LOGIND_CADENCE, type PollCadence } from '../schedule/poll-cadence.js';
 
 export interface LogindSession {
   idleHint: boolean;
@@ -40,34 +41,51 @@ export function parseSessionIds(stdout: string): string[] {
     .filter((id) => /^[\w.-]+$/.test(id));
 }
 
-function run(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => execFile('loginctl', args, { timeout: 2000 }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+/** The owner came back between two readings: the session stopped being idle, or was unlocked. Pure. */
+export function ownerReturned(previous: LogindSession | null, next: LogindSession | null): boolean {
+  if (!previous || !next) return false;
+  return (previous.idleHint && !next.idleHint) || (previous.locked && !next.locked);
+}
+
+function run(args: string[], env: NodeJS.ProcessEnv): Promise<string> {
+  return new Promise((resolve, reject) => execFile('loginctl', args, { timeout: 2000, env }, (error, stdout) => (error ? reject(error) : resolve(stdout))));
+}
+
+export interface LogindOpenOptions {
+  sessionId?: string;
+  env?: NodeJS.ProcessEnv;
+  cadence?: PollCadence;
 }
 
 /**
  * logind's IdleHint and LockedHint (D-Bus org.freedesktop.login1, read via loginctl). The desktop
  * environment sets IdleHint after its own idle delay (GNOME: "screen blank"), so this is coarse: use it for
- * lock state, or as the idle source where nothing better exists. Refreshed every 2 s in the background.
+ * lock state, or as the idle source where nothing better exists. Refreshed in the background (every 2 s,
+ * every 150 ms while a job waits on the owner); a refresh that sees the owner return tells onActivity
+ * listeners so the job freezes at once.
  */
 export class LogindIdleSource implements IdleSource {
   readonly name = 'logind';
   private session: LogindSession | null = null;
-  private timer: NodeJS.Timeout | null = null;
+  private poller: CadencedPoller | null = null;
+  private readonly listeners = new Set<() => void>();
 
   private constructor(
     private readonly clock: Clock,
     private readonly sessionId: string,
+    private readonly env: NodeJS.ProcessEnv,
   ) {}
 
   /** Null when loginctl is missing or there is no session to watch. */
-  static async open(clock: Clock, refreshMs = 2000, sessionId = process.env.XDG_SESSION_ID): Promise<LogindIdleSource | null> {
+  static async open(clock: Clock, options: LogindOpenOptions = {}): Promise<LogindIdleSource | null> {
+    const env = options.env ?? process.env;
     try {
-      const id = sessionId ?? parseSessionIds(await run(['list-sessions', '--no-legend']))[0];
+      const id = options.sessionId ?? env.XDG_SESSION_ID ?? parseSessionIds(await run(['list-sessions', '--no-legend'], env))[0];
       if (!id) return null;
-      const source = new LogindIdleSource(clock, id);
+      const source = new LogindIdleSource(clock, id, env);
       if (!(await source.refresh())) return null;
-      source.timer = setInterval(() => void source.refresh(), refreshMs);
-      source.timer.unref();
+      source.poller = new CadencedPoller(() => source.refresh(), options.cadence ?? LOGIND_CADENCE);
+      source.poller.start();
       return source;
     } catch {
       return null;
@@ -76,8 +94,11 @@ export class LogindIdleSource implements IdleSource {
 
   private async refresh(): Promise<boolean> {
     try {
-      this.session = parseLoginctlShow(await run(['show-session', this.sessionId, '-p', 'IdleHint', '-p', 'IdleSinceHint', '-p', 'LockedHint', '-p', 'Active']));
-      return this.session !== null;
+      const next = parseLoginctlShow(await run(['show-session', this.sessionId, '-p', 'IdleHint', '-p', 'IdleSinceHint', '-p', 'LockedHint', '-p', 'Active'], this.env));
+      const returned = ownerReturned(this.session, next);
+      this.session = next;
+      if (returned) for (const listener of this.listeners) listener();
+      return next !== null;
     } catch {
       return false;
     }
@@ -88,7 +109,16 @@ export class LogindIdleSource implements IdleSource {
     return { idleSeconds: s ? logindIdleSeconds(s, this.clock.now()) : 0, locked: s?.locked ?? false, onBattery: false };
   }
 
+  onActivity(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  watchClosely(on: boolean): void {
+    this.poller?.watch(on);
+  }
+
   close(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.poller?.stop();
   }
 }

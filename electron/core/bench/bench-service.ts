@@ -136,7 +136,7 @@ export class BenchService {
         this.ports.signer,
       );
       emit('signing', GPU_SHARE + 60, 'Checking the signed report the way the network will');
-      const verification = this.ports.judge.verify(report, challenge, this.ports.clock.now());
+      const verification = await this.ports.judge.verify(report, challenge, this.ports.clock.now());
       const summary = summarizeRun({
         report,
         verification,

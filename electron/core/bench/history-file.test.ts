@@ -31,4 +31,20 @@ describe('benchmark history as JSON lines', () => {
     expect(history.entries()[0]!.report).toEqual({ any: 2 });
     expect(statSync(history.path).mode & 0o077).toBe(0);
   });
+
+  it('stays within its size bound however many runs are kept, losing only the oldest', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-hist-'));
+    dirs.push(dir);
+    const history = new JsonlBenchHistory(dir, 64 * 1024);
+    const bulky = { rows: 'r'.repeat(4000) }; // a signed report is mostly opened rows
+    for (let i = 0; i < 200; i++) {
+      history.append({ summary: summary(`run-${i}`), report: bulky });
+      expect(statSync(history.path).size).toBeLessThanOrEqual(64 * 1024);
+    }
+    const ids = history.list(1000).map((s) => s.id);
+    expect(ids[0]).toBe('run-199');
+    expect(ids.length).toBeGreaterThan(5);
+    expect(ids).toEqual(ids.map((_, i) => `run-${199 - i}`)); // newest first, none missing in between
+    expect(statSync(history.path).mode & 0o077).toBe(0);
+  });
 });

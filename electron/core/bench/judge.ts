@@ -1,8 +1,9 @@
-import type { BenchReport, KernelName } from '../../../protocol/bench/report.js';
+import type { KernelName } from '../../../protocol/bench/report.js';
 import { REFERENCE_MILLI } from '../../../protocol/bench/score.js';
 import { specById } from '../../../protocol/bench/spec-table.js';
-import { verifyReport } from '../../../protocol/bench/verify.js';
-import type { BenchJudge, BenchVerdict } from './summary.js';
+import { verifyInChild } from '../adapters/verify-child.js';
+import type { BenchJudge } from './summary.js';
+import type { VerdictFn } from './verdict.js';
 
 /** Spec peaks ×1000 per kernel for a spec-table row (the yardstick of the UI's bars). Pure. */
 export function specPeaksFor(model: string | null, backend: 'webgpu' | 'cuda'): Partial<Record<KernelName, number>> {
@@ -15,14 +16,15 @@ export function specPeaksFor(model: string | null, backend: 'webgpu' | 'cuda'): 
   return peaks;
 }
 
-/** The protocol's own score, spec table and verifier: the same code the coordinator runs. */
-export function protocolJudge(): BenchJudge {
+/**
+ * The protocol's own score, spec table and verifier: the same code the coordinator runs. The check runs in a
+ * child process that exits when done (verifyInChild), so the daemon never holds the memory a large-n check
+ * takes. (The composition root should pass it; the default stands in until it does.)
+ */
+export function protocolJudge(verify: VerdictFn = verifyInChild): BenchJudge {
   return {
     specPeaks: specPeaksFor,
     referenceValues: (backend) => REFERENCE_MILLI[backend],
-    verify(report: BenchReport, challenge, nowMs): BenchVerdict {
-      const result = verifyReport(report, { challenge, seenNonces: new Set<string>(), now: new Date(nowMs) });
-      return { correctlyComputed: result.correctlyComputed, scoreEligible: result.scoreEligible, reasons: result.reasons.map((r) => ({ code: r.code, message: r.message, scope: r.scope })) };
-    },
+    verify,
   };
 }

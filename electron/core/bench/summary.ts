@@ -12,7 +12,7 @@ export interface BenchVerdict {
  * the service is tested with the real protocol functions and nothing else.
  */
 export interface BenchJudge {
-  verify(report: BenchReport, challenge: BenchReport['challenge'], nowMs: number): BenchVerdict;
+  verify(report: BenchReport, challenge: BenchReport['challenge'], nowMs: number): Promise<BenchVerdict>;
   /** Spec peak ×1000 per kernel (GFLOPS or GB/s) for a model, where the table has the figure. */
   specPeaks(model: string | null, backend: 'webgpu' | 'cuda'): Partial<Record<KernelName, number>>;
   /** The score formula's reference value ×1000 per kernel for a track. */

@@ -43,8 +43,15 @@ export class CombinedIdleSource implements IdleSource {
     };
   }
 
+  /** Input from either: an unlock is the owner's return as much as a key press is. */
   onActivity(listener: () => void): () => void {
-    return this.input.onActivity?.(listener) ?? (() => undefined);
+    const offs = [this.input.onActivity?.(listener), this.lock?.onActivity?.(listener)];
+    return () => offs.forEach((off) => off?.());
+  }
+
+  watchClosely(on: boolean): void {
+    this.input.watchClosely?.(on);
+    this.lock?.watchClosely?.(on);
   }
 
   close(): void {
@@ -57,7 +64,9 @@ export class CombinedIdleSource implements IdleSource {
 export class DeferredIdleSource implements IdleSource {
   private source: IdleSource | null = null;
   private opening: Promise<IdleSource> | null = null;
-  private readonly pendingListeners: Array<() => void> = [];
+  /** Listeners given before the source was found (with their unsubscribe once handed over), and the watch flag. */
+  private readonly early = new Map<() => void, (() => void) | undefined>();
+  private watching = false;
 
   constructor(private readonly open: () => Promise<IdleSource>) {}
 
@@ -68,7 +77,8 @@ export class DeferredIdleSource implements IdleSource {
   private ready(): Promise<IdleSource> {
     this.opening ??= this.open().then((source) => {
       this.source = source;
-      for (const listener of this.pendingListeners) source.onActivity?.(listener);
+      for (const listener of this.early.keys()) this.early.set(listener, source.onActivity?.(listener));
+      if (this.watching) source.watchClosely?.(true);
       return source;
     });
     return this.opening;
@@ -80,8 +90,16 @@ export class DeferredIdleSource implements IdleSource {
 
   onActivity(listener: () => void): () => void {
     if (this.source) return this.source.onActivity?.(listener) ?? (() => undefined);
-    this.pendingListeners.push(listener);
-    return () => undefined;
+    this.early.set(listener, undefined);
+    return () => {
+      this.early.get(listener)?.();
+      this.early.delete(listener);
+    };
+  }
+
+  watchClosely(on: boolean): void {
+    this.watching = on;
+    this.source?.watchClosely?.(on);
   }
 
   close(): void {

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { AvailabilityTransition, PreemptionEvent } from '../../../protocol/availability.js';
 import { applySettingsPatch, defaultSettings, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
 import type { IdleReading, IdleSource, JobControl } from '../ports.js';
@@ -32,9 +32,11 @@ function world() {
       job = null;
     },
   };
+  const watched: boolean[] = [];
   const idle: IdleSource = {
     name: 'test',
     read: async () => reading,
+    watchClosely: (on) => watched.push(on),
     onActivity: (listener) => {
       activity.add(listener);
       return () => activity.delete(listener);
@@ -66,6 +68,7 @@ function world() {
   return {
     service,
     calls,
+    watched,
     advance: (ms: number) => (now += ms),
     set: (r: Partial<IdleReading>) => (reading = { ...reading, ...r }),
     now: () => now,
@@ -112,6 +115,60 @@ describe('SchedulerService', () => {
     expect(w.job()).toBeNull();
     expect(w.service.current()).toMatchObject({ state: 'waiting', reason: 'owner-active' });
     expect(transitions.map((t) => `${t.from}→${t.to}`)).toEqual(['off→working', 'working→yielding', 'yielding→working', 'working→yielding', 'yielding→waiting']);
+  });
+
+  it('asks the idle source to watch closely only while a job works and waits on the owner', async () => {
+    const w = world();
+    await w.service.tick();
+    expect(w.watched).toEqual([true]);
+    w.advance(250);
+    await w.service.tick(); // still working: not asked again
+    w.advance(250);
+    w.set({ idleSeconds: 0 });
+    await w.service.tick();
+    expect(w.watched).toEqual([true, false]);
+    for (let i = 0; i < 3; i++) {
+      w.advance(250);
+      w.set({ idleSeconds: 300 + i });
+      await w.service.tick();
+    }
+    expect(w.watched).toEqual([true, false, true]);
+  });
+
+  it('input pushed while a sample is in flight gets a sample of its own (the one in flight may predate it)', async () => {
+    let reads = 0;
+    let release: (() => void) | null = null;
+    let fire: () => void = () => undefined;
+    let idleSeconds = 3600;
+    const idle: IdleSource = {
+      name: 'slow',
+      read: async () => {
+        reads++;
+        const seen = idleSeconds; // the moment of sampling; the answer comes back later
+        if (reads === 2) await new Promise<void>((resolve) => (release = resolve));
+        return { idleSeconds: seen, locked: false, onBattery: false };
+      },
+      onActivity: (listener) => ((fire = listener), () => undefined),
+    };
+    let state: 'running' | 'frozen' = 'running';
+    const jobs: JobControl = { current: () => ({ jobId: 'j', state }), freeze: async () => void (state = 'frozen'), thaw: async () => undefined, stop: async () => undefined };
+    const settings = defaultSettings();
+    const service = new SchedulerService({ clock: { now: () => Date.now() }, calendar: zoneCalendar('UTC'), logger: quiet, idle, jobs, settings: { get: () => settings, update: () => settings, onChange: () => () => undefined } });
+    vi.useFakeTimers(); // no timed samples: only the pushed input may cause the third read
+    try {
+      await service.start(); // read 1: working
+      const inFlight = service.tick(); // read 2 has sampled "away" and waits
+      idleSeconds = 0;
+      fire();
+      release!();
+      await inFlight;
+      await vi.advanceTimersByTimeAsync(0);
+      expect(reads).toBe(3);
+      expect(state).toBe('frozen');
+    } finally {
+      vi.useRealTimers();
+    }
+    await service.stop();
   });
 
   it('pause for an hour, until tomorrow, until resume, and resume, through settings', async () => {

@@ -49,6 +49,9 @@ export class SchedulerService {
   private ticking: Promise<StepResult> | null = null;
   private offActivity: (() => void) | null = null;
   private offSettings: (() => void) | null = null;
+  private watchingOwner = false;
+  /** Input was seen while a sample was in flight: that sample may predate it, so take one more. */
+  private resample = false;
   private readonly availabilityListeners = new Set<Listener<Availability>>();
   private readonly transitionListeners = new Set<Listener<AvailabilityTransition>>();
   private readonly tickMs: number;
@@ -95,7 +98,7 @@ export class SchedulerService {
     this.tickTimer.unref();
     this.scanTimer = setInterval(() => void this.scan(), this.scanMs);
     this.scanTimer.unref();
-    this.offActivity = this.deps.idle.onActivity?.(() => void this.tick()) ?? null;
+    this.offActivity = this.deps.idle.onActivity?.(() => this.sampleForActivity()) ?? null;
     this.offSettings = this.deps.settings.onChange(() => void this.tick());
   }
 
@@ -118,9 +121,19 @@ export class SchedulerService {
     if (!this.ticking) {
       this.ticking = this.sampleAndStep().finally(() => {
         this.ticking = null;
+        if (this.resample) {
+          this.resample = false;
+          void this.tick();
+        }
       });
     }
     return this.ticking;
+  }
+
+  /** The owner's input, pushed by the idle source: sample now, or right after the sample in flight. */
+  private sampleForActivity(): void {
+    if (this.ticking) this.resample = true;
+    else void this.tick();
   }
 
   /** The slow signals: processes (games) and GPU users and temperature. Never throws. */
@@ -171,6 +184,7 @@ export class SchedulerService {
     const result = this.machine.step(sample, settings.schedule, graceMs(settings, this.options.graceMs));
     // Act first: the owner's GPU comes before any bookkeeping.
     const acting = result.actions.length && this.preemption ? this.preemption.apply(result.actions, at) : null;
+    this.watchOwner(result.decision.state === 'working');
     if (result.transition) {
       const t = result.transition;
       this.deps.logger.info(`availability: ${t.from} → ${t.to}`, { reason: t.reason, cause: t.cause });
@@ -180,6 +194,13 @@ export class SchedulerService {
     this.publish(result.decision, settings, at);
     if (acting) await acting;
     return result;
+  }
+
+  /** Polled idle sources refresh fast only while a job runs and the owner's return must freeze it. */
+  private watchOwner(on: boolean): void {
+    if (on === this.watchingOwner) return;
+    this.watchingOwner = on;
+    this.deps.idle.watchClosely?.(on);
   }
 
   private publish(decision: Decision, settings: Settings, now: number): void {

@@ -6,6 +6,8 @@ import { createHeadlessCore } from '../compose.js';
 import { startDaemon } from '../daemon.js';
 import { dataDirOption, parseCli, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 import { rendererDistDir } from '../paths.js';
+import { CoordinatorChoiceSchema } from '../../../protocol/settings.js';
+import { targetFor, type NetworkTarget } from '../../core/network/slice.js';
 
 export const DEFAULT_PORT = 47831;
 
@@ -14,16 +16,26 @@ export function isLoopbackHost(host: string): boolean {
   return isIP(host) === 4 && host.startsWith('127.');
 }
 
+/** `--network off|embedded|URL`: which network this session joins, whatever the settings say. */
+export function parseNetworkFlag(value: string | undefined): NetworkTarget | undefined {
+  if (value === undefined) return undefined;
+  const parsed = CoordinatorChoiceSchema.safeParse(value);
+  if (!parsed.success) throw new UsageError(`--network takes off, embedded or a coordinator URL (https://…, or http://localhost…), not "${value}"`);
+  return targetFor(parsed.data);
+}
+
 export const headlessCommand: CliCommand = {
   name: 'headless',
-  usage: 'offhours headless [--data-dir DIR] [--port N] [--host ADDR] [--allow-remote]',
+  usage: 'offhours headless [--data-dir DIR] [--port N] [--host ADDR] [--allow-remote] [--network off|embedded|URL]',
   async run(argv) {
     const { values } = parseCli(argv, {
       ...dataDirOption,
       port: { type: 'string', default: String(DEFAULT_PORT) },
       host: { type: 'string', default: '127.0.0.1' },
       'allow-remote': { type: 'boolean', default: false },
+      network: { type: 'string' },
     });
+    const network = parseNetworkFlag(values.network);
     const port = Number(values.port);
     if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port must be a number from 0 to 65535, not "${values.port}"`);
     const host = values.host;
@@ -40,7 +52,7 @@ export const headlessCommand: CliCommand = {
     }
 
     const dataDir = resolveDataDir(values['data-dir']);
-    const core = createHeadlessCore({ dataDir });
+    const core = createHeadlessCore({ dataDir, network });
     const token = randomBytes(24).toString('base64url');
     let daemon;
     try {

@@ -23,6 +23,18 @@ import {
   tiledGemmSource,
   type GemmTiling,
 } from './kernels.js';
+import {
+  bindRowCommit,
+  DIGEST_BYTES,
+  encodeRowCommit,
+  LEAF_WORKGROUP,
+  leafHashSource,
+  merkleTreeSource,
+  rowHashParams,
+  treeScratchBytes,
+  type RowCommitBindings,
+  type RowCommitPipelines,
+} from './row-hash.js';
 import { TRIALS_PER_KERNEL, kernelResult, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
 
 // GPUBufferUsage / GPUMapMode values, spelled out so the harness needs no globals from any host.
@@ -538,6 +550,221 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
     querySet?.destroy();
     device.destroy();
   }
+}
+
+export interface TimedGemmOptions {
+  /** GEMM size; a multiple of the tiling's block (every timed n is a multiple of 128). */
+  n: number;
+  /** One seed per GEMM: C_k = A_k·B_k with A_k, B_k from protocol/bench/inputs. */
+  seeds: string[];
+  nowMs: () => number;
+  /** Forces a tiling (tests); default: what planFor picks for this adapter. */
+  tiling?: GemmTiling;
+  /** GEMMs per read-back (tests exercise several chunks at small n); default timedChunkGemms. */
+  chunkGemms?: number;
+  onProgress?: (done: number, total: number) => void;
+}
+
+export interface TimedGemmResult {
+  adapter: AdapterDescription;
+  n: number;
+  /** Per seed, the Merkle root of C_k (protocol/bench/merkle.ts), computed on the GPU, lowercase hex. */
+  roots: string[];
+  /** Per seed, the n leaf digests of C_k back to back (n × 32 B): what the openings' paths are built from. */
+  leaves: Uint8Array[];
+  tiling: GemmTiling;
+  wallMs: number;
+}
+
+/** Leaf digests read back per map (two chunks in flight): a few MiB, so a map costs little next to the GEMMs. */
+export const TIMED_LEAF_CHUNK_BYTES = 4 * MiB;
+
+/** GEMMs whose leaves share one read-back: at least 1, at most the whole challenge. */
+export function timedChunkGemms(n: number, gemms: number): number {
+  return Math.max(1, Math.min(gemms, Math.floor(TIMED_LEAF_CHUNK_BYTES / (n * DIGEST_BYTES))));
+}
+
+/**
+ * The timed challenge's work (protocol/bench/timed.ts): for each seed, generate A and B on the GPU, run the
+ * benchmark's tiled SGEMM once, and hash C into its Merkle tree on the GPU (row-hash.ts). Only the leaves
+ * (32 B per row) and the root come back, in chunks of GEMMs; a chunk's read-back overlaps the next chunk's
+ * GEMMs. No warm-up, no trials: the coordinator times the whole run.
+ */
+export async function runTimedGemms(gpu: GPU, options: TimedGemmOptions): Promise<TimedGemmResult> {
+  const started = options.nowMs();
+  const adapter = await requestAdapter(gpu);
+  const described = describeAdapter(adapter);
+  const tiling = options.tiling ?? planFor(described, 'quick').tiling;
+  checkTimedSize(options.n, tiling, described);
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  let lost: string | null = null;
+  void device.lost.then((info) => {
+    lost = info.message || String(info.reason);
+  });
+  const buffers: GPUBuffer[] = [];
+  const make = (size: number, usage: number) => {
+    const buffer = device.createBuffer({ size, usage });
+    buffers.push(buffer);
+    return buffer;
+  };
+  try {
+    const run = await prepareTimedRun(device, make, options.n, tiling, options.chunkGemms ?? timedChunkGemms(options.n, options.seeds.length));
+    const { roots, leaves } = await runTimedChunks(device, run, options, () => lost);
+    return { adapter: described, n: options.n, roots, leaves, tiling, wallMs: Math.round(options.nowMs() - started) };
+  } finally {
+    for (const buffer of buffers) buffer.destroy();
+    device.destroy();
+  }
+}
+
+function checkTimedSize(n: number, tiling: GemmTiling, described: AdapterDescription): void {
+  const block = gemmBlock(tiling);
+  if (!Number.isInteger(n) || n < block || n % block !== 0) {
+    throw new UserFacingError('bench-bad-size', `The timed benchmark size ${n} must be a multiple of ${block} for this graphics card.`, 'This is a coordinator problem; the next challenge will be retried.');
+  }
+  if (n * n * 4 > Math.min(described.maxBufferSize, described.maxStorageBufferBindingSize)) {
+    throw new UserFacingError('bench-too-large', `This graphics card cannot hold a ${n}×${n} matrix in one buffer.`, 'This graphics card is too small for the network benchmark.');
+  }
+}
+
+type Pass = [GPUComputePipeline, GPUBindGroup, [number, number, number]];
+
+interface TimedRun {
+  n: number;
+  chunk: number;
+  fillA: GPUBuffer;
+  fillB: GPUBuffer;
+  hashParams: GPUBuffer;
+  /** Fill A, fill B, GEMM: recorded again for every seed (their uniforms change between submits). */
+  gemmPasses: Pass[];
+  commit: RowCommitPipelines;
+  commitBindings: RowCommitBindings;
+  leaves: GPUBuffer;
+  roots: GPUBuffer;
+  staging: [GPUBuffer, GPUBuffer];
+}
+
+/** Compiles the four kernels (in parallel) and allocates everything: A, B, C, two chunks of leaves, staging. */
+async function prepareTimedRun(device: GPUDevice, make: (size: number, usage: number) => GPUBuffer, n: number, tiling: GemmTiling, chunk: number): Promise<TimedRun> {
+  const compile = (code: string, label: string) =>
+    device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code, label }), entryPoint: 'main' }, label });
+  const [fill, gemm, leaf, tree] = await Promise.all([
+    compile(fillSource('f32'), 'input generator'),
+    compile(tiledGemmSource(tiling, 'f32'), 'SGEMM'),
+    compile(leafHashSource(), 'row hashes'),
+    compile(merkleTreeSource(), 'Merkle tree'),
+  ]);
+  const bytes = n * n * 4;
+  const leafBytes = n * DIGEST_BYTES;
+  const a = make(bytes, USAGE_STORAGE);
+  const b = make(bytes, USAGE_STORAGE);
+  const c = make(bytes, USAGE_STORAGE);
+  const fillA = make(16, USAGE_UNIFORM | USAGE_COPY_DST);
+  const fillB = make(16, USAGE_UNIFORM | USAGE_COPY_DST);
+  const gemmParams = make(16, USAGE_UNIFORM | USAGE_COPY_DST);
+  const hashParams = make(16, USAGE_UNIFORM | USAGE_COPY_DST);
+  device.queue.writeBuffer(gemmParams, 0, new Uint32Array([n, 0, 0, 0]));
+  const leaves = make(2 * chunk * leafBytes, USAGE_STORAGE | USAGE_COPY_SRC);
+  const roots = make(2 * chunk * DIGEST_BYTES, USAGE_STORAGE | USAGE_COPY_SRC);
+  const scratch = make(treeScratchBytes(n), USAGE_STORAGE);
+  const stagingBytes = chunk * (leafBytes + DIGEST_BYTES);
+  const staging: [GPUBuffer, GPUBuffer] = [make(stagingBytes, USAGE_COPY_DST | USAGE_MAP_READ), make(stagingBytes, USAGE_COPY_DST | USAGE_MAP_READ)];
+  const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
+  const bind = (p: GPUComputePipeline, resources: GPUBuffer[]) =>
+    device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const fillGroups = grid(Math.ceil(Math.ceil((n * n) / 4) / WORKGROUP_SIZE), maxDim);
+  const block = gemmBlock(tiling);
+  const commit = { leaf, tree };
+  return {
+    n,
+    chunk,
+    fillA,
+    fillB,
+    hashParams,
+    gemmPasses: [
+      [fill, bind(fill, [a, fillA]), fillGroups],
+      [fill, bind(fill, [b, fillB]), fillGroups],
+      [gemm, bind(gemm, [a, b, c, gemmParams]), [n / block, n / block, 1]],
+    ],
+    commit,
+    commitBindings: bindRowCommit(device, commit, { c, leaves, scratch, roots, params: hashParams }, grid(Math.ceil(n / LEAF_WORKGROUP), maxDim)),
+    leaves,
+    roots,
+    staging,
+  };
+}
+
+/**
+ * One submit per seed; after a chunk's last seed its leaves and roots are copied to that chunk's staging
+ * buffer. Chunk c reuses chunk c−2's leaf slots and staging, so c−2 is collected (mapped) first; queue order
+ * keeps every uniform write after the submits that read the old value.
+ */
+async function runTimedChunks(device: GPUDevice, run: TimedRun, options: TimedGemmOptions, lost: () => string | null): Promise<{ roots: string[]; leaves: Uint8Array[] }> {
+  const { n, chunk } = run;
+  const total = options.seeds.length;
+  const chunks = Math.ceil(total / chunk);
+  const roots: string[] = [];
+  const leaves: Uint8Array[] = [];
+  const collect = async (c: number) => {
+    const count = Math.min(chunk, total - c * chunk);
+    const buffer = run.staging[c % 2]!;
+    await buffer.mapAsync(MAP_READ);
+    const bytes = new Uint8Array(buffer.getMappedRange().slice(0));
+    buffer.unmap();
+    const message = lost();
+    if (message) throw deviceLost(message);
+    for (let k = 0; k < count; k++) {
+      leaves.push(bytes.slice(k * n * DIGEST_BYTES, (k + 1) * n * DIGEST_BYTES));
+      roots.push(bytesToHex(bytes.subarray(chunk * n * DIGEST_BYTES + k * DIGEST_BYTES, chunk * n * DIGEST_BYTES + (k + 1) * DIGEST_BYTES)));
+    }
+    options.onProgress?.(leaves.length, total);
+  };
+  for (let c = 0; c < chunks; c++) {
+    if (c >= 2) await collect(c - 2);
+    const first = c * chunk;
+    const count = Math.min(chunk, total - first);
+    for (let k = 0; k < count; k++) {
+      const encoder = encodeTimedGemm(device, run, options.seeds[first + k]!, (c % 2) * chunk + k);
+      if (k === count - 1) copyChunk(encoder, run, c, count);
+      device.queue.submit([encoder.finish()]);
+    }
+  }
+  for (let c = Math.max(0, chunks - 2); c < chunks; c++) await collect(c);
+  return { roots, leaves };
+}
+
+/** Writes one seed's uniforms and records its fills, GEMM and row commitment into leaf slot `slot`. */
+function encodeTimedGemm(device: GPUDevice, run: TimedRun, seed: string, slot: number): GPUCommandEncoder {
+  const [keyLo, keyHi] = seedToKey(seed);
+  device.queue.writeBuffer(run.fillA, 0, new Uint32Array([run.n * run.n, STREAM_A, keyLo, keyHi]));
+  device.queue.writeBuffer(run.fillB, 0, new Uint32Array([run.n * run.n, STREAM_B, keyLo, keyHi]));
+  device.queue.writeBuffer(run.hashParams, 0, rowHashParams(run.n, run.n, slot));
+  const encoder = device.createCommandEncoder();
+  for (const [pipe, group, groups] of run.gemmPasses) {
+    const pass = encoder.beginComputePass();
+    pass.setPipeline(pipe);
+    pass.setBindGroup(0, group);
+    pass.dispatchWorkgroups(...groups);
+    pass.end();
+  }
+  encodeRowCommit(encoder, run.commit, run.commitBindings);
+  return encoder;
+}
+
+/** Chunk c's leaves, then its roots, into its staging buffer (layout: chunk leaf slots, then chunk roots). */
+function copyChunk(encoder: GPUCommandEncoder, run: TimedRun, c: number, count: number): void {
+  const leafBytes = run.n * DIGEST_BYTES;
+  const staging = run.staging[c % 2]!;
+  const half = c % 2;
+  encoder.copyBufferToBuffer(run.leaves, half * run.chunk * leafBytes, staging, 0, count * leafBytes);
+  encoder.copyBufferToBuffer(run.roots, half * run.chunk * DIGEST_BYTES, staging, run.chunk * leafBytes, count * DIGEST_BYTES);
 }
 
 function deviceLost(message: string): UserFacingError {

@@ -4,6 +4,7 @@ import { GpuCards } from '../gpus/GpuCards.js';
 import { dashboardStatus, formatVram } from './gpu-format.js';
 import { HealthCheck } from './HealthCheck.js';
 import { RightNow } from './RightNow.js';
+import { NetworkCard } from './NetworkCard.js';
 
 export function DashboardPage() {
   const inventory = useApp(selectGpus);
@@ -20,6 +21,7 @@ export function DashboardPage() {
         <p className="muted">Your PC earns while you are away. Here is what Offhours found.</p>
       </header>
       <RightNow />
+      <NetworkCard />
       <section className="stat-row">
         <div className="stat">
           <span className="stat-label">Ready for paid jobs</span>

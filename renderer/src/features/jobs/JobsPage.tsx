@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { CurrentJob, EngineStatus, JobRecord } from '../../../../protocol/job-spec.js';
 import { useApp } from '../../stores/app-store.js';
-import { earningsCell, formatDuration, outcomeLabel, outcomeTone, phaseLabel, pullSummary, shortImage, timeSummary } from './format.js';
+import { earningsCell, formatDuration, outcomeLabel, outcomeTone, phaseLabel, pullSummary, shortImage, sourceLabel, timeSummary } from './format.js';
 
 const ENGINE_WORDS: Record<EngineStatus['state'], string> = {
   checking: 'Looking for Docker or Podman…',
@@ -95,6 +95,12 @@ function CurrentJobPanel({ job }: { job: CurrentJob | null }) {
         <div>
           <dt>Graphics card</dt>
           <dd>{job.usesGpu ? 'Used by this job' : 'Not used'}</dd>
+        </div>
+        <div>
+          <dt>From</dt>
+          <dd data-testid="job-source" data-source={job.source}>
+            {sourceLabel(job.source)}
+          </dd>
         </div>
       </dl>
       {pull && (

@@ -69,3 +69,10 @@ export function earningsCell(record: Pick<JobRecord, 'creditedEarnings' | 'estim
   if (record.creditedEarnings !== null) return { text: `${record.creditedEarnings} base units`, hint: 'Credited by the network ledger.' };
   return { text: '—', hint: `Not credited yet. Price × time worked = ${record.estimatedEarnings} base units.` };
 }
+
+/** Who sent the job on this PC: paid work from the network, the owner's own test, or one carried over a restart. */
+export function sourceLabel(source: CurrentJob['source']): string {
+  if (source === 'network') return 'The network — paid work';
+  if (source === 'adopted') return 'The network — carried over from before Offhours restarted';
+  return 'You — a test job, not paid';
+}

@@ -1,0 +1,14 @@
+/**
+ * Every migration, in order, named NNN-name. A static list (no folder scanning), so a bundled or packed
+ * coordinator migrates exactly like the source tree. Never edit a released migration: add the next one.
+ */
+import type { Migration, MigrationProvider } from 'kysely';
+import { initialSchema } from './001-initial.js';
+
+const MIGRATIONS: Readonly<Record<string, Migration>> = {
+  '001-initial': initialSchema,
+};
+
+export const coordinatorMigrations: MigrationProvider = {
+  getMigrations: async () => ({ ...MIGRATIONS }),
+};

@@ -1,0 +1,146 @@
+/**
+ * `offhours coordinator [...]` runs a coordinator (the network side) in this process until SIGTERM/SIGINT;
+ * `offhours coordinator status` asks a running one how it is doing, over its admin API.
+ *
+ * The service itself is loaded only when run (dynamic import): the CLI is its launcher, the app's code never
+ * imports coordinator code. Finding a running coordinator: <data-dir>/coordinator.json (written while it
+ * runs: url, pid, adminTokenFile), or --url with --admin-token-file.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { z } from 'zod';
+import { AdminClient, AdminClientError, type HttpTransport } from '../../../protocol/network-admin-client.js';
+import type { CoordinatorStatus } from '../../../protocol/network.js';
+import { jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
+import { appVersion } from '../paths.js';
+
+const RUN_USAGE =
+  'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--exit-with-stdin]';
+const STATUS_USAGE = 'offhours coordinator status [--json] [--data-dir D | --url URL --admin-token-file F]';
+const REQUEST_TIMEOUT_MS = 10_000;
+
+const InfoFileSchema = z.object({ url: z.string().url(), pid: z.number().int(), adminTokenFile: z.string().min(1) });
+
+/** Raised when no running coordinator can be found or reached; the CLI prints it and exits 3. */
+export class NoCoordinatorError extends Error {}
+
+/** The coordinator's own folder when no --data-dir is given: beside the provider's files. */
+export function defaultCoordinatorDir(): string {
+  return join(resolveDataDir(undefined), 'coordinator');
+}
+
+/** Node's fetch as the admin client's transport (one timeout per request). */
+export function fetchTransport(timeoutMs = REQUEST_TIMEOUT_MS): HttpTransport {
+  return {
+    async request({ method, url, headers, body }) {
+      const response = await fetch(url, { method, headers, ...(body === undefined ? {} : { body }), signal: AbortSignal.timeout(timeoutMs) });
+      return { status: response.status, body: await response.text() };
+    },
+  };
+}
+
+export function readToken(file: string): string {
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch (error) {
+    throw new NoCoordinatorError(`Could not read the admin token from ${file} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
+  }
+}
+
+/** The running coordinator named by --url/--admin-token-file, or found through <data-dir>/coordinator.json. */
+export function locateCoordinator(values: { url?: string | undefined; 'admin-token-file'?: string | undefined; 'data-dir'?: string | undefined }): { url: string; token: string } {
+  if (values.url) {
+    if (!values['admin-token-file']) throw new UsageError('--url needs --admin-token-file (the file holding that coordinator’s admin token)');
+    return { url: values.url, token: readToken(values['admin-token-file']) };
+  }
+  const dir = values['data-dir'] || defaultCoordinatorDir();
+  const file = join(dir, 'coordinator.json');
+  if (!existsSync(file)) throw new NoCoordinatorError(`No coordinator is running from ${dir} (no ${file}).\n  Next: start one with "offhours coordinator --data-dir ${dir}", or pass --url and --admin-token-file.`);
+  const parsed = InfoFileSchema.safeParse(JSON.parse(readFileSync(file, 'utf8')));
+  if (!parsed.success) throw new NoCoordinatorError(`${file} is damaged; restart the coordinator.`);
+  try {
+    process.kill(parsed.data.pid, 0);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ESRCH') throw new NoCoordinatorError(`The coordinator that wrote ${file} (process ${parsed.data.pid}) is gone.\n  Next: start it again.`);
+  }
+  return { url: parsed.data.url, token: readToken(values['admin-token-file'] || parsed.data.adminTokenFile) };
+}
+
+export function formatStatus(status: CoordinatorStatus, url: string): string {
+  const { network, providers } = status;
+  const jobs = Object.entries(status.jobs)
+    .filter(([, count]) => count > 0)
+    .map(([state, count]) => `${count} ${state}`)
+    .join(', ');
+  const lines = [
+    `${network.name} at ${url} (${network.kind === 'local-test' ? 'local test network: its tokens have no value' : 'production'})`,
+    `  Instance ${status.instanceId}, version ${status.version}, database ${status.database}, up ${status.uptimeSeconds} s`,
+    `  Providers: ${providers.enrolled} enrolled, ${providers.connected} connected, ${providers.available} available`,
+    `  Jobs: ${jobs || 'none'}`,
+  ];
+  return `${lines.join('\n')}\n`;
+}
+
+/** Runs `fn`, turning "cannot find or reach the coordinator" into a message and exit 3. */
+export async function withCoordinatorErrors(fn: () => Promise<number>): Promise<number> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof NoCoordinatorError || (error instanceof AdminClientError && error.status === null && error.code === 'unreachable')) {
+      process.stderr.write(`${error.message}\n`);
+      return 3;
+    }
+    if (error instanceof AdminClientError) {
+      process.stderr.write(`The coordinator refused: ${error.message}${error.status === 401 ? '\n  Next: check the admin token file.' : ''}\n`);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function statusCommand(argv: string[]): Promise<number> {
+  const { values } = parseCli(argv, { ...jsonOption, 'data-dir': { type: 'string' }, url: { type: 'string' }, 'admin-token-file': { type: 'string' } });
+  return withCoordinatorErrors(async () => {
+    const { url, token } = locateCoordinator(values);
+    const status = await new AdminClient(url, token, fetchTransport()).status();
+    if (values.json) printJson(status);
+    else process.stdout.write(formatStatus(status, url));
+    return 0;
+  });
+}
+
+/**
+ * Resolves on SIGINT/SIGTERM, and, with `--exit-with-stdin`, when standard input closes: the app starts its
+ * embedded coordinator with a pipe there, so the coordinator stops with the app even when the app is killed.
+ */
+function untilSignal(exitWithStdin: boolean): () => Promise<void> {
+  return () =>
+    new Promise((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+      if (exitWithStdin) {
+        process.stdin.once('end', () => resolve());
+        process.stdin.once('close', () => resolve());
+        process.stdin.resume();
+      }
+    });
+}
+
+const EXIT_WITH_STDIN = '--exit-with-stdin';
+
+export const coordinatorCommand: CliCommand = {
+  name: 'coordinator',
+  usage: `${RUN_USAGE}\n       ${STATUS_USAGE}`,
+  async run(argv) {
+    if (argv[0] === 'status') return statusCommand(argv.slice(1));
+    const { runCoordinatorProcess } = await import('../../../coordinator/service.js');
+    const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
+    return runCoordinatorProcess(argv.filter((arg) => arg !== EXIT_WITH_STDIN), process.env, resolveDataDir(undefined), {
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+      stopRequested: untilSignal(exitWithStdin),
+      pid: process.pid,
+      version: appVersion(),
+    });
+  },
+};
