@@ -14,6 +14,7 @@ async function suites(): Promise<BenchSuite[]> {
     (await import('./schedule.bench.js')).scheduleSuite,
     (await import('./owner-back.bench.js')).ownerBackSuite,
     (await import('./jobs.bench.js')).jobsSuite,
+    (await import('./coordinator.bench.js')).coordinatorSuite,
   ];
 }
 

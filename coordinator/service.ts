@@ -18,6 +18,7 @@ import { EMBEDDED_TIMED_TARGET_MS, PRODUCTION_TIMED_TARGET_MS } from './domain/t
 import { AdminTokenError, loadOrCreateAdminToken } from './server/admin-token.js';
 import { buildServer } from './server/app.js';
 import { ProviderHub } from './server/hub.js';
+import { LatencyRecorder } from './server/latency.js';
 import { DEFAULT_MAINTENANCE, Maintenance, type MaintenanceOptions } from './server/matcher.js';
 import { nodeTimers } from './server/timers.js';
 
@@ -112,6 +113,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
       ...(options.benchMaxN !== undefined ? { maxN: options.benchMaxN } : {}),
     },
     reconnectGraceMs: options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS,
+    heartbeatLatency: new LatencyRecorder(),
     log,
     adminToken,
     version: options.version ?? '0.0.0',

@@ -463,6 +463,8 @@ export const CoordinatorStatusSchema = z
     uptimeSeconds: z.number().int().min(0),
     providers: z.object({ enrolled: z.number().int().min(0), connected: z.number().int().min(0), available: z.number().int().min(0) }).strict(),
     jobs: z.record(AdminJobStateSchema, z.number().int().min(0)),
+    /** Heartbeat handling on this instance (arrival → stored) over its latest samples; null before the first. */
+    heartbeats: z.object({ count: z.number().int().min(0), p50Ms: z.number().min(0), p99Ms: z.number().min(0) }).strict().nullable().optional(),
   })
   .strict();
 export type CoordinatorStatus = z.infer<typeof CoordinatorStatusSchema>;

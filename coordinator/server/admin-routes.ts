@@ -3,6 +3,7 @@
  * are parsed with the contract's schemas before anything is read or written; answers are parsed with the
  * route's response schema too, so a store bug cannot leak a malformed answer.
  */
+import type { LatencyRecorder } from './latency.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { adminRoutes, IdSchema, type NetworkInfo } from '../../protocol/network.js';
 import type { CoordinatorBus, CoordinatorStore } from '../db/store.js';
@@ -17,6 +18,7 @@ export interface AdminDeps {
   version: string;
   startedAt: Date;
   matcher: { kick(): void };
+  heartbeatLatency: LatencyRecorder;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -30,7 +32,7 @@ const handlers: Record<RouteName, Handler> = {
   async status(deps) {
     const now = deps.clock();
     const counts = await deps.store.status(now);
-    return { ...counts, network: deps.network, instanceId: deps.instanceId, version: deps.version, uptimeSeconds: Math.max(0, Math.floor((now.getTime() - deps.startedAt.getTime()) / 1000)) };
+    return { ...counts, network: deps.network, instanceId: deps.instanceId, version: deps.version, uptimeSeconds: Math.max(0, Math.floor((now.getTime() - deps.startedAt.getTime()) / 1000)), heartbeats: deps.heartbeatLatency.summary() };
   },
   async submitJob(deps, body) {
     const request = adminRoutes.submitJob.body.parse(body);

@@ -14,6 +14,7 @@ import type { SessionLimits } from '../domain/session-limits.js';
 import type { TimedChallengeConfig } from '../domain/timed-challenge.js';
 import type { ConnectedProvider, ProviderHub } from './hub.js';
 import { TimedBenchRunner, type BenchFrameResult } from './timed-bench.js';
+import type { LatencyRecorder } from './latency.js';
 import type { Timers } from './timers.js';
 
 /** Accepted frames waiting for the store: more than this and the provider is sending faster than we can answer. */
@@ -36,6 +37,8 @@ export interface ConnectionDeps {
   challengeConfig: Omit<TimedChallengeConfig, 'random'>;
   /** A disconnected session stays open this long, so a reconnect resumes it. */
   reconnectGraceMs: number;
+  /** Heartbeat handling times (arrival → stored), shown in the admin status. */
+  heartbeatLatency: LatencyRecorder;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -97,11 +100,13 @@ export class ProviderConnection implements ConnectedProvider {
     if (verdict.kind === 'refuse') return this.refuse(verdict.error);
     if (this.pending >= MAX_PENDING_FRAMES) return this.refuse(errorFrame('rate-limited', 'Too many frames waiting: slow down.', seqOf(verdict.message), false));
     this.pending += 1;
+    const arrivedAt = performance.now();
     this.queue = this.queue
       .then(() => this.handle(verdict.message))
       .catch((error: unknown) => this.failed(verdict.message, error))
       .finally(() => {
         this.pending -= 1;
+        if (verdict.message.type === 'heartbeat') this.deps.heartbeatLatency.record(performance.now() - arrivedAt);
       });
   }
 

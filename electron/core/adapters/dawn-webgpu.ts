@@ -24,12 +24,14 @@ const WORKER_FLAG = 'OFFHOURS_DAWN_WORKER';
 type DawnModule = { create(options: string[]): GPU };
 type RunOptions = Omit<HarnessOptions, 'nowMs'>;
 type TimedOptions = Omit<TimedGemmOptions, 'nowMs' | 'onProgress'>;
-type WorkerRequest = { type: 'run'; options: Omit<RunOptions, 'onProgress'> } | { type: 'timed'; options: TimedOptions };
+type WorkerRequest = { type: 'run'; options: Omit<RunOptions, 'onProgress'> } | { type: 'timed'; options: TimedOptions } | { type: 'describe' };
 type WorkerMessage =
   | { type: 'progress'; progress: HarnessProgress }
   | { type: 'result'; result: HarnessResult }
   | { type: 'timed-result'; result: TimedGemmResult }
+  | { type: 'described'; description: AdapterDescription }
   | { type: 'error'; error: ApiErrorBody };
+type ResultMessage = Extract<WorkerMessage, { type: 'result' | 'timed-result' | 'described' }>;
 
 export interface DawnWebGpuRunnerOptions {
   /**
@@ -49,6 +51,8 @@ export function defaultDawnTimeoutMs(mode: RunOptions['mode']): number {
 
 /** A timed challenge's child is killed after this (the coordinator's deadline is shorter anyway). */
 export const TIMED_DAWN_TIMEOUT_MS = 300_000;
+/** Looking at the adapter takes a second or two; a driver that hangs longer than this is reported as such. */
+export const DESCRIBE_DAWN_TIMEOUT_MS = 60_000;
 
 /**
  * The WebGpuRunner on Node's `webgpu` package (Dawn). The only file that imports it. When no Vulkan adapter
@@ -65,7 +69,18 @@ export class DawnWebGpuRunner implements WebGpuRunner {
     this.icdPaths = options.icdPaths ?? SWIFTSHADER_ICD_PATHS;
   }
 
+  /**
+   * The adapter's description. Isolated like the benchmark: loading Dawn and probing the driver in the daemon
+   * would leave tens of MiB behind in it, and a driver fault here would take the daemon down with it.
+   */
   async describe(): Promise<AdapterDescription> {
+    if (!(this.options.isolate ?? import.meta.url.endsWith('.js'))) return this.describeHere();
+    const message = await this.isolated({ type: 'describe' }, DESCRIBE_DAWN_TIMEOUT_MS);
+    if (message.type !== 'described') throw new UserFacingError('bench-crashed', 'The benchmark process answered with the wrong result.', 'Reinstall Offhours.');
+    return message.description;
+  }
+
+  async describeHere(): Promise<AdapterDescription> {
     return inspectAdapter(await this.open());
   }
 
@@ -106,7 +121,7 @@ export class DawnWebGpuRunner implements WebGpuRunner {
   }
 
   /** Forks this module as a worker, sends one request, resolves with its one result message. */
-  private isolated(request: WorkerRequest, timeoutMs: number, onProgress?: (progress: HarnessProgress) => void): Promise<Extract<WorkerMessage, { type: 'result' | 'timed-result' }>> {
+  private isolated(request: WorkerRequest, timeoutMs: number, onProgress?: (progress: HarnessProgress) => void): Promise<ResultMessage> {
     return new Promise((resolve, reject) => {
       const child = fork(fileURLToPath(import.meta.url), [], {
         env: { ...this.env, [WORKER_FLAG]: '1' },
@@ -118,7 +133,7 @@ export class DawnWebGpuRunner implements WebGpuRunner {
       child.stderr?.on('data', (chunk: Buffer) => {
         stderr = (stderr + chunk.toString()).slice(-4000);
       });
-      const finish = (error: Error | null, result?: Extract<WorkerMessage, { type: 'result' | 'timed-result' }>) => {
+      const finish = (error: Error | null, result?: ResultMessage) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
@@ -131,7 +146,7 @@ export class DawnWebGpuRunner implements WebGpuRunner {
       }, timeoutMs);
       child.on('message', (message: WorkerMessage) => {
         if (message.type === 'progress') onProgress?.(message.progress);
-        else if (message.type === 'result' || message.type === 'timed-result') finish(null, message);
+        else if (message.type === 'result' || message.type === 'timed-result' || message.type === 'described') finish(null, message);
         else finish(new UserFacingError(message.error.code, message.error.message, message.error.nextStep));
       });
       child.on('error', (error) => finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.')));
@@ -177,9 +192,11 @@ function serveAsWorker(send: (message: WorkerMessage, done?: () => void) => void
     const runner = new DawnWebGpuRunner({ isolate: false });
     const last = (message: WorkerMessage) => send(message, () => process.exit(0));
     const work: Promise<WorkerMessage> =
-      request.type === 'timed'
-        ? runner.runTimedHere(request.options).then((result) => ({ type: 'timed-result', result }))
-        : runner.runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) }).then((result) => ({ type: 'result', result }));
+      request.type === 'describe'
+        ? runner.describeHere().then((description) => ({ type: 'described', description }))
+        : request.type === 'timed'
+          ? runner.runTimedHere(request.options).then((result) => ({ type: 'timed-result', result }))
+          : runner.runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) }).then((result) => ({ type: 'result', result }));
     work.then(last).catch((error: unknown) => last({ type: 'error', error: toErrorBody(error) }));
   });
 }

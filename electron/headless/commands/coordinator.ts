@@ -78,6 +78,7 @@ export function formatStatus(status: CoordinatorStatus, url: string): string {
     `  Providers: ${providers.enrolled} enrolled, ${providers.connected} connected, ${providers.available} available`,
     `  Jobs: ${jobs || 'none'}`,
   ];
+  if (status.heartbeats) lines.push(`  Heartbeats handled: ${status.heartbeats.count} (p50 ${status.heartbeats.p50Ms} ms, p99 ${status.heartbeats.p99Ms} ms)`);
   return `${lines.join('\n')}\n`;
 }
 
