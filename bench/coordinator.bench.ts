@@ -20,10 +20,10 @@ import { postgresAvailability, startTestPostgres } from '../coordinator/test-sup
 import { packageRoot } from '../electron/headless/paths.js';
 import type { BenchFigure, BenchSuite } from './figure.js';
 
-const PROVIDERS = 5_000;
+const PROVIDERS = Number(process.env.OFFHOURS_BENCH_PROVIDERS ?? 5_000);
 /** Connections per loopback source address (127.0.0.x): the coordinator limits new connections per client address. */
 const PER_ADDRESS = 100;
-const STEADY_SECONDS = 30;
+const STEADY_SECONDS = Number(process.env.OFFHOURS_BENCH_STEADY_SECONDS ?? 30);
 const QUEUED_JOBS = 10_000;
 /** Jobs claimed per matching pass (the service's setting on PGlite, where one pass holds the database). */
 const MATCH_BATCH = 100;
@@ -39,6 +39,8 @@ interface Coordinator {
   child: ChildProcess;
   url: string;
   token: string;
+  /** What it wrote to stderr (shown when the bench fails). */
+  output(): string;
 }
 
 async function startCoordinatorProcess(dataDir: string): Promise<Coordinator> {
@@ -57,7 +59,7 @@ async function startCoordinatorProcess(dataDir: string): Promise<Coordinator> {
     });
     child.once('exit', (code) => reject(new Error(`the coordinator exited with ${code}: ${output}`)));
   });
-  return { child, url: ready.url, token: readFileSync(ready.adminTokenFile, 'utf8').trim() };
+  return { child, url: ready.url, token: readFileSync(ready.adminTokenFile, 'utf8').trim(), output: () => output };
 }
 
 /** utime + stime of a process in clock ticks (Linux), and its resident set in MiB. */
@@ -158,6 +160,7 @@ async function heartbeatFigures(): Promise<BenchFigure[]> {
     await sleep(STEADY_SECONDS * 1000);
     const after = processUsage(coordinator.child.pid!);
     const wallSeconds = (performance.now() - startedAt) / 1000;
+    if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}): ${coordinator.output().slice(-2000)}`);
     const status = CoordinatorStatusSchema.parse(await (await fetch(`${coordinator.url}/v1/admin/status`, { headers: { authorization: `Bearer ${coordinator.token}` } })).json());
     const errors = providers.reduce((sum, p) => sum + p.errors, 0);
     const cpuPercent = ((after.ticks - before.ticks) / 100 / wallSeconds) * 100;

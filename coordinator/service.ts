@@ -18,6 +18,7 @@ import { EMBEDDED_TIMED_TARGET_MS, PRODUCTION_TIMED_TARGET_MS } from './domain/t
 import { AdminTokenError, loadOrCreateAdminToken } from './server/admin-token.js';
 import { buildServer } from './server/app.js';
 import { ProviderHub } from './server/hub.js';
+import { HeartbeatBatch } from './server/heartbeat-batch.js';
 import { LatencyRecorder } from './server/latency.js';
 import { DEFAULT_MAINTENANCE, Maintenance, type MaintenanceOptions } from './server/matcher.js';
 import { nodeTimers } from './server/timers.js';
@@ -80,6 +81,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
   const instanceId = newId('ci');
   const network = networkInfo(config.embedded);
   const timers = nodeTimers();
+  const heartbeats = new HeartbeatBatch(store, timers, log);
   const hub = new ProviderHub();
   hub.listen(bus);
   const startedAt = clock();
@@ -114,6 +116,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
     },
     reconnectGraceMs: options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS,
     heartbeatLatency: new LatencyRecorder(),
+    heartbeats,
     log,
     adminToken,
     version: options.version ?? '0.0.0',
@@ -136,6 +139,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
       await maintenance.stop();
       hub.stop();
       await app.close();
+      await heartbeats.close();
       timers.stop();
       await bus.close();
       // The store owns the database it was given (closing it closes the connection or PGlite).

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { AdminJobSchema } from '../protocol/network.js';
 import { NetworkSliceSchema } from '../protocol/state.js';
 import { findTestEngine } from '../electron/core/jobs/test-engine.js';
 import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
@@ -14,18 +15,33 @@ import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } fr
 const found = await findTestEngine();
 const run = promisify(execFile);
 
+function startNetworkDaemon(dataDir: string) {
+  // A dedicated rig is available whenever the schedule allows (no idle wait); the schedule is "always".
+  writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ schemaVersion: 1, schedule: { dedicatedRig: true } }), { mode: 0o600 });
+  return startDaemon(dataDir, ['--network', 'embedded'], {
+    OFFHOURS_DEMO_IMAGE: found!.registryImage!,
+    // Keep the timed run short on SwiftShader (a real GPU is sized to 5–10 s).
+    OFFHOURS_BENCH_TARGET_MS: '1000',
+  });
+}
+
+/** The embedded coordinator as it describes itself in <data>/network/coordinator.json. */
+function embeddedCoordinator(dataDir: string): { url: string; pid: number; token: string } {
+  const info = JSON.parse(readFileSync(join(dataDir, 'network', 'coordinator.json'), 'utf8')) as { url: string; pid: number; adminTokenFile: string };
+  return { url: info.url, pid: info.pid, token: readFileSync(info.adminTokenFile, 'utf8').trim() };
+}
+
+async function networkSlice(dataDir: string) {
+  const cli = await run(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'network', '--json', '--data-dir', dataDir]);
+  return NetworkSliceSchema.parse(JSON.parse(cli.stdout));
+}
+
 test.describe('Network (embedded)', () => {
   test.skip(!found?.registryImage, 'SKIPPED: no container engine with the local registry image (source .ci/podman.sh)');
 
   test('enrols, passes the timed benchmark, and runs a demo job from the network', async ({ page, dataDir }) => {
     test.setTimeout(240_000);
-    // A dedicated rig is available whenever the schedule allows (no idle wait); the schedule is "always".
-    writeFileSync(join(dataDir, 'settings.json'), JSON.stringify({ schemaVersion: 1, schedule: { dedicatedRig: true } }), { mode: 0o600 });
-    const daemon = await startDaemon(dataDir, ['--network', 'embedded'], {
-      OFFHOURS_DEMO_IMAGE: found!.registryImage!,
-      // Keep the timed run short on SwiftShader (a real GPU is sized to 5–10 s).
-      OFFHOURS_BENCH_TARGET_MS: '1000',
-    });
+    const daemon = await startNetworkDaemon(dataDir);
     try {
       const errors = watchConsole(page);
       await page.goto(daemon.url);
@@ -43,8 +59,7 @@ test.describe('Network (embedded)', () => {
       await saveScreenshot(page, 'network-jobs-running');
       const jobId = (await current.getByRole('heading').textContent())!.replace(/^Now: job /, '').trim();
 
-      const cli = await run(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'network', '--json', '--data-dir', dataDir]);
-      const slice = NetworkSliceSchema.parse(JSON.parse(cli.stdout));
+      const slice = await networkSlice(dataDir);
       expect(slice.mode).toBe('embedded');
       expect(slice.connection).toBe('connected');
       expect(slice.network?.kind).toBe('local-test');
@@ -60,6 +75,53 @@ test.describe('Network (embedded)', () => {
       await saveScreenshot(page, 'network-dashboard-working');
       expect(jobId.length).toBeGreaterThan(0);
       expect(errors).toEqual([]);
+    } finally {
+      daemon.process.kill('SIGTERM');
+      await new Promise((resolve) => daemon.process.once('exit', resolve));
+    }
+  });
+
+  test('the coordinator killed mid-job: the app says it is retrying, the job goes on, the session resumes and the job is recorded once', async ({ page, dataDir }) => {
+    test.setTimeout(300_000);
+    const daemon = await startNetworkDaemon(dataDir);
+    try {
+      await page.goto(daemon.url);
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs', exact: true }).click();
+      await expect(page.getByTestId('job-source')).toHaveAttribute('data-source', 'network', { timeout: 150_000 });
+      await expect(page.getByTestId('job-phase')).toHaveText('Running', { timeout: 60_000 });
+      const jobId = (await page.getByTestId('current-job').getByRole('heading').textContent())!.replace(/^Now: job /, '').trim();
+      const before = await networkSlice(dataDir);
+      const killed = embeddedCoordinator(dataDir);
+      process.kill(killed.pid, 'SIGKILL');
+
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Dashboard', exact: true }).click();
+      const card = page.getByTestId('network-card');
+      await expect(card).toHaveAttribute('data-connection', 'unreachable', { timeout: 30_000 });
+      await expect(page.getByTestId('network-message')).toContainText(/unreachable.*retrying/i);
+      await saveScreenshot(page, 'network-dashboard-unreachable');
+      // The job is the owner's machine's business: it keeps running while the network is away.
+      await expect(page.getByTestId('dashboard-right-now')).toContainText('Working on job');
+
+      // The app restarts its embedded network on the same data folder; the session resumes.
+      await expect(card).toHaveAttribute('data-connection', 'connected', { timeout: 90_000 });
+      const after = await networkSlice(dataDir);
+      expect(after.sessionId).toBe(before.sessionId);
+      expect(after.providerId).toBe(before.providerId);
+      const restarted = embeddedCoordinator(dataDir);
+      expect(restarted.pid).not.toBe(killed.pid);
+
+      // The job runs to its end; the coordinator records its final status exactly once.
+      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs', exact: true }).click();
+      await expect(page.getByTestId('recent-jobs').locator(`tr[data-job="${jobId}"]`)).toContainText('Finished', { timeout: 120_000 });
+      await expect
+        .poll(async () => {
+          const jobs = AdminJobSchema.array().parse(await (await fetch(`${restarted.url}/v1/admin/jobs`, { headers: { authorization: `Bearer ${restarted.token}` } })).json());
+          return jobs.find((job) => job.jobId === jobId)?.state;
+        }, { timeout: 30_000 })
+        .toBe('finished');
+      const jobs = AdminJobSchema.array().parse(await (await fetch(`${restarted.url}/v1/admin/jobs`, { headers: { authorization: `Bearer ${restarted.token}` } })).json());
+      const history = jobs.find((job) => job.jobId === jobId)!.history;
+      expect(history.filter((entry) => entry.state === 'finished')).toHaveLength(1);
     } finally {
       daemon.process.kill('SIGTERM');
       await new Promise((resolve) => daemon.process.once('exit', resolve));

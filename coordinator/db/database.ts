@@ -3,8 +3,11 @@
  * in `<dataDir>/pgdata`, or in memory without a dataDir) by default, a PostgreSQL server through a `pg` pool
  * when a URL is given. Both engines get the same migrations and are used through the same Kysely<Schema>.
  */
-import { mkdirSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { Kysely, Migrator, PostgresDialect } from 'kysely';
 import pg from 'pg';
@@ -50,14 +53,22 @@ export async function openDatabaseOnPglite(pglite: PGlite): Promise<CoordinatorD
   return { db, engine: 'pglite', connection: { engine: 'pglite', pglite }, appliedMigrations, close: () => db.destroy() };
 }
 
+/**
+ * Postgres settings of the embedded engine. It runs beside games on the owner's PC, with a few tables of small
+ * rows: PGlite's default 128 MB of shared buffers would sit in its memory for nothing (16 MB: ~160 MiB RSS
+ * instead of ~280 MiB).
+ */
+const EMBEDDED_POSTGRES_CONF = 'shared_buffers = 16MB';
+
 async function openPglite(dataDir: string | undefined): Promise<CoordinatorDatabase> {
   let pglite: PGlite;
   if (dataDir) {
     const folder = join(dataDir, 'pgdata');
     mkdirSync(folder, { recursive: true, mode: 0o700 });
-    pglite = await PGlite.create(folder);
+    if (!existsSync(join(folder, 'PG_VERSION'))) await initialiseInChild(folder);
+    pglite = await PGlite.create({ dataDir: folder, postgresqlconf: EMBEDDED_POSTGRES_CONF });
   } else {
-    pglite = await PGlite.create();
+    pglite = await PGlite.create({ postgresqlconf: EMBEDDED_POSTGRES_CONF });
   }
   try {
     const opened = await openDatabaseOnPglite(pglite);
@@ -66,6 +77,24 @@ async function openPglite(dataDir: string | undefined): Promise<CoordinatorDatab
     await pglite.close();
     throw error;
   }
+}
+
+/**
+ * Creates a new PGlite cluster in `folder` in a short-lived child process. PGlite's initdb leaves ~600 MiB
+ * behind in the process that ran it (a worker thread still left ~200 MiB), so the coordinator that opens the
+ * cluster afterwards starts small. (The desktop app runs this module with ELECTRON_RUN_AS_NODE, so
+ * process.execPath is a Node either way.)
+ */
+async function initialiseInChild(folder: string): Promise<void> {
+  const pgliteUrl = pathToFileURL(createRequire(import.meta.url).resolve('@electric-sql/pglite')).href;
+  const code = `const { PGlite } = await import(${JSON.stringify(pgliteUrl)}); const db = await PGlite.create({ dataDir: ${JSON.stringify(folder)} }); await db.close();`;
+  await new Promise<void>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'], windowsHide: true });
+    let stderr = '';
+    child.stderr!.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString('utf8')).slice(-2000)));
+    child.once('error', (error) => reject(new Error(`Creating the embedded database in ${folder} failed: ${error.message}`)));
+    child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`Creating the embedded database in ${folder} failed (exit ${code}): ${stderr.trim()}`))));
+  });
 }
 
 async function openPostgres(databaseUrl: string, poolSize: number): Promise<CoordinatorDatabase> {

@@ -104,6 +104,22 @@ describe.each(testEngines())('KyselyStore on $name', ({ start }) => {
       expect(uptime?.value1000).toBe(500); // 100 s online, 100 s gone
     });
 
+    it('batched heartbeats count uptime and last seen as single ones do, and skip closed sessions', async () => {
+      const { provider, session } = await readyProvider(store, { key: 1 });
+      const other = await readyProvider(store, { key: 2 });
+      await store.closeSession(other.session.sessionId, at(1));
+      const closedBefore = await sql`select last_seen_at from sessions where session_id = ${other.session.sessionId}`.execute(database.db);
+      // Out of order and with a stale entry: the latest time wins, nothing goes backwards.
+      for (let s = 5; s <= 100; s += 5) await store.touchSessions([{ sessionId: session.sessionId, at: at(s) }, { sessionId: other.session.sessionId, at: at(s) }, { sessionId: session.sessionId, at: at(s - 3) }]);
+      await store.touchSessions([]);
+      await store.closeSession(session.sessionId, at(100));
+      await store.openSession({ providerId: provider.providerId, instanceId: 'x', resumeSessionId: null }, at(200));
+      const uptime = (await store.standing(provider.providerId, at(200))).reputation.rules.find((rule) => rule.rule === 'uptime');
+      expect(uptime?.value1000).toBe(500); // 100 s online, 100 s gone: the same as per-heartbeat writes
+      const closedAfter = await sql`select last_seen_at from sessions where session_id = ${other.session.sessionId}`.execute(database.db);
+      expect(closedAfter.rows).toEqual(closedBefore.rows);
+    });
+
     it('refuses heartbeats of unknown sessions', async () => {
       await expect(store.touchSession('ses_nope', T0)).rejects.toMatchObject({ code: 'unknown-session' });
       await expect(store.openSession({ providerId: 'prv_nope', instanceId: 'x', resumeSessionId: null }, T0)).rejects.toMatchObject({ code: 'unknown-provider' });

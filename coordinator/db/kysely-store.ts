@@ -208,6 +208,30 @@ export class KyselyStore implements CoordinatorStore {
     });
   }
 
+  async touchSessions(batch: readonly { sessionId: string; at: Date }[]): Promise<void> {
+    if (batch.length === 0) return;
+    const timeoutSeconds = Math.round(this.sessionTimeoutMs / 1000);
+    const values = sql.join(batch.map((entry) => sql`(${entry.sessionId}::text, ${entry.at}::timestamptz)`));
+    // One row per session, its latest time (a batch may name a session twice).
+    const seen = sql`SELECT session_id, MAX(at) AS at FROM (VALUES ${values}) AS b(session_id, at) GROUP BY session_id`;
+    await this.tx(async (trx) => {
+      // Online time first (it reads the previous last_seen_at), then the new last_seen_at; both set-based.
+      await sql`
+        UPDATE providers AS p SET online_available_seconds = p.online_available_seconds + x.seconds
+        FROM (
+          SELECT s.provider_id, SUM(ROUND(LEAST(GREATEST(EXTRACT(EPOCH FROM (v.at - s.last_seen_at)), 0), ${timeoutSeconds}::numeric)))::integer AS seconds
+          FROM sessions AS s JOIN (${seen}) AS v ON s.session_id = v.session_id
+          WHERE s.closed_at IS NULL AND s.availability IN ('available', 'working')
+          GROUP BY s.provider_id
+        ) AS x
+        WHERE p.provider_id = x.provider_id AND x.seconds > 0`.execute(trx);
+      await sql`
+        UPDATE sessions AS s SET last_seen_at = GREATEST(s.last_seen_at, v.at)
+        FROM (${seen}) AS v
+        WHERE s.session_id = v.session_id AND s.closed_at IS NULL`.execute(trx);
+    });
+  }
+
   async closeSession(sessionId: string, now: Date, heldBy?: string): Promise<boolean> {
     return this.tx(async (trx) => {
       let update = trx.updateTable('sessions').set({ closed_at: now }).where('session_id', '=', sessionId).where('closed_at', 'is', null);

@@ -122,6 +122,11 @@ export interface CoordinatorStore {
   getProvider(providerId: string): Promise<ProviderRecord | null>;
   /** Resumes `resumeSessionId` when it is this provider's and not closed long ago; else opens a new one. */
   openSession(input: { providerId: string; instanceId: string; resumeSessionId: string | null }, now: Date): Promise<{ session: SessionRecord; resumed: boolean }>;
+  /**
+   * Many heartbeats that changed nothing but the time, in one statement (the server batches them every few
+   * seconds): last seen and the uptime rule's online seconds, as touchSession would. Closed sessions are skipped.
+   */
+  touchSessions(batch: readonly { sessionId: string; at: Date }[]): Promise<void>;
   /** A heartbeat or availability message: last seen, and the scheduler's state when given. */
   touchSession(sessionId: string, now: Date, availability?: { state: AvailabilityKind; reason: AvailabilityReason; ownerPresent: boolean }): Promise<void>;
   /**

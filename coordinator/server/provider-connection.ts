@@ -14,6 +14,7 @@ import type { SessionLimits } from '../domain/session-limits.js';
 import type { TimedChallengeConfig } from '../domain/timed-challenge.js';
 import type { ConnectedProvider, ProviderHub } from './hub.js';
 import { TimedBenchRunner, type BenchFrameResult } from './timed-bench.js';
+import type { HeartbeatBatch } from './heartbeat-batch.js';
 import type { LatencyRecorder } from './latency.js';
 import type { Timers } from './timers.js';
 
@@ -37,8 +38,10 @@ export interface ConnectionDeps {
   challengeConfig: Omit<TimedChallengeConfig, 'random'>;
   /** A disconnected session stays open this long, so a reconnect resumes it. */
   reconnectGraceMs: number;
-  /** Heartbeat handling times (arrival → stored), shown in the admin status. */
+  /** Heartbeat handling times (arrival → handled), shown in the admin status. */
   heartbeatLatency: LatencyRecorder;
+  /** Heartbeats that change only the time are written in batches. */
+  heartbeats: HeartbeatBatch;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -52,6 +55,7 @@ interface Enrolment {
   provider: ProviderRecord;
   sessionId: string;
   availability: AvailabilityKind | null;
+  availabilityReason: AvailabilityReason | null;
   ownerPresent: boolean;
 }
 
@@ -161,7 +165,7 @@ export class ProviderConnection implements ConnectedProvider {
       case 'hello':
         return this.enrol(message);
       case 'heartbeat':
-        return this.touch(message.availability, message.reason, this.enrolment!.ownerPresent);
+        return this.heartbeat(message.availability, message.reason);
       case 'availability':
         return this.touch(message.state, message.reason, message.ownerPresent);
       case 'pong':
@@ -193,11 +197,19 @@ export class ProviderConnection implements ConnectedProvider {
     const expected = new Set(await this.deps.store.runningJobsOf(provider.providerId));
     const standing = await this.deps.store.standing(provider.providerId, now);
     if (this.closed) return;
-    this.enrolment = { provider, sessionId: session.sessionId, availability: session.availability, ownerPresent: session.ownerPresent };
+    this.enrolment = { provider, sessionId: session.sessionId, availability: session.availability, availabilityReason: session.availabilityReason, ownerPresent: session.ownerPresent };
     this.deps.hub.attach(this);
     this.gate.markEnrolled();
     this.send({ type: 'enrolled', sessionId: session.sessionId, resumed, standing, keepJobIds: body.runningJobIds.filter((id) => expected.has(id)) });
     if (benchAfterEnrolment(provider, now).run) void this.bench.start(provider, session.sessionId, false);
+  }
+
+  /** Nothing changed but the time: noted for the next batch write. A changed state is written at once. */
+  private async heartbeat(state: AvailabilityKind, reason: AvailabilityReason): Promise<void> {
+    const enrolment = this.enrolment!;
+    if (state !== enrolment.availability || reason !== enrolment.availabilityReason) return this.touch(state, reason, enrolment.ownerPresent);
+    this.deps.heartbeats.note(enrolment.sessionId, this.deps.clock());
+    if (!this.bench.busy && state === 'available') await this.maybeRechallenge(this.deps.clock());
   }
 
   private async touch(state: AvailabilityKind, reason: AvailabilityReason, ownerPresent: boolean): Promise<void> {
@@ -206,6 +218,7 @@ export class ProviderConnection implements ConnectedProvider {
     await this.deps.store.touchSession(enrolment.sessionId, now, { state, reason, ownerPresent });
     const becameAvailable = state === 'available' && enrolment.availability !== 'available';
     enrolment.availability = state;
+    enrolment.availabilityReason = reason;
     enrolment.ownerPresent = ownerPresent;
     if (becameAvailable) this.deps.matcher.kick();
     if (!this.bench.busy && state === 'available') await this.maybeRechallenge(now);

@@ -219,6 +219,24 @@ interface Kernel {
 }
 
 /** Splits a 1-D workgroup count into a grid no dimension of which exceeds the device limit. */
+/** A device with the adapter's own buffer and workgroup limits; `lostReason()` says why the driver dropped it, if it did. */
+async function openDevice(adapter: GPUAdapter, requiredFeatures: GPUFeatureName[]): Promise<{ device: GPUDevice; lostReason: () => string | null }> {
+  const device = await adapter.requestDevice({
+    requiredFeatures,
+    requiredLimits: {
+      maxBufferSize: adapter.limits.maxBufferSize,
+      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+      maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension,
+    },
+  });
+  let lost: string | null = null;
+  void device.lost.then((info) => {
+    lost = info.message || String(info.reason);
+  });
+  return { device, lostReason: () => lost };
+}
+
 export function grid(total: number, maxPerDimension: number): [number, number, number] {
   if (total <= maxPerDimension) return [Math.max(1, total), 1, 1];
   const y = Math.ceil(total / maxPerDimension);
@@ -249,19 +267,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
   const requiredFeatures: GPUFeatureName[] = [];
   if (hasTimestamps) requiredFeatures.push('timestamp-query');
   if (hasF16 && wanted.includes('hgemm')) requiredFeatures.push('shader-f16');
-  const device = await adapter.requestDevice({
-    requiredFeatures,
-    requiredLimits: {
-      maxBufferSize: adapter.limits.maxBufferSize,
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension,
-    },
-  });
-  let lost: string | null = null;
-  void device.lost.then((info) => {
-    lost = info.message || String(info.reason);
-  });
+  const { device, lostReason } = await openDevice(adapter, requiredFeatures);
   const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
   const buffers: GPUBuffer[] = [];
   const querySet = hasTimestamps ? device.createQuerySet({ type: 'timestamp', count: 2 }) : null;
@@ -318,6 +324,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
     const wallNs = Math.max(1, Math.round((options.nowMs() - t0) * 1e6));
+    const lost = lostReason();
     if (lost) throw deviceLost(lost);
     if (readTimes && timing === 'timestamp') {
       await readTimes.mapAsync(MAP_READ);
@@ -596,18 +603,7 @@ export async function runTimedGemms(gpu: GPU, options: TimedGemmOptions): Promis
   const described = describeAdapter(adapter);
   const tiling = options.tiling ?? planFor(described, 'quick').tiling;
   checkTimedSize(options.n, tiling, described);
-  const device = await adapter.requestDevice({
-    requiredLimits: {
-      maxBufferSize: adapter.limits.maxBufferSize,
-      maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-      maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
-      maxComputeWorkgroupsPerDimension: adapter.limits.maxComputeWorkgroupsPerDimension,
-    },
-  });
-  let lost: string | null = null;
-  void device.lost.then((info) => {
-    lost = info.message || String(info.reason);
-  });
+  const { device, lostReason } = await openDevice(adapter, []);
   const buffers: GPUBuffer[] = [];
   const make = (size: number, usage: number) => {
     const buffer = device.createBuffer({ size, usage });
@@ -616,7 +612,7 @@ export async function runTimedGemms(gpu: GPU, options: TimedGemmOptions): Promis
   };
   try {
     const run = await prepareTimedRun(device, make, options.n, tiling, options.chunkGemms ?? timedChunkGemms(options.n, options.seeds.length));
-    const { roots, leaves } = await runTimedChunks(device, run, options, () => lost);
+    const { roots, leaves } = await runTimedChunks(device, run, options, lostReason);
     return { adapter: described, n: options.n, roots, leaves, tiling, wallMs: Math.round(options.nowMs() - started) };
   } finally {
     for (const buffer of buffers) buffer.destroy();
