@@ -24,6 +24,8 @@ const PROVIDERS = Number(process.env.OFFHOURS_BENCH_PROVIDERS ?? 5_000);
 /** Connections per loopback source address (127.0.0.x): the coordinator limits new connections per client address. */
 const PER_ADDRESS = 100;
 const STEADY_SECONDS = Number(process.env.OFFHOURS_BENCH_STEADY_SECONDS ?? 30);
+/** Enrolment stops taking new providers after this; the heartbeat window then runs with those enrolled. */
+const ENROL_BUDGET_MS = Number(process.env.OFFHOURS_BENCH_ENROL_SECONDS ?? 240) * 1000;
 const QUEUED_JOBS = 10_000;
 /** Jobs claimed per matching pass (the service's setting on PGlite, where one pass holds the database). */
 const MATCH_BATCH = 100;
@@ -146,7 +148,7 @@ async function heartbeatFigures(): Promise<BenchFigure[]> {
   const providers: SimulatedProvider[] = [];
   try {
     const enrolStarted = performance.now();
-    for (let from = 0; from < PROVIDERS; from += PER_ADDRESS) {
+    for (let from = 0; from < PROVIDERS && performance.now() - enrolStarted < ENROL_BUDGET_MS; from += PER_ADDRESS) {
       const address = `127.0.${1 + Math.floor(from / PER_ADDRESS / 250)}.${1 + ((from / PER_ADDRESS) % 250)}`;
       const batch = await Promise.all(Array.from({ length: Math.min(PER_ADDRESS, PROVIDERS - from) }, () => SimulatedProvider.connect(coordinator.url, address)));
       providers.push(...batch);
@@ -161,17 +163,17 @@ async function heartbeatFigures(): Promise<BenchFigure[]> {
     const after = processUsage(coordinator.child.pid!);
     const wallSeconds = (performance.now() - startedAt) / 1000;
     if (coordinator.child.exitCode !== null) throw new Error(`the coordinator exited (${coordinator.child.exitCode}): ${coordinator.output().slice(-2000)}`);
-    const status = CoordinatorStatusSchema.parse(await (await fetch(`${coordinator.url}/v1/admin/status`, { headers: { authorization: `Bearer ${coordinator.token}` } })).json());
+    const status = CoordinatorStatusSchema.parse(await (await fetch(`${coordinator.url}/v1/admin/status`, { headers: { authorization: `Bearer ${coordinator.token}` }, signal: AbortSignal.timeout(60_000) })).json());
     const errors = providers.reduce((sum, p) => sum + p.errors, 0);
     const cpuPercent = ((after.ticks - before.ticks) / 100 / wallSeconds) * 100;
     const beats = status.heartbeats;
-    const note = `${PROVIDERS} providers (${status.providers.connected} connected), heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s, ${STEADY_SECONDS} s window, PGlite; ${beats?.count ?? 0} heartbeats handled, ${errors} error frames`;
+    const note = `${providers.length} of ${PROVIDERS} providers enrolled within ${ENROL_BUDGET_MS / 1000} s (${status.providers.connected} connected), heartbeat every ${HEARTBEAT_INTERVAL_MS / 1000} s, ${STEADY_SECONDS} s window, PGlite; ${beats?.count ?? 0} heartbeats handled, ${errors} error frames`;
     return [
       { name: 'coordinator.heartbeat_p50', value: beats?.p50Ms ?? -1, unit: 'ms', goal: null, note },
       { name: 'coordinator.heartbeat_p99', value: beats?.p99Ms ?? -1, unit: 'ms', goal: '< 20 ms', note },
-      { name: 'coordinator.cpu_5000_providers', value: round(cpuPercent), unit: '% of one core', goal: null, note: 'coordinator process only, during the heartbeat window' },
-      { name: 'coordinator.rss_5000_providers', value: round(after.rssMiB), unit: 'MiB', goal: null, note: 'coordinator process, 5,000 open sessions' },
-      { name: 'coordinator.enrol_5000_seconds', value: round(enrolSeconds), unit: 's', goal: null, note: 'signed hello → enrolled for all providers, 100 at a time per source address' },
+      { name: 'coordinator.heartbeat_cpu', value: round(cpuPercent), unit: '% of one core', goal: null, note: 'coordinator process only, during the heartbeat window' },
+      { name: 'coordinator.heartbeat_rss', value: round(after.rssMiB), unit: 'MiB', goal: null, note: `coordinator process, ${providers.length} open sessions` },
+      { name: 'coordinator.enrolled_per_second', value: round(providers.length / enrolSeconds), unit: 'providers/s', goal: null, note: `signed hello → enrolled (with a timed benchmark the simulated provider declines), 100 at a time per source address; ${providers.length} in ${round(enrolSeconds)} s` },
     ];
   } finally {
     for (const provider of providers) provider.close();

@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../electron/headless/paths.js';
@@ -38,35 +38,30 @@ async function startDaemon(): Promise<StartedDaemon> {
     readyMs,
     url,
     stop: async () => {
-      const coordinator = embeddedCoordinatorPid(dataDir);
       child.kill('SIGTERM');
       await new Promise((resolve) => child.once('exit', resolve));
-      // The embedded network stops with the daemon; the next cold start must not share the CPU with it.
-      if (coordinator !== null && !(await exited(coordinator, 15_000))) throw new Error(`the embedded coordinator (process ${coordinator}) outlived the daemon`);
+      // The embedded network stops with the daemon (even one still starting); the next cold start must not share the CPU with it.
+      if (!(await noProcessUses(dataDir, 30_000))) throw new Error(`a process of the stopped daemon (data folder ${dataDir}) was still running 30 s later`);
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
 
-/** The embedded coordinator this daemon started, if it got that far (<data>/network/coordinator.json). */
-function embeddedCoordinatorPid(dataDir: string): number | null {
-  const file = join(dataDir, 'network', 'coordinator.json');
-  if (!existsSync(file)) return null;
-  try {
-    return (JSON.parse(readFileSync(file, 'utf8')) as { pid: number }).pid;
-  } catch {
-    return null;
-  }
-}
-
-async function exited(pid: number, withinMs: number): Promise<boolean> {
+/** Waits until no process names `dataDir` on its command line (the daemon's embedded coordinator and its helpers). */
+async function noProcessUses(dataDir: string, withinMs: number): Promise<boolean> {
   const until = performance.now() + withinMs;
+  const uses = () =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .some((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(dataDir);
+        } catch {
+          return false;
+        }
+      });
   while (performance.now() < until) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
+    if (!uses()) return true;
     await sleep(100);
   }
   return false;

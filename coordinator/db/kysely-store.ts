@@ -448,6 +448,10 @@ export class KyselyStore implements CoordinatorStore {
   async matchQueuedJobs(now: Date, options: MatchOptions): Promise<OfferRecord[]> {
     const limit = parseOrRefuse(z.number().int().min(1).max(MAX_MATCH_LIMIT), options.limit, 'match limit');
     const ttl = parseOrRefuse(z.number().int().min(1).max(MAX_OFFER_TTL_MS), options.offerTtlMs, 'offer time to live');
+    // Most passes find an empty queue (a pass is kicked on every enrolment and availability change): answer
+    // those from the queue's partial index instead of the join over every provider.
+    const anyQueued = await this.db.selectFrom('jobs').select('job_id').where('state', '=', 'queued').limit(1).executeTakeFirst();
+    if (!anyQueued) return [];
     return this.tx(async (trx) => {
       const jobs = await this.claimMatchableJobs(trx, now, limit);
       if (jobs.length === 0) return [];

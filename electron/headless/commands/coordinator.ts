@@ -134,12 +134,14 @@ export const coordinatorCommand: CliCommand = {
   usage: `${RUN_USAGE}\n       ${STATUS_USAGE}`,
   async run(argv) {
     if (argv[0] === 'status') return statusCommand(argv.slice(1));
-    const { runCoordinatorProcess } = await import('../../../coordinator/service.js');
+    // Listened for from the first moment: an app that quits while its coordinator is still starting is heard too.
     const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
+    const stopped = untilSignal(exitWithStdin)();
+    const { runCoordinatorProcess } = await import('../../../coordinator/service.js');
     return runCoordinatorProcess(argv.filter((arg) => arg !== EXIT_WITH_STDIN), process.env, resolveDataDir(undefined), {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
-      stopRequested: untilSignal(exitWithStdin),
+      stopRequested: () => stopped,
       pid: process.pid,
       version: appVersion(),
     });
