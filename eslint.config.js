@@ -35,7 +35,7 @@ export default tseslint.config(
   {
     // `offhours coordinator` is the one launcher of the service (a dynamic import); tests may drive the real coordinator.
     files: ['electron/core/**/*.ts', 'electron/headless/**/*.ts', 'renderer/**/*.{ts,tsx}', 'protocol/**/*.ts'],
-    ignores: ['electron/headless/commands/coordinator.ts', '**/*.test.ts', '**/*.test.tsx', '**/test-support/**'],
+    ignores: ['electron/headless/commands/coordinator.ts', 'electron/headless/commands/localnet.ts', '**/*.test.ts', '**/*.test.tsx', '**/test-support/**'],
     rules: { 'no-restricted-imports': ['error', { paths: noElectron.paths, patterns: [...noElectron.patterns, noCoordinator] }] },
   },
   {

@@ -5,6 +5,7 @@
  *    times (arrival → stored, from its admin status), its CPU and RSS. Bounded and self-stopping.
  *  - matching: jobs matched per second with 5,000 providers and 10,000 queued jobs, on PGlite and PostgreSQL.
  */
+import { testReceiptIssuer } from '../coordinator/test-support/receipts.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -204,7 +205,7 @@ async function matchingOn(engine: 'pglite' | 'postgres', databaseUrl: string | u
   try {
     const now = new Date();
     await seedMatchingBench(database, { providers: PROVIDERS, jobs: QUEUED_JOBS, now });
-    const result = await measureMatching(new KyselyStore(database), now, MATCH_BATCH);
+    const result = await measureMatching(new KyselyStore(database, { receiptIssuer: await testReceiptIssuer() }), now, MATCH_BATCH);
     return {
       name: `coordinator.matching_${engine}`,
       value: result.jobsPerSecond,

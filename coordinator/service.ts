@@ -6,8 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NetworkInfo } from '../protocol/network.js';
-import { ConfigError, COORDINATOR_USAGE, parseCoordinatorArgs, type CoordinatorConfig } from './config.js';
+import type { AuditReport, NetworkInfo, PayoutChainInfo } from '../protocol/network.js';
+import { auditCoordinator } from './audit.js';
+import { rpcAuditChain } from './chain/audit-chain.js';
+import type { PayoutChain } from './chain/payout-chain.js';
+import { KyselyPayoutStore } from './db/payout-store.js';
+import { DEFAULT_PAYOUT_OPTIONS, PayoutEngine, type PayoutCheckpoint, type PayoutOptions } from './payouts/payout-engine.js';
+import { openPayoutChain } from './payouts/payout-setup.js';
+import { loadOrCreateReceiptKey, receiptIssuer } from './receipt-key.js';
+import { ConfigError, COORDINATOR_USAGE, parseCoordinatorArgs, type CoordinatorConfig, type PayoutConfig } from './config.js';
 import { openDatabase, type CoordinatorDatabase } from './db/database.js';
 import { createBus } from './db/bus.js';
 import { KyselyStore } from './db/kysely-store.js';
@@ -40,6 +47,11 @@ export interface ServiceOptions {
   demoFeed?: boolean;
   /** Largest GEMM size of the timed challenge (tests keep it small). */
   benchMaxN?: number;
+  /** A chain to pay out on instead of the one the config names (tests pass a localnet they started). */
+  payoutChain?: PayoutChain;
+  payoutOptions?: Partial<PayoutOptions>;
+  /** Fault injection for the payout crash tests (see payout-engine.ts). */
+  payoutCheckpoint?: (step: PayoutCheckpoint, batchId: string) => void;
 }
 
 export interface RunningCoordinator {
@@ -53,6 +65,10 @@ export interface RunningCoordinator {
   store: CoordinatorStore;
   bus: CoordinatorBus;
   maintenance: Maintenance;
+  /** Null when this network does not pay out. */
+  payouts: PayoutEngine | null;
+  /** The money invariants, now. */
+  audit(): Promise<AuditReport>;
   close(): Promise<void>;
 }
 
@@ -60,6 +76,14 @@ export function networkInfo(embedded: boolean): NetworkInfo {
   return embedded
     ? { coordinatorId: 'local-test-network', name: 'Local test network', kind: 'local-test', tokenHasValue: false, tokenSymbol: 'OFFT', tokenDecimals: 9, acceptsSoftwareAdapters: true }
     : { coordinatorId: 'offhours', name: 'Offhours network', kind: 'production', tokenHasValue: true, tokenSymbol: 'OFFT', tokenDecimals: 9, acceptsSoftwareAdapters: false };
+}
+
+function payoutSchedule(config: PayoutConfig): Partial<PayoutOptions> {
+  return config.mode === 'off' ? {} : { threshold: config.threshold, intervalMs: config.intervalSeconds * 1000 };
+}
+
+function payoutInfo(chain: PayoutChain, options: PayoutOptions): PayoutChainInfo {
+  return { cluster: chain.cluster, rpcUrl: chain.rpcUrl, mint: chain.mint, treasury: chain.treasury, thresholdBaseUnits: options.threshold.toString(), intervalSeconds: Math.max(1, Math.round(options.intervalMs / 1000)) };
 }
 
 function newId(prefix: string): string {
@@ -75,12 +99,35 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
   const write = options.log ?? stderrLog;
   const log = (message: string, error?: unknown) => write(`coordinator: ${message}${error ? `: ${error instanceof Error ? error.message : String(error)}` : ''}`);
   const adminToken = loadOrCreateAdminToken(config.adminTokenFile);
-  const database = await (options.openDatabase?.() ?? openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir }));
-  const store: CoordinatorStore = new KyselyStore(database);
+  const baseNetwork = networkInfo(config.embedded);
+  const issuer = await receiptIssuer(baseNetwork.coordinatorId, loadOrCreateReceiptKey(config.receiptKeyFile));
+  const chain = await (options.payoutChain ? { chain: options.payoutChain, close: async () => {} } : openPayoutChain(config, log));
+  const database = await (options.openDatabase?.() ?? openDatabase(config.databaseUrl ? { databaseUrl: config.databaseUrl } : { dataDir: config.dataDir })).catch(async (error: unknown) => {
+    await chain?.close();
+    throw error;
+  });
+  const store: CoordinatorStore = new KyselyStore(database, { receiptIssuer: issuer });
   const bus = await createBus(database.connection);
   const instanceId = newId('ci');
-  const network = networkInfo(config.embedded);
   const timers = nodeTimers();
+  const payoutOptions: PayoutOptions = { ...DEFAULT_PAYOUT_OPTIONS, ...payoutSchedule(config.payouts), exclusiveDatabase: database.engine === 'pglite' && !options.openDatabase, ...options.payoutOptions };
+  const network: NetworkInfo = { ...baseNetwork, ...(chain ? { tokenDecimals: chain.chain.decimals } : {}), coordinatorPublicKey: issuer.publicKey, payouts: chain ? payoutInfo(chain.chain, payoutOptions) : null };
+  const moneyMoved = (providerId: string) => void bus.publish({ kind: 'earnings', providerId }).catch((error: unknown) => log('publishing an earnings change failed', error));
+  const payouts = chain
+    ? new PayoutEngine({
+        store: new KyselyPayoutStore(database),
+        chain: chain.chain,
+        clock,
+        timers,
+        newId,
+        instanceId,
+        options: payoutOptions,
+        log,
+        onMoneyMoved: (providerIds) => providerIds.forEach(moneyMoved),
+        ...(options.payoutCheckpoint ? { checkpoint: options.payoutCheckpoint } : {}),
+      })
+    : null;
+  const audit = () => auditCoordinator({ db: database.db, coordinatorPublicKey: issuer.publicKey, chain: chain ? rpcAuditChain(chain.chain.rpcUrl) : null });
   const heartbeats = new HeartbeatBatch(store, timers, log);
   const hub = new ProviderHub();
   hub.listen(bus);
@@ -117,6 +164,9 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
     reconnectGraceMs: options.reconnectGraceMs ?? DEFAULT_RECONNECT_GRACE_MS,
     heartbeatLatency: new LatencyRecorder(),
     heartbeats,
+    nextPayoutAt: () => payouts?.nextPayoutAt() ?? null,
+    moneyMoved,
+    audit,
     log,
     adminToken,
     version: options.version ?? '0.0.0',
@@ -128,15 +178,18 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
   } catch (error) {
     await Promise.allSettled([app.close(), bus.close()]);
     await store.close();
+    await chain?.close();
     throw error;
   }
   maintenance.start();
+  payouts?.start();
   const port = Number(new URL(address).port);
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host.includes(':') ? `[${config.host}]` : config.host;
   let closing: Promise<void> | null = null;
   const close = () =>
     (closing ??= (async () => {
       await maintenance.stop();
+      await payouts?.stop();
       hub.stop();
       await app.close();
       await heartbeats.close();
@@ -144,9 +197,30 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
       await bus.close();
       // The store owns the database it was given (closing it closes the connection or PGlite).
       await store.close();
+      await chain?.close();
     })());
-  return { url: `http://${host}:${port}`, port, instanceId, adminToken, adminTokenFile: config.adminTokenFile, engine: database.engine, network, store, bus, maintenance, close };
+  return { url: `http://${host}:${port}`, port, instanceId, adminToken, adminTokenFile: config.adminTokenFile, engine: database.engine, network, store, bus, maintenance, payouts, audit, close };
 }
+
+/**
+ * Fault injection for the payout crash tests: with OFFHOURS_TEST_CRASH_AT=<step> (intent, signed, sent,
+ * confirmed, paid) the process SIGKILLs itself right after that step of its first payout, exactly as a power
+ * cut would stop it. Never set outside tests.
+ */
+export const CRASH_AT_ENV = 'OFFHOURS_TEST_CRASH_AT';
+
+function crashHook(env: Record<string, string | undefined>): Pick<ServiceOptions, 'payoutCheckpoint'> {
+  const step = env[CRASH_AT_ENV];
+  if (!step) return {};
+  return {
+    payoutCheckpoint: (reached) => {
+      if (reached === step) process.kill(process.pid, 'SIGKILL');
+    },
+  };
+}
+
+/** Written beside the database so an offline audit knows which chain this coordinator pays on. */
+export const PAYOUTS_FILE = 'payouts.json';
 
 export interface ProcessIo {
   stdout: (text: string) => void;
@@ -170,7 +244,7 @@ export async function runCoordinatorProcess(argv: string[], env: Record<string, 
   mkdirSync(config.dataDir, { recursive: true, mode: 0o700 });
   let running: RunningCoordinator;
   try {
-    running = await startCoordinator(config, { version: io.version, log: (line) => io.stderr(`${line}\n`) });
+    running = await startCoordinator(config, { version: io.version, log: (line) => io.stderr(`${line}\n`), ...crashHook(env) });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') io.stderr(`Port ${config.port} is already in use (is a coordinator already running?). Pass --port with another number.\n`);
@@ -178,6 +252,7 @@ export async function runCoordinatorProcess(argv: string[], env: Record<string, 
     else io.stderr(`The coordinator could not start: ${error instanceof Error ? error.message : String(error)}\n`);
     return 1;
   }
+  if (running.network.payouts) writeFileSync(join(config.dataDir, PAYOUTS_FILE), `${JSON.stringify({ ...running.network.payouts, coordinatorPublicKey: running.network.coordinatorPublicKey }, null, 2)}\n`, { mode: 0o600 });
   const infoFile = join(config.dataDir, INFO_FILE);
   writeFileSync(infoFile, `${JSON.stringify({ url: running.url, pid: io.pid, adminTokenFile: running.adminTokenFile }, null, 2)}\n`, { mode: 0o600 });
   io.stdout(`${JSON.stringify({ ready: true, url: running.url, adminTokenFile: running.adminTokenFile, instanceId: running.instanceId, database: running.engine })}\n`);

@@ -83,6 +83,10 @@ export class AdminClient {
     return this.call('cancelJob', { jobId }, { reason });
   }
 
+  audit(): Promise<AdminResponse<'audit'>> {
+    return this.call('audit', {}, undefined);
+  }
+
   async call<K extends AdminRouteName>(name: K, params: Record<string, string>, body: AdminBody<K>): Promise<AdminResponse<K>> {
     const route = adminRoutes[name];
     const checked = route.body.safeParse(body);

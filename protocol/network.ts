@@ -18,6 +18,7 @@ import { Hex16Schema, Hex64Schema } from './bench/challenge.js';
 import { ProbeResponseSchema } from './bench/probe.js';
 import { AvailabilityKindSchema, AvailabilityReasonSchema } from './availability.js';
 import { JobSpecSchema } from './job-spec.js';
+import { JobReceiptSchema } from './receipts.js';
 
 export const NETWORK_PROTOCOL_VERSION = 1;
 /**
@@ -46,6 +47,26 @@ const ShortText = z.string().max(500);
 /** A Solana address (base58, 32–44 characters) or empty until the owner sets a wallet. */
 export const PayoutAddressSchema = z.union([z.literal(''), z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address')]);
 
+export const SolanaClusterSchema = z.enum(['localnet', 'devnet', 'testnet', 'mainnet-beta', 'custom']);
+export const SolanaAddressSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address');
+export const SolanaSignatureSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{64,88}$/, 'is not a Solana signature');
+
+/** The Solana side of a network: the cluster and RPC URL a provider can check its payouts on, and the token. */
+export const PayoutChainInfoSchema = z
+  .object({
+    cluster: SolanaClusterSchema,
+    rpcUrl: z.string().url().max(500),
+    mint: SolanaAddressSchema,
+    /** The wallet payouts come from. */
+    treasury: SolanaAddressSchema,
+    /** Payable balances at or above this are paid (base units; "0": every balance). */
+    thresholdBaseUnits: z.string().regex(/^(0|[1-9][0-9]{0,29})$/),
+    /** How often payouts are settled. */
+    intervalSeconds: z.number().int().min(1).max(7 * 86_400),
+  })
+  .strict();
+export type PayoutChainInfo = z.infer<typeof PayoutChainInfoSchema>;
+
 // ---------------------------------------------------------------------------------------------------
 // What a network is (shown to the owner): the local test network says its tokens have no value.
 
@@ -62,9 +83,14 @@ export const NetworkInfoSchema = z
     tokenDecimals: z.number().int().min(0).max(18),
     /** Software adapters (SwiftShader…) get a demo rate here; a production coordinator refuses them. */
     acceptsSoftwareAdapters: z.boolean(),
+    /** The ed25519 key that signs job receipts (hex); absent on a coordinator that does not meter. */
+    coordinatorPublicKey: Hex64Schema.optional(),
+    /** Where payouts settle; null or absent when this network does not pay out (yet). */
+    payouts: PayoutChainInfoSchema.nullable().optional(),
   })
   .strict();
 export type NetworkInfo = z.infer<typeof NetworkInfoSchema>;
+
 
 export const GpuClaimSchema = z
   .object({
@@ -382,6 +408,55 @@ const LogRequestSchema = z.object({ type: z.literal('log-request'), requestId: I
 /** Acknowledges a job status, so the provider can stop re-sending it after reconnects. */
 const JobStatusAckSchema = z.object({ type: z.literal('job-status-ack'), jobId: IdSchema, status: JobStatusKindSchema, seq: SeqSchema }).strict();
 
+/** One payout as the provider sees it: its share, and the on-chain transfer that carried it. */
+export const ProviderPayoutSchema = z
+  .object({
+    batchId: IdSchema,
+    /** pending: written, not yet confirmed on chain; paid: confirmed; failed: returned to payable. */
+    state: z.enum(['pending', 'paid', 'failed']),
+    /** This provider's share, base units. */
+    amount: BaseUnitsSchema,
+    /** The wallet it went to, and the whole transfer to that wallet in this transaction (several PCs may share a wallet). */
+    recipient: SolanaAddressSchema,
+    transferAmount: BaseUnitsSchema,
+    mint: SolanaAddressSchema,
+    /** The transaction's signature once signed (stored before it is broadcast). */
+    signature: SolanaSignatureSchema.nullable(),
+    createdAt: IsoSchema,
+    paidAt: IsoSchema.nullable(),
+  })
+  .strict();
+export type ProviderPayout = z.infer<typeof ProviderPayoutSchema>;
+
+export const EarningsSummarySchema = z
+  .object({
+    /** Earned in the runs going on now (not yet receipted). */
+    pending: BaseUnitsSchema,
+    /** Receipted, waiting for the next payout. */
+    payable: BaseUnitsSchema,
+    /** In a payout transaction not yet confirmed. */
+    inFlight: BaseUnitsSchema,
+    /** Confirmed on chain, all time. */
+    paid: BaseUnitsSchema,
+    nextPayoutAt: IsoSchema.nullable(),
+  })
+  .strict();
+export type EarningsSummary = z.infer<typeof EarningsSummarySchema>;
+
+/** Pushed after enrolment and whenever this provider's money moves (receipt issued, payout sent or confirmed). */
+const EarningsSchema = z
+  .object({
+    type: z.literal('earnings'),
+    summary: EarningsSummarySchema,
+    /** The latest receipts, newest first. */
+    receipts: z.array(JobReceiptSchema).max(100),
+    /** The latest payouts, newest first. */
+    payouts: z.array(ProviderPayoutSchema).max(100),
+  })
+  .strict();
+
+export const MAX_EARNINGS_ITEMS = 100;
+
 export const CoordinatorMessageSchema = z.discriminatedUnion('type', [
   WelcomeSchema,
   EnrolledSchema,
@@ -396,6 +471,7 @@ export const CoordinatorMessageSchema = z.discriminatedUnion('type', [
   CancelJobSchema,
   LogRequestSchema,
   JobStatusAckSchema,
+  EarningsSchema,
 ]);
 export type CoordinatorMessage = z.infer<typeof CoordinatorMessageSchema>;
 export type CoordinatorMessageOf<T extends CoordinatorMessage['type']> = Extract<CoordinatorMessage, { type: T }>;
@@ -469,6 +545,24 @@ export const CoordinatorStatusSchema = z
   .strict();
 export type CoordinatorStatus = z.infer<typeof CoordinatorStatusSchema>;
 
+export const AuditViolationSchema = z
+  .object({
+    rule: z.enum(['ledger-balanced', 'balances-match', 'no-overdraft', 'receipts-match', 'runs-receipted', 'payouts-booked', 'payouts-on-chain']),
+    message: z.string().max(1000),
+  })
+  .strict();
+export type AuditViolation = z.infer<typeof AuditViolationSchema>;
+
+/** `offhours coordinator audit`: the money invariants and each violation found. */
+export const AuditReportSchema = z
+  .object({
+    ok: z.boolean(),
+    checked: z.object({ postings: z.number().int().min(0), receipts: z.number().int().min(0), payouts: z.number().int().min(0), onChain: z.boolean() }).strict(),
+    violations: z.array(AuditViolationSchema).max(1000),
+  })
+  .strict();
+export type AuditReport = z.infer<typeof AuditReportSchema>;
+
 /** Every admin route: method, path, request body and response, in one table (both ends parse with it). */
 export const adminRoutes = {
   status: { method: 'GET', path: '/v1/admin/status', body: z.undefined(), response: CoordinatorStatusSchema },
@@ -476,6 +570,7 @@ export const adminRoutes = {
   listJobs: { method: 'GET', path: '/v1/admin/jobs', body: z.undefined(), response: z.array(AdminJobSchema) },
   listProviders: { method: 'GET', path: '/v1/admin/providers', body: z.undefined(), response: z.array(AdminProviderSchema) },
   cancelJob: { method: 'POST', path: '/v1/admin/jobs/:jobId/cancel', body: z.object({ reason: ShortText }).strict(), response: AdminJobSchema },
+  audit: { method: 'GET', path: '/v1/admin/audit', body: z.undefined(), response: AuditReportSchema },
 } as const;
 
 /** Public, unauthenticated: what network this is (the app shows it before enrolling). */

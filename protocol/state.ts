@@ -2,7 +2,8 @@ import { AvailabilitySchema } from './availability.js';
 import { z } from 'zod';
 import { GpuInventorySchema } from './gpu.js';
 import { JobSliceSchema } from './job-spec.js';
-import { NetworkInfoSchema, ProviderStandingSchema } from './network.js';
+import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SolanaClusterSchema } from './network.js';
+import { JobReceiptSchema } from './receipts.js';
 
 export const NoticeSchema = z.object({
   id: z.string(),
@@ -44,6 +45,52 @@ export function initialNetworkSlice(mode: NetworkSlice['mode'] = 'off'): Network
   return { mode, url: null, connection: mode === 'off' ? 'off' : 'starting', message: mode === 'off' ? 'Not connected to any network' : 'Starting', nextRetryAt: null, network: null, providerId: null, sessionId: null, enrolled: false, standing: null, lastConnectedAt: null };
 }
 
+/**
+ * What the app checked of a receipt: 'verified' (the connected network's key signed exactly these fields and the
+ * amount is rate × seconds), or why not ('no-key': the network never said which key signs its receipts).
+ */
+export const ReceiptCheckStateSchema = z.enum(['verified', 'malformed', 'wrong-key', 'bad-signature', 'wrong-amount', 'no-key']);
+export type ReceiptCheckState = z.infer<typeof ReceiptCheckStateSchema>;
+
+/**
+ * What the app found on chain for a payout: 'verified', 'checking' (due or being re-tried), 'not-paid' (the network
+ * has not marked it paid, so there is nothing to look up yet), 'unreachable' (the RPC did not answer; tried again
+ * later), or the mismatch the chain showed.
+ */
+export const PayoutChainStateSchema = z.enum(['verified', 'checking', 'not-paid', 'unreachable', 'not-found', 'failed', 'wrong-amount', 'wrong-recipient', 'wrong-mint']);
+export type PayoutChainState = z.infer<typeof PayoutChainStateSchema>;
+
+/**
+ * Money this PC earned (electron/core/earnings): the network's summary, its signed receipts and its payouts, each
+ * with what the app checked itself, newest first. Kept on disk, so it shows before the network is reached.
+ * `offhours earnings --json` prints exactly this.
+ */
+export const EarningsSliceSchema = z.object({
+  /** The network's latest summary (base units); null until it sent one. */
+  summary: EarningsSummarySchema.nullable(),
+  receipts: z.array(z.object({ receipt: JobReceiptSchema, check: ReceiptCheckStateSchema })),
+  payouts: z.array(z.object({ payout: ProviderPayoutSchema, chain: PayoutChainStateSchema })),
+  /** Where payouts are checked; null while the network has not said (or does not pay out). */
+  chain: z
+    .object({
+      cluster: SolanaClusterSchema,
+      rpcUrl: z.string(),
+      mint: z.string(),
+      /** A public explorer's page for a transaction with "{signature}" in place of it; null where none can show it (localnet, custom). */
+      explorerTxUrl: z.string().nullable(),
+    })
+    .nullable(),
+  /** The payout token, to show amounts; null until a network said. */
+  token: z.object({ symbol: z.string(), decimals: z.number().int().min(0).max(18) }).nullable(),
+  /** When any of this last changed (ISO); null when nothing was ever received. */
+  updatedAt: z.string().nullable(),
+});
+export type EarningsSlice = z.infer<typeof EarningsSliceSchema>;
+
+export function initialEarningsSlice(): EarningsSlice {
+  return { summary: null, receipts: [], payouts: [], chain: null, token: null, updatedAt: null };
+}
+
 export const ProviderStateSchema = z.object({
   /** Increases on every change, so a client can drop out-of-order snapshots. */
   revision: z.number().int().nonnegative(),
@@ -60,5 +107,7 @@ export const ProviderStateSchema = z.object({
   availability: AvailabilitySchema.nullable(),
   /** The coordinator link (electron/core/network). */
   network: NetworkSliceSchema,
+  /** Receipts and payouts, each checked by the app itself (electron/core/earnings). */
+  earnings: EarningsSliceSchema,
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

@@ -26,6 +26,7 @@ export const BusEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('cancel-job'), providerId: IdSchema, jobId: IdSchema, reason: ReasonSchema }).strict(),
   z.object({ kind: z.literal('job-queued'), jobId: IdSchema }).strict(),
   z.object({ kind: z.literal('standing'), providerId: IdSchema }).strict(),
+  z.object({ kind: z.literal('earnings'), providerId: IdSchema }).strict(),
 ]);
 
 /** A received payload as an event, or null when it is not one of ours (dropped). */

@@ -1,3 +1,4 @@
+import { testReceiptIssuer } from '../test-support/receipts.js';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -50,14 +51,14 @@ describe('embedded PGlite persistence', () => {
     const first = await openDatabase({ dataDir });
     expect(first.engine).toBe('pglite');
     expect(first.appliedMigrations).toEqual(['001-initial']);
-    const store = new KyselyStore(first);
+    const store = new KyselyStore(first, { receiptIssuer: await testReceiptIssuer() });
     const { provider } = await store.enrolProvider({ devicePublicKey: deviceKey(1), payoutAddress: '', gpus: [], minPricePerGpuHour: '0', appVersion: '1', backends: ['webgpu'] }, T0);
     await store.close();
 
     const reopened = await openDatabase({ dataDir });
     try {
       expect(reopened.appliedMigrations).toEqual([]);
-      expect(await new KyselyStore(reopened).getProvider(provider.providerId)).toMatchObject({ devicePublicKey: deviceKey(1) });
+      expect(await new KyselyStore(reopened, { receiptIssuer: await testReceiptIssuer() }).getProvider(provider.providerId)).toMatchObject({ devicePublicKey: deviceKey(1) });
     } finally {
       await reopened.close();
     }

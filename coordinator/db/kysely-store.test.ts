@@ -1,3 +1,4 @@
+import { testReceiptIssuer } from '../test-support/receipts.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { SESSION_TIMEOUT_MS } from '../../protocol/network.js';
@@ -29,7 +30,7 @@ describe.each(testEngines())('KyselyStore on $name', ({ start }) => {
   beforeAll(async () => {
     target = await start();
     database = await target.open();
-    store = new KyselyStore(database);
+    store = new KyselyStore(database, { receiptIssuer: await testReceiptIssuer() });
   });
   afterAll(async () => {
     await store?.close();
@@ -219,7 +220,7 @@ describe.each(testEngines())('KyselyStore on $name', ({ start }) => {
     });
 
     it('two instances matching at once never double-offer', async () => {
-      const second = new KyselyStore(await target.open());
+      const second = new KyselyStore(await target.open(), { receiptIssuer: await testReceiptIssuer() });
       try {
         for (let key = 1; key <= 12; key++) await readyProvider(store, { key });
         for (let i = 0; i < 20; i++) await store.submitJob(jobRequest(), 'admin', T0);

@@ -13,9 +13,11 @@ import {
   JobStatusKindSchema,
   SESSION_TIMEOUT_MS,
   SubmitJobRequestSchema,
+  MAX_EARNINGS_ITEMS,
   type AdminJob,
   type AdminProvider,
   type CoordinatorStatus,
+  type ProviderPayout,
   type ProviderStanding,
   type SubmitJobRequest,
 } from '../../protocol/network.js';
@@ -23,6 +25,9 @@ import { assignJobs, type MatchCandidate, type MatchJob } from '../domain/matchi
 import { REFERENCE_PRICE_PER_TFLOP_HOUR } from '../domain/pricing.js';
 import { computeReputation } from '../domain/reputation.js';
 import type { CoordinatorDatabase } from './database.js';
+import { balancesOf } from './ledger-queries.js';
+import { accounts } from '../domain/ledger.js';
+import { holdBudget, issueReceipt, meterRun, refundRemainder, type ReceiptIssuer } from './run-money.js';
 import {
   buildStanding,
   offlineSecondsOfDrop,
@@ -43,6 +48,8 @@ import {
   type JobStatusInput,
   type JobStatusOutcome,
   type MatchOptions,
+  type MeterPassResult,
+  type ProviderEarnings,
   type OfferRecord,
   type ProviderRecord,
   type SessionRecord,
@@ -56,6 +63,8 @@ export const MAX_MATCH_LIMIT = 10_000;
 export const MAX_OFFER_TTL_MS = 3600_000;
 
 export interface KyselyStoreOptions {
+  /** Signs each ended run's receipt (the coordinator's key). */
+  receiptIssuer: ReceiptIssuer;
   /** Base units per TFLOP-hour (domain/pricing.ts); the network's default when absent. */
   referencePricePerTflopHour?: bigint;
   /** A session silent this long is not connected (protocol's SESSION_TIMEOUT_MS by default). */
@@ -101,11 +110,13 @@ export class KyselyStore implements CoordinatorStore {
   private readonly db: Kysely<Schema>;
   private readonly referencePrice: bigint;
   private readonly sessionTimeoutMs: number;
+  private readonly receiptIssuer: ReceiptIssuer;
 
   constructor(
     private readonly database: CoordinatorDatabase,
-    options: KyselyStoreOptions = {},
+    options: KyselyStoreOptions,
   ) {
+    this.receiptIssuer = options.receiptIssuer;
     this.engine = database.engine;
     this.db = database.db;
     this.referencePrice = options.referencePricePerTflopHour ?? REFERENCE_PRICE_PER_TFLOP_HOUR;
@@ -406,6 +417,7 @@ export class KyselyStore implements CoordinatorStore {
         })
         .returningAll()
         .executeTakeFirstOrThrow();
+      await holdBudget(trx, row, now);
       await this.addEvents(trx, [{ job_id: jobId, at: now, state: 'queued', provider_id: null, detail: `submitted by ${submittedBy}`, dedupe_key: null }]);
       return toAdminJob(row, await this.eventsOf(trx, [jobId]));
     });
@@ -437,9 +449,10 @@ export class KyselyStore implements CoordinatorStore {
       await this.withdrawOpenOffer(trx, jobId, why, now);
       if (job.state === 'running') {
         const attempt = await selectAttempt(trx, jobId, job.attempts);
-        if (attempt && attempt.outcome === null) await this.endAttempt(trx, attempt, 'cancelled', now, { detail: why });
+        if (attempt && attempt.outcome === null) await this.endAttempt(trx, job, attempt, 'cancelled', now, { detail: why }, await this.lastSeenOf(trx, attempt.provider_id));
       }
       const row = await this.setJob(trx, jobId, { state: 'cancelled', provider_id: null }, now);
+      await refundRemainder(trx, job, now);
       await this.addEvents(trx, [{ job_id: jobId, at: now, state: 'cancelled', provider_id: heldBy, detail: why, dedupe_key: null }]);
       return { job: toAdminJob(row, await this.eventsOf(trx, [jobId])), providerId: heldBy };
     });
@@ -671,19 +684,36 @@ export class KyselyStore implements CoordinatorStore {
 
   private async finishAttempt(trx: Trx, job: JobRow, attempt: NonNullable<AttemptRow>, input: JobStatusInput, now: Date, finalEvent: NewJobEvent): Promise<JobState> {
     const outcome = input.status as AttemptOutcome;
-    await this.endAttempt(trx, attempt, outcome, now, { exitCode: input.exitCode, workedSeconds: input.workedSeconds, outputDigest: input.outputDigest, detail: input.message });
+    // The provider's own final status is its latest sign of life: every second up to now is confirmed.
+    await this.endAttempt(trx, job, attempt, outcome, now, { exitCode: input.exitCode, workedSeconds: input.workedSeconds, outputDigest: input.outputDigest, detail: input.message }, null);
     // Interrupted work goes back to the queue (history kept); finished and failed jobs stay with who ran them.
     const state: JobState = outcome === 'interrupted' ? 'queued' : outcome === 'finished' ? 'finished' : 'failed';
     await this.setJob(trx, job.job_id, { state, provider_id: state === 'queued' ? null : job.provider_id }, now);
+    if (state !== 'queued') await refundRemainder(trx, job, now);
     await this.addEvents(trx, [finalEvent]);
     return state;
   }
 
-  /** Closes a run: coordinator-observed work time, the provider's figures, and its reputation counters. */
-  private async endAttempt(trx: Trx, attempt: NonNullable<AttemptRow>, outcome: AttemptOutcome, now: Date, reported: { exitCode?: number | null; workedSeconds?: number | null; outputDigest?: string | null; detail: string | null }): Promise<void> {
+  /**
+   * Closes a run: its last confirmed seconds metered, the provider's figures, its signed receipt (what it
+   * earned moves to payable), and its reputation counters. `lastSeenAt`: the provider's last sign of life when
+   * the run ends without a word from it (gone, cancelled); null when its own status ended it.
+   */
+  private async endAttempt(
+    trx: Trx,
+    job: JobRow,
+    attempt: NonNullable<AttemptRow>,
+    outcome: AttemptOutcome,
+    now: Date,
+    reported: { exitCode?: number | null; workedSeconds?: number | null; outputDigest?: string | null; detail: string | null },
+    lastSeenAt: Date | null,
+  ): Promise<void> {
+    const run = { ...attempt };
+    await meterRun(trx, job, run, now, lastSeenAt);
     const frozen = attempt.frozen_seconds + (attempt.frozen_since ? secondsBetween(attempt.frozen_since, now) : 0);
-    // Never started (no 'started' seen): nothing observed to meter.
-    const observed = attempt.started_at ? Math.max(0, secondsBetween(attempt.started_at, now) - frozen) : 0;
+    // What is paid is what was observed: whole seconds started → last confirmed moment, frozen time excluded.
+    const observed = run.metered_seconds;
+    await issueReceipt(trx, this.receiptIssuer, job, run, outcome, now);
     await trx
       .updateTable('job_attempts')
       .set({
@@ -723,7 +753,7 @@ export class KyselyStore implements CoordinatorStore {
           continue;
         }
         const attempt = await selectAttempt(trx, job.job_id, job.attempts);
-        if (attempt && attempt.outcome === null) await this.endAttempt(trx, attempt, 'interrupted', now, { detail: why });
+        if (attempt && attempt.outcome === null) await this.endAttempt(trx, job, attempt, 'interrupted', now, { detail: why }, await this.lastSeenOf(trx, providerId));
         await this.setJob(trx, job.job_id, { state: 'queued', provider_id: null }, now);
         await this.addEvents(trx, [{ job_id: job.job_id, at: now, state: 'interrupted', provider_id: providerId, detail: why, dedupe_key: attempt ? `attempt-${attempt.attempt_no}-final` : null }]);
       }
@@ -734,6 +764,37 @@ export class KyselyStore implements CoordinatorStore {
   async runningJobsOf(providerId: string): Promise<string[]> {
     const rows = await this.db.selectFrom('jobs').select('job_id').where('provider_id', '=', providerId).where('state', '=', 'running').orderBy('job_id').execute();
     return rows.map((row) => row.job_id);
+  }
+
+  // Money ------------------------------------------------------------------------------------------------
+
+  async meterRunningJobs(now: Date, limit: number): Promise<MeterPassResult> {
+    const count = parseOrRefuse(z.number().int().min(1).max(MAX_MATCH_LIMIT), limit, 'metering limit');
+    return this.tx(async (trx) => {
+      // Jobs first (the lock order everywhere); a job another instance holds is metered by it or the next pass.
+      const jobs = await trx.selectFrom('jobs').selectAll().where('state', '=', 'running').orderBy('job_id').limit(count).forUpdate().skipLocked().execute();
+      const result: MeterPassResult = { credited: 0, budgetSpent: [] };
+      for (const job of jobs) {
+        const attempt = await selectAttempt(trx, job.job_id, job.attempts);
+        if (!attempt || attempt.outcome !== null || !attempt.started_at) continue;
+        const metered = await meterRun(trx, job, { ...attempt }, now, await this.lastSeenOf(trx, attempt.provider_id));
+        if (metered.seconds > 0) result.credited += 1;
+        if (metered.budgetSpent) result.budgetSpent.push({ jobId: job.job_id, providerId: attempt.provider_id });
+      }
+      return result;
+    });
+  }
+
+  async earningsOf(providerId: string, limit: number): Promise<ProviderEarnings> {
+    const count = parseOrRefuse(z.number().int().min(1).max(MAX_EARNINGS_ITEMS), limit, 'earnings limit');
+    return this.tx(async (trx) => {
+      const names = [accounts.pending(providerId), accounts.payable(providerId), accounts.inFlight(providerId), accounts.paid(providerId)];
+      const balances = await balancesOf(trx, names);
+      const receipts = await trx.selectFrom('receipts').select('receipt').where('provider_id', '=', providerId).orderBy('issued_at', 'desc').orderBy('receipt_id', 'desc').limit(count).execute();
+      const payouts = await providerPayouts(trx, providerId, count);
+      const [pending, payable, inFlight, paid] = names.map((name) => (balances.get(name) ?? 0n).toString()) as [string, string, string, string];
+      return { summary: { pending, payable, inFlight, paid }, receipts: receipts.map((row) => row.receipt), payouts };
+    });
   }
 
   async status(now: Date): Promise<Omit<CoordinatorStatus, 'network' | 'instanceId' | 'version' | 'uptimeSeconds'>> {
@@ -754,6 +815,12 @@ export class KyselyStore implements CoordinatorStore {
   }
 
   // Helpers ------------------------------------------------------------------------------------------
+
+  /** The provider's last sign of life: its most recent session's last-seen time. */
+  private async lastSeenOf(trx: Trx, providerId: string): Promise<Date | null> {
+    const row = await trx.selectFrom('sessions').select('last_seen_at').where('provider_id', '=', providerId).orderBy('last_seen_at', 'desc').limit(1).executeTakeFirst();
+    return row?.last_seen_at ?? null;
+  }
 
   private async lockJob(trx: Trx, jobId: string): Promise<JobRow | undefined> {
     return trx.selectFrom('jobs').selectAll().where('job_id', '=', jobId).forUpdate().executeTakeFirst();
@@ -781,6 +848,45 @@ export class KyselyStore implements CoordinatorStore {
     if (jobIds.length === 0) return [];
     return trx.selectFrom('job_events').selectAll().where('job_id', 'in', jobIds).orderBy('event_id').execute();
   }
+}
+
+/** The provider's payouts, newest first, each with the whole transfer to its wallet in that transaction. */
+async function providerPayouts(trx: Trx, providerId: string, limit: number): Promise<ProviderPayout[]> {
+  const rows = await trx
+    .selectFrom('payout_items as mine')
+    .innerJoin('payout_batches as batch', 'batch.batch_id', 'mine.batch_id')
+    .select((eb) => [
+      'mine.batch_id',
+      'mine.amount',
+      'mine.recipient',
+      'batch.state',
+      'batch.mint',
+      'batch.signature',
+      'batch.created_at',
+      'batch.paid_at',
+      eb
+        .selectFrom('payout_items as shared')
+        .select(sql<string>`cast(sum(shared.amount) as text)`.as('total'))
+        .whereRef('shared.batch_id', '=', 'mine.batch_id')
+        .whereRef('shared.recipient', '=', 'mine.recipient')
+        .as('transfer_amount'),
+    ])
+    .where('mine.provider_id', '=', providerId)
+    .orderBy('batch.created_at', 'desc')
+    .orderBy('mine.batch_id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((row) => ({
+    batchId: row.batch_id,
+    state: row.state === 'paid' ? 'paid' : row.state === 'failed' ? 'failed' : 'pending',
+    amount: row.amount,
+    recipient: row.recipient,
+    transferAmount: row.transfer_amount ?? row.amount,
+    mint: row.mint,
+    signature: row.signature,
+    createdAt: row.created_at.toISOString(),
+    paidAt: row.paid_at ? row.paid_at.toISOString() : null,
+  }));
 }
 
 function selectAttempt(trx: Trx, jobId: string, attemptNo: number) {

@@ -7,6 +7,7 @@ import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { AvailabilityKind, AvailabilityReason } from '../../protocol/availability.js';
 import type { JobSpec } from '../../protocol/job-spec.js';
 import type { GpuClaim } from '../../protocol/network.js';
+import type { JobReceipt } from '../../protocol/receipts.js';
 
 /** A jsonb column: written as JSON text, read back parsed. */
 type Json<T> = ColumnType<T, string, string>;
@@ -127,6 +128,10 @@ export interface JobAttemptsTable {
   observed_worked_seconds: number | null;
   output_digest: string | null;
   detail: string | null;
+  /** Whole seconds credited to the provider so far (metering only ever adds). */
+  metered_seconds: Generated<number>;
+  /** Set when the run ended and its signed receipt was issued. */
+  receipt_id: string | null;
 }
 
 export interface JobEventsTable {
@@ -153,6 +158,83 @@ export interface OffersTable {
   reason: string | null;
 }
 
+/** bigint identity columns are read through `cast(… as text)` (the engines disagree on int8's JS type). */
+type Int8Id = ColumnType<string, never, never>;
+
+export type PostingKindColumn = 'hold' | 'meter' | 'settle' | 'refund' | 'payout-reserve' | 'payout-paid' | 'payout-reverse';
+
+export interface LedgerPostingsTable {
+  posting_id: Int8Id;
+  idempotency_key: string;
+  kind: PostingKindColumn;
+  job_id: string | null;
+  attempt_no: number | null;
+  provider_id: string | null;
+  batch_id: string | null;
+  at: Date;
+}
+
+export interface LedgerEntriesTable {
+  entry_id: Int8Id;
+  /** Written as the posting's id text; Postgres casts it. */
+  posting_id: ColumnType<string, string, never>;
+  account: string;
+  /** Signed base units. */
+  amount: BaseUnits;
+}
+
+export interface LedgerBalancesTable {
+  account: string;
+  balance: BaseUnits;
+}
+
+export interface ReceiptsTable {
+  receipt_id: string;
+  job_id: string;
+  attempt_no: number;
+  provider_id: string;
+  seconds: number;
+  amount: BaseUnits;
+  receipt: Json<JobReceipt>;
+  issued_at: Date;
+}
+
+export type PayoutBatchState = 'intent' | 'signed' | 'sent' | 'confirmed' | 'paid' | 'failed';
+
+export interface PayoutBatchesTable {
+  batch_id: string;
+  state: PayoutBatchState;
+  mint: string;
+  /** The signature it is (or was last) signed under; every one it ever had is in payout_signatures. */
+  signature: string | null;
+  confirmed_slot: BaseUnits | null;
+  error: string | null;
+  created_at: Date;
+  updated_at: Date;
+  paid_at: Date | null;
+}
+
+export interface PayoutSignaturesTable {
+  signature: string;
+  batch_id: string;
+  wire_base64: string;
+  last_valid_block_height: BaseUnits;
+  created_at: Date;
+}
+
+export interface PayoutItemsTable {
+  batch_id: string;
+  provider_id: string;
+  recipient: string;
+  amount: BaseUnits;
+}
+
+export interface LeasesTable {
+  name: string;
+  holder: string;
+  expires_at: Date;
+}
+
 export interface Schema {
   providers: ProvidersTable;
   sessions: SessionsTable;
@@ -161,6 +243,14 @@ export interface Schema {
   job_attempts: JobAttemptsTable;
   job_events: JobEventsTable;
   offers: OffersTable;
+  ledger_postings: LedgerPostingsTable;
+  ledger_entries: LedgerEntriesTable;
+  ledger_balances: LedgerBalancesTable;
+  receipts: ReceiptsTable;
+  payout_batches: PayoutBatchesTable;
+  payout_signatures: PayoutSignaturesTable;
+  payout_items: PayoutItemsTable;
+  leases: LeasesTable;
 }
 
 export type ProviderRow = Selectable<ProvidersTable>;

@@ -12,11 +12,14 @@ import type {
   AdminJob,
   AdminProvider,
   CoordinatorStatus,
+  EarningsSummary,
   GpuClaim,
   JobStatusKind,
+  ProviderPayout,
   ProviderStanding,
   SubmitJobRequest,
 } from '../../protocol/network.js';
+import type { JobReceipt } from '../../protocol/receipts.js';
 
 export type DatabaseEngine = 'pglite' | 'postgres';
 
@@ -174,8 +177,31 @@ export interface CoordinatorStore {
   /** Jobs the coordinator expects this provider to be running (for the enrolled frame's keepJobIds). */
   runningJobsOf(providerId: string): Promise<string[]>;
 
+  // Money ------------------------------------------------------------------------------------------------
+  /**
+   * One metering pass: every running, started run gets its newly confirmed seconds credited (escrow →
+   * provider pending). Runs whose job's budget is spent are named, to be stopped. Jobs another instance has
+   * locked are skipped (the next pass takes them).
+   */
+  meterRunningJobs(now: Date, limit: number): Promise<MeterPassResult>;
+  /** The provider's balances and its latest receipts and payouts (newest first). */
+  earningsOf(providerId: string, limit: number): Promise<ProviderEarnings>;
+
   status(now: Date): Promise<Omit<CoordinatorStatus, 'network' | 'instanceId' | 'version' | 'uptimeSeconds'>>;
   close(): Promise<void>;
+}
+
+export interface MeterPassResult {
+  /** Runs credited in this pass. */
+  credited: number;
+  /** Jobs whose escrow cannot pay another second. */
+  budgetSpent: { jobId: string; providerId: string }[];
+}
+
+export interface ProviderEarnings {
+  summary: Omit<EarningsSummary, 'nextPayoutAt'>;
+  receipts: JobReceipt[];
+  payouts: ProviderPayout[];
 }
 
 /** What instances tell each other (Postgres LISTEN/NOTIFY; in-process with PGlite). */
@@ -184,7 +210,8 @@ export type BusEvent =
   | { kind: 'offer-withdrawn'; providerId: string; offerId: string; reason: string }
   | { kind: 'cancel-job'; providerId: string; jobId: string; reason: string }
   | { kind: 'job-queued'; jobId: string }
-  | { kind: 'standing'; providerId: string };
+  | { kind: 'standing'; providerId: string }
+  | { kind: 'earnings'; providerId: string };
 
 export interface CoordinatorBus {
   publish(event: BusEvent): Promise<void>;

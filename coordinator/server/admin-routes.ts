@@ -5,7 +5,7 @@
  */
 import type { LatencyRecorder } from './latency.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminRoutes, IdSchema, type NetworkInfo } from '../../protocol/network.js';
+import { adminRoutes, IdSchema, type AuditReport, type NetworkInfo } from '../../protocol/network.js';
 import type { CoordinatorBus, CoordinatorStore } from '../db/store.js';
 import { httpError, sendError } from './http-errors.js';
 
@@ -19,6 +19,8 @@ export interface AdminDeps {
   startedAt: Date;
   matcher: { kick(): void };
   heartbeatLatency: LatencyRecorder;
+  /** The money invariants (coordinator/audit.ts) over this coordinator's database and chain. */
+  audit: () => Promise<AuditReport>;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -53,8 +55,14 @@ const handlers: Record<RouteName, Handler> = {
     const { reason } = adminRoutes.cancelJob.body.parse(body);
     const cancelled = await deps.store.cancelJob(jobId.data, reason, deps.clock());
     if (!cancelled) throw httpError(404, 'unknown-job', `No job "${jobId.data}" can be cancelled (unknown, or already over).`);
-    if (cancelled.providerId) await deps.bus.publish({ kind: 'cancel-job', providerId: cancelled.providerId, jobId: jobId.data, reason });
+    if (cancelled.providerId) {
+      await deps.bus.publish({ kind: 'cancel-job', providerId: cancelled.providerId, jobId: jobId.data, reason });
+      await deps.bus.publish({ kind: 'earnings', providerId: cancelled.providerId });
+    }
     return cancelled.job;
+  },
+  async audit(deps) {
+    return deps.audit();
   },
 };
 

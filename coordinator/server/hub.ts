@@ -14,6 +14,8 @@ export interface ConnectedProvider {
   withdrawOffer(offerId: string, reason: string): void;
   cancelJob(jobId: string, reason: string): void;
   refreshStanding(): void;
+  /** Its money moved (receipt, payout): the latest earnings are sent. */
+  refreshEarnings(): void;
   /** A newer connection of the same provider took over on this instance. */
   supersede(): void;
 }
@@ -58,6 +60,7 @@ export class ProviderHub {
     if (event.kind === 'offer') connection.deliverOffer(event.offerId);
     else if (event.kind === 'offer-withdrawn') connection.withdrawOffer(event.offerId, event.reason);
     else if (event.kind === 'cancel-job') connection.cancelJob(event.jobId, event.reason);
+    else if (event.kind === 'earnings') connection.refreshEarnings();
     else connection.refreshStanding();
   }
 }

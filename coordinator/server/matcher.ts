@@ -16,6 +16,8 @@ export interface MaintenanceOptions {
   offerTtlMs: number;
   /** A session not seen for this long belongs to a provider (or instance) that is gone: its jobs are requeued. */
   providerGoneMs: number;
+  /** How often running jobs' confirmed seconds are credited (escrow → provider). */
+  meterIntervalMs: number;
 }
 
 export const DEFAULT_MAINTENANCE: MaintenanceOptions = {
@@ -25,7 +27,10 @@ export const DEFAULT_MAINTENANCE: MaintenanceOptions = {
   matchBatch: 100,
   offerTtlMs: 30_000,
   providerGoneMs: 60_000,
+  meterIntervalMs: 10_000,
 };
+
+const METER_BATCH = 1_000;
 
 export interface MaintenanceDeps {
   store: CoordinatorStore;
@@ -43,6 +48,7 @@ export interface MaintenanceDeps {
 export class Maintenance {
   private running: Promise<void> | null = null;
   private sweeping = false;
+  private metering = false;
   private again = false;
   private stopped = false;
   private readonly handles: Cancel[] = [];
@@ -54,6 +60,7 @@ export class Maintenance {
     const { timers, options } = this.deps;
     this.handles.push(timers.every(options.matchIntervalMs, () => this.kick()));
     this.handles.push(timers.every(options.sweepIntervalMs, () => void this.sweep()));
+    this.handles.push(timers.every(options.meterIntervalMs, () => void this.meter()));
     this.unsubscribe = this.deps.bus.subscribe((event) => {
       if (event.kind === 'job-queued') this.kick();
     });
@@ -106,6 +113,28 @@ export class Maintenance {
     await this.deps.bus.publish({ kind: 'offer', providerId: offer.providerId, offerId: offer.offerId });
   }
 
+  /** Credits running jobs' confirmed seconds; a job whose budget is spent is cancelled (the provider stops it). */
+  async meter(): Promise<void> {
+    if (this.stopped || this.metering) return;
+    this.metering = true;
+    const { store, bus } = this.deps;
+    try {
+      const now = this.deps.clock();
+      const result = await store.meterRunningJobs(now, METER_BATCH);
+      for (const spent of result.budgetSpent) {
+        const reason = 'The job’s budget is spent.';
+        const cancelled = await store.cancelJob(spent.jobId, reason, now);
+        if (!cancelled?.providerId) continue;
+        await bus.publish({ kind: 'cancel-job', providerId: cancelled.providerId, jobId: spent.jobId, reason });
+        await bus.publish({ kind: 'earnings', providerId: cancelled.providerId });
+      }
+    } catch (error) {
+      this.deps.log('metering pass failed', error);
+    } finally {
+      this.metering = false;
+    }
+  }
+
   async sweep(): Promise<void> {
     // A slow database must not pile sweeps on top of each other.
     if (this.stopped || this.sweeping) return;
@@ -119,7 +148,9 @@ export class Maintenance {
       let requeued = 0;
       if (now.getTime() - this.deps.startedAt.getTime() >= options.providerGoneMs) {
         for (const providerId of await store.expireStaleSessions(now, options.providerGoneMs)) {
-          requeued += (await store.requeueJobsOfProvider(providerId, 'The provider stopped answering.', now)).length;
+          const jobs = await store.requeueJobsOfProvider(providerId, 'The provider stopped answering.', now);
+          requeued += jobs.length;
+          if (jobs.length > 0) await bus.publish({ kind: 'earnings', providerId });
         }
       }
       if (expired.length > 0 || requeued > 0) this.kick();

@@ -5,7 +5,7 @@
  */
 import type { AvailabilityKind, AvailabilityReason } from '../../protocol/availability.js';
 import type { CoordinatorErrorCode, CoordinatorMessage, NetworkInfo, ProviderMessage, ProviderMessageOf } from '../../protocol/network.js';
-import { NETWORK_PROTOCOL_VERSION } from '../../protocol/network.js';
+import { MAX_EARNINGS_ITEMS, NETWORK_PROTOCOL_VERSION } from '../../protocol/network.js';
 import type { RandomBytes } from '../../protocol/bench/timed.js';
 import { StoreInputError, type CoordinatorStore, type OfferRecord, type ProviderRecord, type StoreRefusal } from '../db/store.js';
 import { errorFrame, SessionGate, type ErrorFrame, type RawFrame } from '../domain/session.js';
@@ -42,6 +42,10 @@ export interface ConnectionDeps {
   heartbeatLatency: LatencyRecorder;
   /** Heartbeats that change only the time are written in batches. */
   heartbeats: HeartbeatBatch;
+  /** When the next payout is due (null: this network does not pay out). */
+  nextPayoutAt: () => Date | null;
+  /** Tells every instance that this provider's money moved (its connection sends fresh earnings). */
+  moneyMoved: (providerId: string) => void;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -153,6 +157,17 @@ export class ProviderConnection implements ConnectedProvider {
     });
   }
 
+  refreshEarnings(): void {
+    this.enqueue(() => this.sendEarnings());
+  }
+
+  private async sendEarnings(): Promise<void> {
+    if (!this.enrolment) return;
+    const earnings = await this.deps.store.earningsOf(this.providerId, MAX_EARNINGS_ITEMS);
+    const next = this.deps.nextPayoutAt();
+    this.send({ type: 'earnings', summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null }, receipts: earnings.receipts, payouts: earnings.payouts });
+  }
+
   supersede(): void {
     this.refuse(errorFrame('refused', 'A newer connection of this provider took over.', null, true));
   }
@@ -201,6 +216,7 @@ export class ProviderConnection implements ConnectedProvider {
     this.deps.hub.attach(this);
     this.gate.markEnrolled();
     this.send({ type: 'enrolled', sessionId: session.sessionId, resumed, standing, keepJobIds: body.runningJobIds.filter((id) => expected.has(id)) });
+    await this.sendEarnings();
     if (benchAfterEnrolment(provider, now).run) void this.bench.start(provider, session.sessionId, false);
   }
 
@@ -271,7 +287,10 @@ export class ProviderConnection implements ConnectedProvider {
     );
     if (!outcome.accepted) return this.reject('unknown-job', 'This job is not running on your machine as far as the coordinator knows.', status.seq);
     this.send({ type: 'job-status-ack', jobId: status.jobId, status: status.status, seq: status.seq });
-    if (status.status === 'finished' || status.status === 'failed' || status.status === 'interrupted') this.deps.matcher.kick();
+    if (status.status === 'finished' || status.status === 'failed' || status.status === 'interrupted') {
+      this.deps.matcher.kick();
+      if (!outcome.duplicate) await this.sendEarnings();
+    }
   }
 
   // Plumbing ----------------------------------------------------------------------------------------
@@ -304,7 +323,10 @@ export class ProviderConnection implements ConnectedProvider {
     // Only while this instance still holds it: a provider that resumed on another instance keeps its jobs.
     if (!(await this.deps.store.closeSession(enrolment.sessionId, now, this.deps.instanceId))) return;
     const requeued = await this.deps.store.requeueJobsOfProvider(enrolment.provider.providerId, 'The provider disconnected and did not come back.', now);
-    if (requeued.length > 0) this.deps.matcher.kick();
+    if (requeued.length > 0) {
+      this.deps.matcher.kick();
+      this.deps.moneyMoved(enrolment.provider.providerId);
+    }
   }
 
   /** A refusal after the gate: counted as a strike; the one that reaches the limit closes the connection. */

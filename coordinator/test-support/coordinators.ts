@@ -28,6 +28,8 @@ export async function startTestCoordinator(database: Pick<EngineTarget, 'open'>,
     embedded: true,
     demoImage: DEFAULT_DEMO_IMAGE,
     benchTargetMs: 100,
+    receiptKeyFile: join(dataDir, 'receipt-key'),
+    payouts: { mode: 'off' },
     ...options.config,
   };
   const logs: string[] = [];

@@ -24,7 +24,7 @@ export interface TestEngine {
   start(): Promise<EngineTarget>;
 }
 
-const TABLES = sql`offers, job_events, job_attempts, jobs, timed_benchmarks, sessions, providers`;
+const TABLES = sql`leases, payout_items, payout_signatures, payout_batches, receipts, ledger_entries, ledger_postings, ledger_balances, offers, job_events, job_attempts, jobs, timed_benchmarks, sessions, providers`;
 
 async function resetTables(database: CoordinatorDatabase): Promise<void> {
   await sql`truncate ${TABLES} restart identity cascade`.execute(database.db);

@@ -1,7 +1,7 @@
 import type { ProviderHandlers } from '../../protocol/api.js';
 import type { GpuInventory } from '../../protocol/gpu.js';
 import { initialJobSlice } from '../../protocol/job-spec.js';
-import { initialNetworkSlice, type Notice, type ProviderState } from '../../protocol/state.js';
+import { initialEarningsSlice, initialNetworkSlice, type Notice, type ProviderState } from '../../protocol/state.js';
 import { UserFacingError } from '../../protocol/errors.js';
 import type { Settings } from '../../protocol/settings.js';
 import type { BenchService } from './bench/bench-service.js';
@@ -14,6 +14,7 @@ import { SettingsService } from './settings/settings-service.js';
 import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
 import { networkJobsOf } from './network/jobs-port.js';
 import { targetFor, type NetworkTarget } from './network/slice.js';
+import { EarningsBook, type EarningsBookDeps } from './earnings/earnings-book.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -45,6 +46,8 @@ export interface ProviderCoreOptions {
     /** `--network` for this session; otherwise settings.network.coordinator decides. */
     override?: NetworkTarget;
   };
+  /** The earnings book's world (its file, the payout chain lookups); absent: earnings are not kept (the slice stays empty). */
+  earnings?: Pick<EarningsBookDeps, 'store' | 'checker' | 'timers' | 'random'>;
 }
 
 /**
@@ -60,6 +63,7 @@ export class ProviderCore {
   private detection: Promise<GpuInventory> | null = null;
   readonly scheduler: SchedulerService | null;
   readonly network: NetworkLink | null;
+  readonly earnings: EarningsBook | null;
   private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
@@ -77,6 +81,7 @@ export class ProviderCore {
       job: options.jobs?.state() ?? initialJobSlice(),
       availability: null,
       network: initialNetworkSlice(),
+      earnings: initialEarningsSlice(),
     };
     options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
@@ -98,6 +103,10 @@ export class ProviderCore {
     this.scheduler?.onAvailability((availability) => this.update({ availability }));
     this.scheduler?.onTransition((transition) => this.events.emit('availability', transition));
     this.scheduler?.onPreemption((event) => this.events.emit('preemption', event));
+    // Before the link, which hands it the network's earnings reports; its notices (a damaged file) go to the owner.
+    this.earnings = options.earnings ? new EarningsBook({ ...options.earnings, clock: options.ports.clock, logger: options.ports.logger, notify: (n) => this.addNotice(n) }) : null;
+    if (this.earnings) this.state = { ...this.state, earnings: this.earnings.state() };
+    this.earnings?.onChange((earnings) => this.update({ earnings }));
     this.network = this.createNetworkLink();
     this.helloSettings = helloSettingsOf(this.settings.get());
     if (this.network) this.state = { ...this.state, network: this.network.state() };
@@ -147,6 +156,7 @@ export class ProviderCore {
       target: override ?? targetFor(this.settings.get().network.coordinator),
       appVersion: this.options.appVersion,
       jobs: this.options.jobs ? networkJobsOf(this.options.jobs, () => this.state.job) : undefined,
+      earnings: this.earnings ?? undefined,
       availability: this.scheduler ? { current: () => this.scheduler!.current(), onTransition: (l) => this.scheduler!.onTransition(l), onPreemption: (l) => this.scheduler!.onPreemption(l) } : undefined,
       // The last detection is enough for a hello; detecting again on every reconnect would spin nvidia-smi for nothing.
       inventory: async () => this.state.gpus ?? this.detectGpus(),
@@ -178,12 +188,14 @@ export class ProviderCore {
   /** Starts background work; resolves once the first GPU detection is done. */
   async start(): Promise<void> {
     // The link starts once the job runner reconciled, so it knows which network jobs survived a restart.
+    this.earnings?.start();
     await Promise.all([this.detectGpus(), this.startJobs().then(() => Promise.all([this.scheduler?.start(), this.network?.start()]))]);
   }
 
   async stop(): Promise<void> {
     await this.detection?.catch(() => undefined);
     await this.network?.stop();
+    this.earnings?.stop();
     await this.scheduler?.stop();
     await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
       this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });

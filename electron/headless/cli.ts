@@ -18,8 +18,10 @@ const COMMANDS: CommandEntry[] = [
   { name: 'bench', summary: 'benchmark this PC’s graphics card and print the signed report', load: async () => (await import('./commands/bench.js')).benchCommand },
   { name: 'verify', summary: 'check a signed benchmark report (exit 0 when valid)', load: async () => (await import('./commands/verify.js')).verifyCommand },
   { name: 'network', summary: 'say whether this PC is connected to the network, and what the network thinks of it', load: async () => (await import('./commands/network.js')).networkCommand },
+  { name: 'earnings', summary: 'show what this PC earned and was paid, each receipt and payout checked by Offhours itself', load: async () => (await import('./commands/earnings.js')).earningsCommand },
   { name: 'job', summary: 'run a job spec on this machine to test your setup', load: async () => (await import('./commands/job.js')).jobCommand },
   { name: 'coordinator', summary: 'run a coordinator (the network side), or ask a running one for its status', load: async () => (await import('./commands/coordinator.js')).coordinatorCommand },
+  { name: 'localnet', summary: 'run a local Solana (a test chain for payouts) on this machine', load: async () => (await import('./commands/localnet.js')).localnetCommand },
   { name: 'submit', summary: 'submit a job spec to a coordinator’s queue', load: async () => (await import('./commands/submit.js')).submitCommand },
 ];
 

@@ -28,6 +28,10 @@ import { EmbeddedNetworkProcess } from '../core/adapters/embedded-network-proces
 import { LinkStateFile } from '../core/network/link-state-file.js';
 import { TimedBenchResponder } from '../core/network/timed-responder.js';
 import type { NetworkTarget } from '../core/network/slice.js';
+import type { Timers } from '../core/network/ports.js';
+import { EarningsFile } from '../core/earnings/earnings-file.js';
+import { CHECK_TIMEOUT_MS } from '../core/earnings/earnings-book.js';
+import { SolanaPayoutChecker } from '../core/adapters/solana-payout-checker.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
@@ -59,7 +63,24 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     // The availability scheduler (issue 4): who is at the PC, what runs, how hot the GPU is.
     schedule: scheduleSources(jobs, headlessIdleSource(systemClock)),
     network: networkPorts(options.dataDir, logger, signer, options.network),
+    earnings: earningsPorts(options.dataDir, logger),
   });
+}
+
+/** Node's timers; the interval is unref'd so a heartbeat alone never keeps a process alive. */
+const nodeTimers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
+
+/**
+ * The earnings book's world: <data dir>/earnings.json, and the Solana RPC the network names for looking each payout
+ * up (the daemon and the desktop app share it).
+ */
+export function earningsPorts(dataDir: string, logger: Logger): NonNullable<ProviderCoreOptions['earnings']> {
+  return {
+    store: new EarningsFile(join(dataDir, 'earnings.json'), logger),
+    checker: new SolanaPayoutChecker({ timeoutMs: CHECK_TIMEOUT_MS }),
+    timers: nodeTimers,
+    random: Math.random,
+  };
 }
 
 /**
@@ -77,7 +98,7 @@ export function networkPorts(dataDir: string, logger: Logger, signer: DeviceKeyS
     signer,
     store: new LinkStateFile(join(dataDir, 'network-link.json'), logger),
     embeddedDataDir: join(dataDir, 'network'),
-    timers: { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) },
+    timers: nodeTimers,
     random: Math.random,
   };
 }

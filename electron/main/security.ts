@@ -41,3 +41,16 @@ export function isTrustedSender(senderUrl: string | null | undefined, indexUrl: 
 export function isAllowedNavigation(targetUrl: string, indexUrl: string): boolean {
   return isTrustedSender(targetUrl, indexUrl);
 }
+
+/**
+ * Links the window may hand to the system browser: a public Solana explorer's transaction page (the Earnings
+ * page's "View on explorer"). Everything else a page tries to open is refused.
+ */
+export function isExternalLinkAllowed(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.protocol === 'https:' && parsed.hostname === 'explorer.solana.com' && parsed.pathname.startsWith('/tx/') && !parsed.username && !parsed.password && !parsed.port;
+  } catch {
+    return false;
+  }
+}

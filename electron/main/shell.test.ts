@@ -7,7 +7,7 @@ import type { GpuInventory } from '../../protocol/gpu.js';
 import { defaultSettings, type Settings } from '../../protocol/settings.js';
 import { initialJobSlice } from '../../protocol/job-spec.js';
 import type { ProviderState } from '../../protocol/state.js';
-import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isTrustedSender } from './security.js';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isExternalLinkAllowed, isTrustedSender } from './security.js';
 import { loadSettingsForStore, settingsPath } from './settings-load.js';
 import { isPaused, TRAY_STATES, trayModel } from './tray-model.js';
 
@@ -25,6 +25,16 @@ describe('IPC sender and navigation rules', () => {
     expect(isTrustedSender(null, INDEX)).toBe(false);
     expect(isTrustedSender('not a url', INDEX)).toBe(false);
     expect(isAllowedNavigation('file:///etc/passwd', INDEX)).toBe(false);
+  });
+
+  it('hands only a public Solana explorer transaction page to the system browser', () => {
+    expect(isExternalLinkAllowed('https://explorer.solana.com/tx/5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnb?cluster=devnet')).toBe(true);
+    expect(isExternalLinkAllowed('http://explorer.solana.com/tx/abc')).toBe(false);
+    expect(isExternalLinkAllowed('https://explorer.solana.com.evil.example/tx/abc')).toBe(false);
+    expect(isExternalLinkAllowed('https://user@explorer.solana.com/tx/abc')).toBe(false);
+    expect(isExternalLinkAllowed('https://explorer.solana.com/address/abc')).toBe(false);
+    expect(isExternalLinkAllowed('file:///etc/passwd')).toBe(false);
+    expect(isExternalLinkAllowed('not a url')).toBe(false);
   });
 
   it('the CSP allows only our own files: no remote scripts, no eval, no frames, no plugins', () => {

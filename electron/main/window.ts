@@ -1,5 +1,5 @@
-import { BrowserWindow, session, type Session } from 'electron';
-import { CONTENT_SECURITY_POLICY, isAllowedNavigation } from './security.js';
+import { BrowserWindow, session, shell, type Session } from 'electron';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isExternalLinkAllowed } from './security.js';
 
 /** Session-wide hardening: a strict CSP header on every response, every permission refused. */
 export function hardenSession(target: Session = session.defaultSession): void {
@@ -45,7 +45,11 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     },
   });
   const contents = window.webContents;
-  contents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  // No window ever opens; an explorer link (Earnings page) goes to the system browser instead.
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isExternalLinkAllowed(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
   contents.on('will-navigate', (event, url) => {
     if (!isAllowedNavigation(url, options.indexUrl)) event.preventDefault();
   });

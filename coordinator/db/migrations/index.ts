@@ -4,9 +4,11 @@
  */
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './001-initial.js';
+import { ledgerAndPayouts } from './002-ledger-payouts.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initialSchema,
+  '002-ledger-payouts': ledgerAndPayouts,
 };
 
 export const coordinatorMigrations: MigrationProvider = {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoordinatorMessage, CoordinatorMessageOf, NetworkInfo, ProviderStanding } from '../../../protocol/network.js';
 import { verifyHelloSignature } from '../../../protocol/network-signing.js';
 import { NetworkLink } from './network-link.js';
-import type { BenchResponder } from './ports.js';
+import type { BenchResponder, EarningsSink } from './ports.js';
 import { availability, FakeAvailability, FakeJobs, FakeSocket, fixedSettings, ManualTimers, MemoryLinkStore, MemorySigner, silentLogger } from './test-support/link-world.js';
 
 const NETWORK: NetworkInfo = { coordinatorId: 'c1', name: 'Local test network', kind: 'local-test', tokenHasValue: false, tokenSymbol: 'OFFT', tokenDecimals: 6, acceptsSoftwareAdapters: true };
@@ -23,7 +23,7 @@ const SPEC = {
   price: { perSecond: '10' },
 };
 
-function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: BenchResponder } = {}) {
+function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: BenchResponder; earnings?: EarningsSink } = {}) {
   const timers = new ManualTimers();
   const socket = new FakeSocket();
   const store = options.store ?? new MemoryLinkStore();
@@ -37,6 +37,7 @@ function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: 
     jobs,
     availability: feed,
     responder: options.responder,
+    earnings: options.earnings,
     signer: new MemorySigner(),
     inventory: async () => null,
     settings: fixedSettings({ minPricePerGpuHour: '123' }),
@@ -82,6 +83,22 @@ describe('NetworkLink', () => {
     expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
     expect(new Set(seqs).size).toBe(seqs.length);
     expect(w.socket.last.of('availability').at(-1)).toMatchObject({ state: 'waiting', reason: 'game-running', ownerPresent: true });
+    await w.link.stop();
+  });
+
+  it('hands the earnings book the enrolling network and its earnings frames, never one before enrolment', async () => {
+    const seen: string[] = [];
+    const w = world({ earnings: { networkInfo: (network) => seen.push(`network ${network.coordinatorId}`), earnings: (frame) => seen.push(`earnings ${frame.summary.paid}`) } });
+    w.link.start();
+    const frame: CoordinatorMessage = { type: 'earnings', summary: { pending: '0', payable: '0', inFlight: '0', paid: '7', nextPayoutAt: null }, receipts: [], payouts: [] };
+    w.socket.last.deliver(welcome());
+    w.socket.last.deliver(frame);
+    await flush();
+    expect(seen).toEqual([]);
+    await enrol(w);
+    w.socket.last.deliver(frame);
+    await flush();
+    expect(seen).toEqual(['network c1', 'earnings 7']);
     await w.link.stop();
   });
 

@@ -9,7 +9,7 @@ import { helloBody } from './hello.js';
 import { JobReporter } from './job-reporter.js';
 import { ownerPresent } from './job-status.js';
 import { decideOffer } from './offer-decision.js';
-import type { AvailabilityFeed, BenchResponder, CoordinatorConnection, CoordinatorSocket, EmbeddedNetworkLauncher, InventorySource, LinkSettings, LinkStateStore, NetworkJobs, Timers } from './ports.js';
+import type { AvailabilityFeed, BenchResponder, CoordinatorConnection, CoordinatorSocket, EarningsSink, EmbeddedNetworkLauncher, InventorySource, LinkSettings, LinkStateStore, NetworkJobs, Timers } from './ports.js';
 import { SeqCounter } from './seq.js';
 import { SLICE_WORDS, startingSlice, unreachableSlice, wsUrlFor, type NetworkTarget } from './slice.js';
 
@@ -23,6 +23,8 @@ export interface NetworkLinkDeps {
   responder?: BenchResponder;
   jobs?: NetworkJobs;
   availability?: AvailabilityFeed;
+  /** Receives the network's earnings reports (receipts, payouts) to check and keep. */
+  earnings?: EarningsSink;
   signer: DeviceKeyStore;
   inventory: InventorySource;
   settings: LinkSettings;
@@ -260,6 +262,10 @@ export class NetworkLink {
       case 'job-status-ack':
         this.reporter.ack(message.jobId, message.status, message.seq);
         return;
+      case 'earnings':
+        // Only from the network this session enrolled with: its welcome set the key the receipts are checked against.
+        if (this.enrolled) this.deps.earnings?.earnings(message);
+        return;
     }
   }
 
@@ -288,6 +294,8 @@ export class NetworkLink {
     const now = new Date(this.deps.clock.now()).toISOString();
     this.setSlice({ connection: 'connected', message: SLICE_WORDS.connected(this.slice.network), nextRetryAt: null, enrolled: true, sessionId: message.sessionId, providerId: message.standing.providerId, standing: message.standing, lastConnectedAt: now });
     this.reporter.save({ sessionId: message.sessionId, providerId: message.standing.providerId, lastSeq: this.seq.current() });
+    // Taken from the network that enrolled us (not one that only greeted): its key checks the receipts that follow.
+    if (this.slice.network) this.deps.earnings?.networkInfo(this.slice.network);
     this.deps.logger.info('enrolled in the network', { providerId: message.standing.providerId, sessionId: message.sessionId, resumed: message.resumed });
     this.heartbeatTimer = this.deps.timers.setInterval(() => this.heartbeat(), HEARTBEAT_INTERVAL_MS);
     this.sendAvailability(null);

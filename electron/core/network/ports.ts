@@ -1,7 +1,7 @@
 import type { Availability, AvailabilityTransition, PreemptionEvent } from '../../../protocol/availability.js';
 import type { GpuInventory } from '../../../protocol/gpu.js';
 import type { CurrentJob, JobRecord } from '../../../protocol/job-spec.js';
-import type { CoordinatorMessageOf, ProviderMessageOf } from '../../../protocol/network.js';
+import type { CoordinatorMessageOf, NetworkInfo, ProviderMessageOf } from '../../../protocol/network.js';
 import type { Settings } from '../../../protocol/settings.js';
 import type { QueuedStatus } from './status-queue.js';
 
@@ -61,6 +61,13 @@ export interface NetworkJobs {
   stop(jobId: string, reason: string): Promise<void>;
   logs(jobId: string): { lines: string[]; droppedLines: number } | null;
   onChange(listener: () => void): () => void;
+}
+
+/** Where the link hands what the network says about money (implemented by electron/core/earnings/earnings-book.ts). */
+export interface EarningsSink {
+  /** At every enrolment, the network that enrolled us: where it pays out, which key signs its receipts, its token. */
+  networkInfo(network: NetworkInfo): void;
+  earnings(frame: CoordinatorMessageOf<'earnings'>): void;
 }
 
 /** The scheduler as the link sees it. */

@@ -10,13 +10,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AdminClient, AdminClientError, type HttpTransport } from '../../../protocol/network-admin-client.js';
-import type { CoordinatorStatus } from '../../../protocol/network.js';
+import type { AuditReport, CoordinatorStatus } from '../../../protocol/network.js';
 import { jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 import { appVersion } from '../paths.js';
 
 const RUN_USAGE =
-  'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--exit-with-stdin]';
+  'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--receipt-key-file F] [--rpc-url URL --mint ADDRESS --treasury-key FILE] [--payout-threshold BASE_UNITS] [--payout-interval SECONDS] [--priority-fee MICRO_LAMPORTS] [--exit-with-stdin]';
 const STATUS_USAGE = 'offhours coordinator status [--json] [--data-dir D | --url URL --admin-token-file F]';
+const AUDIT_USAGE = 'offhours coordinator audit [--json] [--data-dir D | --url URL --admin-token-file F] [--database-url URL]';
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const InfoFileSchema = z.object({ url: z.string().url(), pid: z.number().int(), adminTokenFile: z.string().min(1) });
@@ -110,6 +111,61 @@ async function statusCommand(argv: string[]): Promise<number> {
   });
 }
 
+export function formatAudit(report: AuditReport): string {
+  const { checked } = report;
+  const scope = `${checked.postings} ledger postings, ${checked.receipts} receipts, ${checked.payouts} payouts${checked.onChain ? ' (checked on chain)' : ' (not checked on chain: this network does not pay out)'}`;
+  if (report.ok) return `Audit passed: ${scope}.\n`;
+  const lines = report.violations.map((violation) => `  [${violation.rule}] ${violation.message}`);
+  return `Audit FAILED: ${report.violations.length} violation(s) in ${scope}:\n${lines.join('\n')}\n`;
+}
+
+/**
+ * Asks the running coordinator when one runs from the folder (or --url); otherwise opens the folder's
+ * database itself (and its local Solana, for an embedded network). Exit 0 when every invariant holds, 1 when
+ * any is violated.
+ */
+async function auditCommand(argv: string[]): Promise<number> {
+  const { values } = parseCli(argv, { ...jsonOption, 'data-dir': { type: 'string' }, url: { type: 'string' }, 'admin-token-file': { type: 'string' }, 'database-url': { type: 'string' } });
+  return withCoordinatorErrors(async () => {
+    const report = await (runningCoordinatorFor(values) ? auditOverApi(values) : auditOffline(values));
+    if (values.json) printJson(report);
+    else process.stdout.write(formatAudit(report));
+    return report.ok ? 0 : 1;
+  });
+}
+
+/** True when --url was given or a live coordinator wrote coordinator.json in the folder (or its coordinator/). */
+function runningCoordinatorFor(values: { url?: string | undefined; 'data-dir'?: string | undefined }): boolean {
+  if (values.url) return true;
+  const dir = values['data-dir'] || defaultCoordinatorDir();
+  return [dir, join(dir, 'coordinator')].some((candidate) => {
+    try {
+      locateCoordinator({ 'data-dir': candidate });
+      return true;
+    } catch {
+      return false;
+    }
+  });
+}
+
+async function auditOverApi(values: { url?: string | undefined; 'admin-token-file'?: string | undefined; 'data-dir'?: string | undefined }): Promise<AuditReport> {
+  const dir = values['data-dir'] || defaultCoordinatorDir();
+  const folder = values.url || existsSync(join(dir, 'coordinator.json')) ? dir : join(dir, 'coordinator');
+  const { url, token } = locateCoordinator({ ...values, 'data-dir': folder });
+  // The on-chain half can take a while on a real cluster.
+  return new AdminClient(url, token, fetchTransport(120_000)).audit();
+}
+
+async function auditOffline(values: { 'data-dir'?: string | undefined; 'database-url'?: string | undefined }): Promise<AuditReport> {
+  const { auditDataDir, AuditSetupError } = await import('../../../coordinator/audit-offline.js');
+  try {
+    return await auditDataDir(values['data-dir'] || defaultCoordinatorDir(), { databaseUrl: values['database-url'] ?? null });
+  } catch (error) {
+    if (error instanceof AuditSetupError) throw new NoCoordinatorError(error.message);
+    throw error;
+  }
+}
+
 /**
  * Resolves on SIGINT/SIGTERM, and, with `--exit-with-stdin`, when standard input closes: the app starts its
  * embedded coordinator with a pipe there, so the coordinator stops with the app even when the app is killed.
@@ -131,9 +187,10 @@ const EXIT_WITH_STDIN = '--exit-with-stdin';
 
 export const coordinatorCommand: CliCommand = {
   name: 'coordinator',
-  usage: `${RUN_USAGE}\n       ${STATUS_USAGE}`,
+  usage: `${RUN_USAGE}\n       ${STATUS_USAGE}\n       ${AUDIT_USAGE}`,
   async run(argv) {
     if (argv[0] === 'status') return statusCommand(argv.slice(1));
+    if (argv[0] === 'audit') return auditCommand(argv.slice(1));
     // Listened for from the first moment: an app that quits while its coordinator is still starting is heard too.
     const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
     const stopped = untilSignal(exitWithStdin)();

@@ -1,4 +1,4 @@
-import { describeBenchmark, formatRate, formatThroughput, networkLabel, networkNextStep } from '../../../protocol/network-format.js';
+import { describeBenchmark, describePayoutChain, formatRate, formatThroughput, networkLabel, networkNextStep } from '../../../protocol/network-format.js';
 import { NetworkSliceSchema, type NetworkSlice } from '../../../protocol/state.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
 import { callDaemon, NoDaemonError, readDaemonInfo } from './status.js';
@@ -10,6 +10,7 @@ export function formatNetwork(slice: NetworkSlice): string {
   if (next) lines.push(`  Next: ${next}`);
   if (slice.mode === 'off') return `${lines.join('\n')}\n`;
   lines.push(`  Network:     ${networkLabel(slice)}${slice.url ? ` (${slice.url})` : ''}`);
+  if (slice.network) lines.push(`  Payouts:     ${describePayoutChain(slice.network)}`);
   lines.push(`  Provider:    ${slice.providerId ?? 'not enrolled yet'}${slice.enrolled ? ' (enrolled)' : ''}`);
   const standing = slice.standing;
   lines.push(`  Benchmark:   ${describeBenchmark(standing)}`);

@@ -1,15 +1,155 @@
+import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
+import { useApp } from '../../stores/app-store.js';
+import { earningsView, type PayoutRow, type ReceiptRow, type SummaryFigure } from './earnings-view.js';
 
+const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
+
+/** Keeps "next payout in …" current without a push from core. */
+function useMinuteClock(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = setInterval(() => setNow(Date.now()), 30_000);
+    return () => clearInterval(timer);
+  }, []);
+  return now;
+}
+
+function Summary({ figures, nextPayout }: { figures: SummaryFigure[]; nextPayout: string }) {
+  return (
+    <section className="stat-row" data-testid="earnings-summary" aria-label="Earnings summary">
+      {figures.map((figure) => (
+        <div className="stat" key={figure.id}>
+          <span className="stat-label">{figure.label}</span>
+          <span className="stat-value small" data-testid={`earnings-${figure.id}`}>
+            {figure.value}
+          </span>
+          <span className="fact-hint">{figure.hint}</span>
+        </div>
+      ))}
+      <div className="stat">
+        <span className="stat-label">Next payout</span>
+        <span className="stat-value small" data-testid="earnings-next-payout">
+          {nextPayout}
+        </span>
+      </div>
+    </section>
+  );
+}
+
+function Mark({ tone, label, explain }: { tone: keyof typeof VERDICT; label: string; explain: string }) {
+  return (
+    <span className={`verdict ${VERDICT[tone]}`} title={explain}>
+      {tone === 'ok' ? '✓ ' : tone === 'bad' ? '⚠ ' : ''}
+      {label}
+    </span>
+  );
+}
+
+function Receipts({ rows }: { rows: ReceiptRow[] }) {
+  return (
+    <section className="panel" data-testid="earnings-receipts" aria-labelledby="receipts-title">
+      <h2 id="receipts-title">Receipts</h2>
+      <p className="muted small">For each job, the network signs what it paid for. Offhours checks every signature itself.</p>
+      {rows.length === 0 ? (
+        <p className="muted">No receipts yet. One arrives each time a paid job ends.</p>
+      ) : (
+        <table className="bench-table jobs-table">
+          <thead>
+            <tr>
+              <th>Job</th>
+              <th>Worked</th>
+              <th>Rate</th>
+              <th>Amount</th>
+              <th>Check</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.id} data-testid="receipt-row" data-check={row.check}>
+                <td>
+                  <div>{row.jobId}</div>
+                  <div className="muted small">{new Date(row.endedAt).toLocaleString()}</div>
+                </td>
+                <td>{row.seconds}</td>
+                <td>{row.rate}</td>
+                <td className="amount">{row.amount}</td>
+                <td>
+                  <Mark tone={row.tone} label={row.label} explain={row.explain} />
+                  {row.tone === 'bad' && <div className="warning-text">{row.explain}</div>}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function Payouts({ rows, checkedAt }: { rows: PayoutRow[]; checkedAt: { text: string; rpcUrl: string } | null }) {
+  return (
+    <section className="panel" data-testid="earnings-payouts" aria-labelledby="payouts-title">
+      <h2 id="payouts-title">Payouts</h2>
+      {checkedAt && (
+        <p className="muted small" title={`Asked at ${checkedAt.rpcUrl}`}>
+          {checkedAt.text}
+        </p>
+      )}
+      {rows.length === 0 ? (
+        <p className="muted">No payouts yet. Payable earnings are sent to your wallet on the network’s schedule.</p>
+      ) : (
+        <ul className="payout-list">
+          {rows.map((row) => (
+            <li key={row.id} className="payout-row" data-testid="payout-row" data-chain={row.chain}>
+              <span className="amount">{row.amount}</span>
+              <span className="muted small">{new Date(row.createdAt).toLocaleString()}</span>
+              <code className="small" title={row.signature ?? undefined}>
+                {row.shortSignature ?? 'no transaction yet'}
+              </code>
+              <Mark tone={row.tone} label={row.label} explain={row.explain} />
+              {row.link && (
+                <a href={row.link} target="_blank" rel="noreferrer noopener" className="small">
+                  View on explorer
+                </a>
+              )}
+              {row.tone === 'bad' && <div className="warning-text payout-warning">{row.explain}</div>}
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+/** What this PC earned and was paid, each receipt and payout checked by the app itself. */
 export function EarningsPage() {
+  const slice = useApp((s) => s.provider?.earnings ?? null);
+  const network = useApp((s) => s.provider?.network.network ?? null);
+  const now = useMinuteClock();
+  const view = slice ? earningsView(slice, network, now) : null;
   return (
     <div className="page">
       <header className="page-head">
         <h1>Earnings</h1>
-        <p className="muted">What your GPU has earned, second by second.</p>
+        <p className="muted">What your GPU has earned, and what reached your wallet.</p>
       </header>
-      <EmptyState title="Not set up yet" testId="earnings-empty">
-        <p>Nothing earned yet. Earnings appear here once your PC has done paid work.</p>
-      </EmptyState>
+      {!view || view.empty ? (
+        <EmptyState title="Nothing earned yet" testId="earnings-empty">
+          <p>Earnings appear here once your PC has done paid work for the network.</p>
+        </EmptyState>
+      ) : (
+        <>
+          {view.problems > 0 && (
+            <p className="warning-text" data-testid="earnings-problems">
+              {view.problems === 1 ? 'One item below does not check out' : `${view.problems} items below do not check out`}: it is kept and marked, and nothing is hidden.
+            </p>
+          )}
+          <Summary figures={view.summary} nextPayout={view.nextPayout} />
+          <Receipts rows={view.receipts} />
+          <Payouts rows={view.payouts} checkedAt={view.checkedAt} />
+        </>
+      )}
     </div>
   );
 }
