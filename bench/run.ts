@@ -15,6 +15,7 @@ async function suites(): Promise<BenchSuite[]> {
     (await import('./owner-back.bench.js')).ownerBackSuite,
     (await import('./jobs.bench.js')).jobsSuite,
     (await import('./coordinator.bench.js')).coordinatorSuite,
+    (await import('./ledger.bench.js')).ledgerSuite,
     (await import('./solana.bench.js')).solanaSuite,
   ];
 }

@@ -2,7 +2,7 @@
  * `offhours coordinator audit --data-dir D` when no coordinator runs from D: opens its database (embedded
  * PGlite in D/db, or --database-url), reads its receipt key, and checks the chain it pays on (payouts.json,
  * written at start). An embedded network's local Solana is started over its own folder for the length of the
- * audit. D may also be an app's data folder holding its embedded network in D/coordinator.
+ * audit. D may also be an app's data folder holding its embedded network (D/network).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,12 +19,16 @@ export class AuditSetupError extends Error {}
 
 const PayoutsFileSchema = PayoutChainInfoSchema.extend({ coordinatorPublicKey: z.string().optional() });
 
-/** The coordinator folder inside D: D itself when it holds a database, else D/coordinator (an app's folder). */
+/** Where a coordinator's folder may be, given D: D itself, an app's embedded network (D/network), or D/coordinator. */
+export function coordinatorDirCandidates(dataDir: string): string[] {
+  return [dataDir, join(dataDir, 'network'), join(dataDir, 'coordinator')];
+}
+
+/** The first candidate folder that holds a coordinator's data (its database or receipt key). */
 export function coordinatorDirOf(dataDir: string): string {
-  if (existsSync(join(dataDir, 'db')) || existsSync(join(dataDir, 'receipt-key'))) return dataDir;
-  const nested = join(dataDir, 'coordinator');
-  if (existsSync(join(nested, 'db')) || existsSync(join(nested, 'receipt-key'))) return nested;
-  throw new AuditSetupError(`No coordinator data in ${dataDir} (no db/ or receipt-key there or in ${nested}).`);
+  const found = coordinatorDirCandidates(dataDir).find((dir) => existsSync(join(dir, 'db')) || existsSync(join(dir, 'receipt-key')));
+  if (!found) throw new AuditSetupError(`No coordinator data in ${dataDir} (no db/ or receipt-key there, in network/ or in coordinator/).`);
+  return found;
 }
 
 export async function auditDataDir(dataDir: string, options: { databaseUrl?: string | null; receiptKeyFile?: string } = {}): Promise<AuditReport> {

@@ -14,7 +14,28 @@ describe('parseCoordinatorArgs', () => {
       embedded: false,
       demoImage: DEFAULT_DEMO_IMAGE,
       benchTargetMs: null,
+      receiptKeyFile: '/data/coordinator/receipt-key',
+      payouts: { mode: 'off' },
     });
+  });
+
+  it('pays out on the embedded local Solana by default, on a cluster when all three of --rpc-url, --mint and --treasury-key are named', () => {
+    expect(parseCoordinatorArgs(['--embedded'], {}, '/data').payouts).toEqual({ mode: 'localnet', threshold: 0n, intervalSeconds: 30 });
+    expect(parseCoordinatorArgs(['--embedded', '--payout-interval', '5', '--payout-threshold', '1000'], {}, '/data').payouts).toEqual({ mode: 'localnet', threshold: 1000n, intervalSeconds: 5 });
+    const mint = 'So11111111111111111111111111111111111111112';
+    expect(parseCoordinatorArgs(['--rpc-url', 'https://api.devnet.solana.com', '--mint', mint, '--treasury-key', '/k.json', '--priority-fee', '5000'], {}, '/data').payouts).toEqual({
+      mode: 'cluster',
+      rpcUrl: 'https://api.devnet.solana.com',
+      mint,
+      treasuryKeyFile: '/k.json',
+      threshold: 0n,
+      intervalSeconds: 300,
+      priorityFeeMicroLamports: 5000n,
+    });
+    expect(() => parseCoordinatorArgs(['--rpc-url', 'https://api.devnet.solana.com'], {}, '/data')).toThrow(/go together/);
+    expect(() => parseCoordinatorArgs(['--rpc-url', 'ftp://x', '--mint', mint, '--treasury-key', '/k'], {}, '/data')).toThrow(/http/);
+    expect(() => parseCoordinatorArgs(['--rpc-url', 'https://x', '--mint', 'not-base58-0OIl', '--treasury-key', '/k'], {}, '/data')).toThrow(/--mint/);
+    expect(() => parseCoordinatorArgs(['--payout-threshold', '1.5'], {}, '/data')).toThrow(/base units/);
   });
 
   it('takes flags over the environment', () => {

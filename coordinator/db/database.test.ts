@@ -24,7 +24,7 @@ describe.each(testEngines())('database on $name', ({ start }) => {
       expect(second.appliedMigrations).toEqual([]);
       expect(await migrateToLatest(second.db)).toEqual([]);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second.db);
-      expect(applied.rows.map((row) => row.name)).toEqual(['001-initial']);
+      expect(applied.rows.map((row) => row.name)).toEqual(['001-initial', '002-ledger-payouts']);
     } finally {
       await second.close();
     }
@@ -34,7 +34,7 @@ describe.each(testEngines())('database on $name', ({ start }) => {
     const database = await target.open();
     try {
       const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' and table_name not like 'kysely%' order by table_name`.execute(database.db);
-      expect(tables.rows.map((row) => row.table_name)).toEqual(['job_attempts', 'job_events', 'jobs', 'offers', 'providers', 'sessions', 'timed_benchmarks']);
+      expect(tables.rows.map((row) => row.table_name)).toEqual(['job_attempts', 'job_events', 'jobs', 'leases', 'ledger_balances', 'ledger_entries', 'ledger_postings', 'offers', 'payout_batches', 'payout_items', 'payout_signatures', 'providers', 'receipts', 'sessions', 'timed_benchmarks']);
       const unique = await sql<{ indexname: string }>`select indexname from pg_indexes where schemaname = 'public' and indexdef like 'CREATE UNIQUE INDEX%WHERE%' order by indexname`.execute(database.db);
       expect(unique.rows.map((row) => row.indexname)).toEqual(['jobs_one_held_per_provider', 'offers_one_open_per_job', 'offers_one_open_per_provider']);
     } finally {
@@ -50,7 +50,7 @@ describe('embedded PGlite persistence', () => {
   it('keeps its data in <dataDir>/pgdata across reopen, migrating only the first time', async () => {
     const first = await openDatabase({ dataDir });
     expect(first.engine).toBe('pglite');
-    expect(first.appliedMigrations).toEqual(['001-initial']);
+    expect(first.appliedMigrations).toEqual(['001-initial', '002-ledger-payouts']);
     const store = new KyselyStore(first, { receiptIssuer: await testReceiptIssuer() });
     const { provider } = await store.enrolProvider({ devicePublicKey: deviceKey(1), payoutAddress: '', gpus: [], minPricePerGpuHour: '0', appVersion: '1', backends: ['webgpu'] }, T0);
     await store.close();

@@ -127,30 +127,36 @@ export function formatAudit(report: AuditReport): string {
 async function auditCommand(argv: string[]): Promise<number> {
   const { values } = parseCli(argv, { ...jsonOption, 'data-dir': { type: 'string' }, url: { type: 'string' }, 'admin-token-file': { type: 'string' }, 'database-url': { type: 'string' } });
   return withCoordinatorErrors(async () => {
-    const report = await (runningCoordinatorFor(values) ? auditOverApi(values) : auditOffline(values));
+    const running = runningCoordinatorFor(values);
+    const report = await (running ? auditOverApi(values, running) : auditOffline(values));
     if (values.json) printJson(report);
     else process.stdout.write(formatAudit(report));
     return report.ok ? 0 : 1;
   });
 }
 
-/** True when --url was given or a live coordinator wrote coordinator.json in the folder (or its coordinator/). */
-function runningCoordinatorFor(values: { url?: string | undefined; 'data-dir'?: string | undefined }): boolean {
-  if (values.url) return true;
-  const dir = values['data-dir'] || defaultCoordinatorDir();
-  return [dir, join(dir, 'coordinator')].some((candidate) => {
-    try {
-      locateCoordinator({ 'data-dir': candidate });
-      return true;
-    } catch {
-      return false;
-    }
-  });
+/** Folders a coordinator may run from, given D: D, an app's embedded network (D/network), D/coordinator. */
+function coordinatorFolders(dir: string): string[] {
+  return [dir, join(dir, 'network'), join(dir, 'coordinator')];
 }
 
-async function auditOverApi(values: { url?: string | undefined; 'admin-token-file'?: string | undefined; 'data-dir'?: string | undefined }): Promise<AuditReport> {
+/** The folder a live coordinator runs from (it wrote coordinator.json there and its process is alive), if any. */
+function runningCoordinatorFor(values: { url?: string | undefined; 'data-dir'?: string | undefined }): string | null {
   const dir = values['data-dir'] || defaultCoordinatorDir();
-  const folder = values.url || existsSync(join(dir, 'coordinator.json')) ? dir : join(dir, 'coordinator');
+  if (values.url) return dir;
+  return (
+    coordinatorFolders(dir).find((candidate) => {
+      try {
+        locateCoordinator({ 'data-dir': candidate });
+        return true;
+      } catch {
+        return false;
+      }
+    }) ?? null
+  );
+}
+
+async function auditOverApi(values: { url?: string | undefined; 'admin-token-file'?: string | undefined; 'data-dir'?: string | undefined }, folder: string): Promise<AuditReport> {
   const { url, token } = locateCoordinator({ ...values, 'data-dir': folder });
   // The on-chain half can take a while on a real cluster.
   return new AdminClient(url, token, fetchTransport(120_000)).audit();
