@@ -30,7 +30,14 @@ export async function openPayoutChain(config: CoordinatorConfig, log: (message: 
     log(`payouts settle on ${chain.cluster} (${chain.rpcUrl}), mint ${chain.mint}, treasury ${chain.treasury}`);
     return { chain, close: async () => {} };
   }
-  const { startLocalnet } = await import('../chain/localnet/server.js');
+  let startLocalnet: typeof import('../chain/localnet/server.js').startLocalnet;
+  try {
+    ({ startLocalnet } = await import('../chain/localnet/server.js'));
+  } catch (error) {
+    // LiteSVM ships prebuilt for Linux and macOS only: elsewhere the embedded network records earnings, unpaid.
+    log(`the local Solana cannot run on this computer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); earnings are recorded but not paid out`);
+    return null;
+  }
   const { ensureLocalTreasury } = await import('../chain/local-treasury.js');
   const localnet = await startLocalnet({ host: '127.0.0.1', port: 0, dataDir: join(config.dataDir, 'localnet') });
   try {

@@ -4,8 +4,8 @@
  * store. Errors become error frames; nothing here may throw into the socket library.
  */
 import type { AvailabilityKind, AvailabilityReason } from '../../protocol/availability.js';
-import type { CoordinatorErrorCode, CoordinatorMessage, NetworkInfo, ProviderMessage, ProviderMessageOf } from '../../protocol/network.js';
-import { MAX_EARNINGS_ITEMS, NETWORK_PROTOCOL_VERSION } from '../../protocol/network.js';
+import type { CoordinatorErrorCode, CoordinatorMessage, CoordinatorMessageOf, NetworkInfo, ProviderMessage, ProviderMessageOf } from '../../protocol/network.js';
+import { MAX_EARNINGS_ITEMS, MAX_FRAME_BYTES, NETWORK_PROTOCOL_VERSION } from '../../protocol/network.js';
 import type { RandomBytes } from '../../protocol/bench/timed.js';
 import { StoreInputError, type CoordinatorStore, type OfferRecord, type ProviderRecord, type StoreRefusal } from '../db/store.js';
 import { errorFrame, SessionGate, type ErrorFrame, type RawFrame } from '../domain/session.js';
@@ -165,7 +165,8 @@ export class ProviderConnection implements ConnectedProvider {
     if (!this.enrolment) return;
     const earnings = await this.deps.store.earningsOf(this.providerId, MAX_EARNINGS_ITEMS);
     const next = this.deps.nextPayoutAt();
-    this.send({ type: 'earnings', summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null }, receipts: earnings.receipts, payouts: earnings.payouts });
+    const frame: CoordinatorMessageOf<'earnings'> = { type: 'earnings', summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null }, receipts: earnings.receipts, payouts: earnings.payouts };
+    this.send(withinFrameBudget(frame));
   }
 
   supersede(): void {
@@ -352,6 +353,15 @@ export class ProviderConnection implements ConnectedProvider {
       this.socket.close(CLOSE_GOING_AWAY, 'send failed');
     }
   }
+}
+
+/** Earnings frames stay well under the frame limit: the oldest receipts (long runs name many postings) are left out. */
+const EARNINGS_FRAME_BUDGET = MAX_FRAME_BYTES / 2;
+
+export function withinFrameBudget(frame: CoordinatorMessageOf<'earnings'>): CoordinatorMessageOf<'earnings'> {
+  let receipts = frame.receipts;
+  while (receipts.length > 0 && JSON.stringify({ ...frame, receipts }).length > EARNINGS_FRAME_BUDGET) receipts = receipts.slice(0, Math.floor(receipts.length / 2));
+  return { ...frame, receipts };
 }
 
 function refusalCode(code: StoreRefusal): CoordinatorErrorCode {
