@@ -50,6 +50,37 @@ export const WalletSettingsSchema = z.object({
   payoutAddress: z.string().nullable(),
 });
 
+/**
+ * A price per kWh in the payout token's own units, as the owner types it ("0.25" means a quarter of one token per
+ * kWh). Why the token and not the owner's currency: earnings arrive in that token, and a production network's token
+ * is meant to be a stable unit, so cost and earnings share one unit without an exchange rate the app would have to
+ * fetch. Kept as the decimal text the owner typed; core turns it into base units with the token's decimals only
+ * when it computes (integers throughout, never a float). No sign, no exponent, at most 18 decimals.
+ */
+export const PricePerKwhSchema = z.string().regex(/^(0|[1-9][0-9]{0,11})(\.[0-9]{1,18})?$/, 'must be a decimal number such as 0.25 (payout tokens per kWh)');
+
+/** A cheaper rate between two whole hours of the local day; fromHour > toHour crosses midnight (22 → 6 is 22:00–06:00). */
+export const TimeOfUseSchema = z
+  .object({
+    cheapPricePerKwh: PricePerKwhSchema,
+    /** First hour (0–23) at the cheap rate. */
+    fromHour: z.number().int().min(0).max(23),
+    /** The hour (0–23) the normal rate starts again. */
+    toHour: z.number().int().min(0).max(23),
+  })
+  .strict()
+  .refine((tariff) => tariff.fromHour !== tariff.toHour, 'the cheap hours must start and end at different hours');
+
+/** The owner's electricity tariff, for net profit (earnings minus the GPU's electricity). New in 0.1; older files get the default (off). */
+export const ElectricitySettingsSchema = z.object({
+  /** Payout tokens per kWh (see PricePerKwhSchema); null: not entered, no net profit is shown. */
+  pricePerKwh: PricePerKwhSchema.nullable(),
+  /** An optional cheaper window (a night rate); null: one flat price all day. */
+  timeOfUse: TimeOfUseSchema.nullable(),
+  /** Refuse job offers while electricity would cost more than the job pays (a minimum-profit rule). */
+  stopWhenUnprofitable: z.boolean(),
+});
+
 export const SettingsSchema = z
   .object({
     schemaVersion: z.literal(SETTINGS_VERSION),
@@ -57,6 +88,7 @@ export const SettingsSchema = z
     schedule: ScheduleSettingsSchema.strict(),
     network: NetworkSettingsSchema.strict(),
     wallet: WalletSettingsSchema.strict(),
+    electricity: ElectricitySettingsSchema.strict(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -67,6 +99,7 @@ export const SettingsPatchSchema = z
     schedule: ScheduleSettingsSchema.partial().strict(),
     network: NetworkSettingsSchema.partial().strict(),
     wallet: WalletSettingsSchema.partial().strict(),
+    electricity: ElectricitySettingsSchema.partial().strict(),
   })
   .partial()
   .strict();
@@ -90,6 +123,7 @@ export function defaultSettings(): Settings {
     },
     network: { coordinator: 'embedded', minPricePerGpuHour: '0' },
     wallet: { payoutAddress: null },
+    electricity: { pricePerKwh: null, timeOfUse: null, stopWhenUnprofitable: false },
   };
 }
 
@@ -101,6 +135,7 @@ export function mergeSettingsPatch(current: Settings, patch: SettingsPatch): Set
     schedule: { ...current.schedule, ...patch.schedule },
     network: { ...current.network, ...patch.network },
     wallet: { ...current.wallet, ...patch.wallet },
+    electricity: { ...current.electricity, ...patch.electricity },
   };
 }
 
@@ -158,6 +193,7 @@ export function migrateSettings(raw: unknown): SettingsLoadOutcome {
     schedule: { ...defaults.schedule, ...(doc.schedule as object | undefined) },
     network: { ...defaults.network, ...(doc.network as object | undefined) },
     wallet: { ...defaults.wallet, ...(doc.wallet as object | undefined) },
+    electricity: { ...defaults.electricity, ...(doc.electricity as object | undefined) },
   };
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) {

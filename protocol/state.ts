@@ -2,6 +2,7 @@ import { AvailabilitySchema } from './availability.js';
 import { z } from 'zod';
 import { GpuInventorySchema } from './gpu.js';
 import { JobSliceSchema } from './job-spec.js';
+import { NetProfitSchema } from './net-profit.js';
 import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SolanaClusterSchema } from './network.js';
 import { JobReceiptSchema } from './receipts.js';
 
@@ -109,5 +110,7 @@ export const ProviderStateSchema = z.object({
   network: NetworkSliceSchema,
   /** Receipts and payouts, each checked by the app itself (electron/core/earnings). */
   earnings: EarningsSliceSchema,
+  /** Net per hour of work after the GPUs' electricity (electron/core/earnings/net-profit.ts); null without an electricity price, a rate or a token. */
+  profit: NetProfitSchema.nullable(),
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

@@ -91,11 +91,14 @@ const rect = (x0, y0, x1, y1) => (x, y) => x >= x0 && x <= x1 && y >= y0 && y <=
 
 const GREEN = hex('#3ddc84');
 const TEAL = hex('#2bc0e4');
+// One per icon of electron/core/tray/tray-model.ts (TRAY_ICONS).
 const STATES = {
   idle: { dot: hex('#8b95ab') },
-  earning: { dot: GREEN },
+  available: { dot: TEAL },
+  working: { dot: GREEN },
   paused: { dot: hex('#f5b942'), pause: true },
-  attention: { dot: hex('#ff5c5c'), bang: true },
+  error: { dot: hex('#ff5c5c'), bang: true },
+  offline: { dot: hex('#5a6378'), slash: true },
 };
 
 // Tray: a light "O" ring (the moon-shaped hours when the PC is yours) with a state dot bottom-right.
@@ -107,6 +110,7 @@ for (const [state, spec] of Object.entries(STATES)) {
       { color: spec.dot, inside: circle(0.74, 0.74, 0.2) },
     ];
     if (spec.pause) layers.push({ color: hex('#0b0e14'), inside: (x, y) => rect(0.665, 0.64, 0.71, 0.84)(x, y) || rect(0.77, 0.64, 0.815, 0.84)(x, y) });
+    if (spec.slash) layers.push({ color: hex('#e9edf5'), inside: (x, y) => circle(0.74, 0.74, 0.2)(x, y) && Math.abs(x + y - 1.48) <= 0.05 });
     if (spec.bang) layers.push({ color: hex('#ffffff'), inside: (x, y) => rect(0.715, 0.62, 0.765, 0.77)(x, y) || circle(0.74, 0.82, 0.03)(x, y) });
     writeFileSync(join(OUT, `tray-${state}${suffix}.png`), png(size, render(size, layers)));
   }

@@ -15,6 +15,12 @@ import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
 import { networkJobsOf } from './network/jobs-port.js';
 import { targetFor, type NetworkTarget } from './network/slice.js';
 import { EarningsBook, type EarningsBookDeps } from './earnings/earnings-book.js';
+import { netProfitAt, perHour } from './earnings/net-profit.js';
+import type { GpuPowerMeter } from './earnings/ports.js';
+import { PowerSampler } from './earnings/power-sampler.js';
+import { tokenOf, withNetProfit, type ProfitInputs } from './earnings/profit-state.js';
+import { systemCalendar, type LocalCalendar } from './schedule/calendar.js';
+import type { Timers } from './network/ports.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -48,6 +54,8 @@ export interface ProviderCoreOptions {
   };
   /** The earnings book's world (its file, the payout chain lookups); absent: earnings are not kept (the slice stays empty). */
   earnings?: Pick<EarningsBookDeps, 'store' | 'checker' | 'timers' | 'random'>;
+  /** Power readings while working, for net profit; absent: every electricity cost is an estimate. */
+  power?: { meter: GpuPowerMeter | null; timers: Pick<Timers, 'setInterval' | 'clearInterval'> };
 }
 
 /**
@@ -64,6 +72,7 @@ export class ProviderCore {
   readonly scheduler: SchedulerService | null;
   readonly network: NetworkLink | null;
   readonly earnings: EarningsBook | null;
+  private readonly power: PowerSampler | null;
   private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
@@ -82,6 +91,7 @@ export class ProviderCore {
       availability: null,
       network: initialNetworkSlice(),
       earnings: initialEarningsSlice(),
+      profit: null,
     };
     options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
@@ -107,10 +117,14 @@ export class ProviderCore {
     this.earnings = options.earnings ? new EarningsBook({ ...options.earnings, clock: options.ports.clock, logger: options.ports.logger, notify: (n) => this.addNotice(n) }) : null;
     if (this.earnings) this.state = { ...this.state, earnings: this.earnings.state() };
     this.earnings?.onChange((earnings) => this.update({ earnings }));
+    this.power = options.power
+      ? new PowerSampler({ ...options.power, logger: options.ports.logger, working: () => this.state.availability?.state === 'working', onTick: () => this.refreshProfit() })
+      : null;
     this.network = this.createNetworkLink();
     this.helloSettings = helloSettingsOf(this.settings.get());
     if (this.network) this.state = { ...this.state, network: this.network.state() };
     this.settings.onChange((next) => {
+      this.refreshProfit();
       const before = this.helloSettings;
       this.helloSettings = helloSettingsOf(next);
       if (before !== this.helloSettings) this.network?.rehello();
@@ -157,6 +171,7 @@ export class ProviderCore {
       appVersion: this.options.appVersion,
       jobs: this.options.jobs ? networkJobsOf(this.options.jobs, () => this.state.job) : undefined,
       earnings: this.earnings ?? undefined,
+      profit: { forOffer: (pricePerSecond) => this.offerProfit(pricePerSecond) },
       availability: this.scheduler ? { current: () => this.scheduler!.current(), onTransition: (l) => this.scheduler!.onTransition(l), onPreemption: (l) => this.scheduler!.onPreemption(l) } : undefined,
       // The last detection is enough for a hello; detecting again on every reconnect would spin nvidia-smi for nothing.
       inventory: async () => this.state.gpus ?? this.detectGpus(),
@@ -164,6 +179,26 @@ export class ProviderCore {
       clock: this.options.ports.clock,
       logger: this.options.ports.logger,
     });
+  }
+
+  /** What an offer at this price nets per hour here, for the owner's minimum-profit rule. */
+  private offerProfit(pricePerSecond: string) {
+    const context = { ...this.profitInputs(), gpus: this.state.gpus?.gpus ?? [], token: tokenOf(this.state) };
+    return { estimate: netProfitAt(perHour(pricePerSecond), context), stopWhenUnprofitable: context.electricity.stopWhenUnprofitable };
+  }
+
+  private profitInputs(): ProfitInputs {
+    const calendar: LocalCalendar = this.options.schedule?.calendar ?? systemCalendar;
+    return {
+      electricity: this.settings.get().electricity,
+      measured: this.power?.readings() ?? new Map(),
+      localHour: Math.floor(calendar(this.options.ports.clock.now()).minuteOfDay / 60),
+    };
+  }
+
+  /** Works the net out again (a new power reading, the tariff's hour, a new price) and pushes it if it changed. */
+  private refreshProfit(): void {
+    if (withNetProfit(this.state, this.profitInputs()) !== this.state) this.update({});
   }
 
   private requireBench(): BenchService {
@@ -189,6 +224,7 @@ export class ProviderCore {
   async start(): Promise<void> {
     // The link starts once the job runner reconciled, so it knows which network jobs survived a restart.
     this.earnings?.start();
+    this.power?.start();
     await Promise.all([this.detectGpus(), this.startJobs().then(() => Promise.all([this.scheduler?.start(), this.network?.start()]))]);
   }
 
@@ -196,6 +232,7 @@ export class ProviderCore {
     await this.detection?.catch(() => undefined);
     await this.network?.stop();
     this.earnings?.stop();
+    this.power?.stop();
     await this.scheduler?.stop();
     await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
       this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });
@@ -260,7 +297,8 @@ export class ProviderCore {
   }
 
   private update(patch: Partial<Omit<ProviderState, 'revision'>>): void {
-    this.state = { ...this.state, ...patch, revision: this.state.revision + 1 };
+    // Net profit follows from the rest of the state (rate, token, GPUs), so it is worked out with every change.
+    this.state = { ...withNetProfit({ ...this.state, ...patch }, this.profitInputs()), revision: this.state.revision + 1 };
     this.events.emit('state', this.state);
   }
 }

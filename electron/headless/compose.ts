@@ -18,6 +18,7 @@ import { protocolJudge } from '../core/bench/judge.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
+import { NvidiaSmiPowerMeter } from '../core/adapters/gpu-power-nvidia-smi.js';
 import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
 import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
 import { SteamAwareProcessScanner } from '../core/adapters/process-scan-steam-windows.js';
@@ -64,11 +65,17 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     schedule: scheduleSources(jobs, headlessIdleSource(systemClock)),
     network: networkPorts(options.dataDir, logger, signer, options.network),
     earnings: earningsPorts(options.dataDir, logger),
+    power: powerPorts(),
   });
 }
 
 /** Node's timers; the interval is unref'd so a heartbeat alone never keeps a process alive. */
 const nodeTimers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
+
+/** GPU power read while a job runs (nvidia-smi), for net profit after electricity; the daemon and the desktop app share it. */
+export function powerPorts(): NonNullable<ProviderCoreOptions['power']> {
+  return { meter: new NvidiaSmiPowerMeter(), timers: nodeTimers };
+}
 
 /**
  * The earnings book's world: <data dir>/earnings.json, and the Solana RPC the network names for looking each payout

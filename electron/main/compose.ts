@@ -10,7 +10,7 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, scheduleSources } from '../headless/compose.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, powerPorts, scheduleSources } from '../headless/compose.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
@@ -57,6 +57,7 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     // Electron's execPath is the app itself: the embedded coordinator child runs it as plain Node.
     network: networkPorts(options.dataDir, logger, deviceKey, undefined, { ELECTRON_RUN_AS_NODE: '1' }),
     earnings: earningsPorts(options.dataDir, logger),
+    power: powerPorts(),
   });
 }
 

@@ -6,8 +6,8 @@ import { createDesktopCore } from './compose.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { installNotifications } from './notifications.js';
 import { installPanicHotkey } from './panic-hotkey.js';
+import { localDayOf, trayModel, type TrayAction, type TrayModel } from '../core/tray/tray-model.js';
 import { AppTray } from './tray.js';
-import { trayModel, type TrayModel } from './tray-model.js';
 import { createMainWindow, hardenSession } from './window.js';
 
 /** What Playwright's end-to-end test may read from the main process (only with OFFHOURS_E2E=1). */
@@ -67,12 +67,12 @@ class DesktopShell {
     this.disposers.push(registerIpc(ipcMain, core.handlers, this.indexUrl));
     this.open();
     this.model = this.trayModel();
-    this.tray = new AppTray(this.resourcesDir, { open: () => this.open(), togglePause: () => this.togglePause(), quit: () => app.quit() }, this.model);
+    this.tray = new AppTray(this.resourcesDir, (action) => this.trayAction(action), this.model);
     this.disposers.push(core.events.on('state', () => this.refreshTray()));
     this.disposers.push(core.settings.onChange(() => this.refreshTray()));
     this.disposers.push(installPanicHotkey(core));
     this.disposers.push(installNotifications(core, app.getPath('userData')));
-    // A timed pause ends on its own: look again every minute.
+    // A timed pause ends on its own and today's earnings start again at midnight: look again every minute.
     const timer = setInterval(() => this.refreshTray(), 60_000);
     this.disposers.push(() => clearInterval(timer));
     this.installTestHook();
@@ -107,17 +107,19 @@ class DesktopShell {
     this.window.focus();
   }
 
-  private togglePause(): void {
+  private trayAction(action: TrayAction): void {
+    if (action === 'open') return this.open();
+    if (action === 'quit') return app.quit();
     if (!this.core) return;
-    const paused = this.model?.paused ?? false;
-    // The scheduler's own actions: they set settings.schedule.pausedUntil ('forever' / null) and re-sample at once.
-    const change = paused ? this.core.handlers.resumeEarning(undefined) : this.core.handlers.pauseEarning({ kind: 'until-resume' });
+    // The scheduler's own actions: they set settings.schedule.pausedUntil and re-sample at once.
+    const { handlers } = this.core;
+    const change =
+      action === 'resume' ? handlers.resumeEarning(undefined) : handlers.pauseEarning(action === 'pause-hour' ? { kind: 'for', minutes: 60 } : { kind: 'until-tomorrow' });
     change.catch((error: unknown) => console.error('Could not change the pause setting', error));
   }
 
   private trayModel(): TrayModel {
-    const core = this.core!;
-    return trayModel({ state: core.getState(), settings: core.settings.get(), now: Date.now() });
+    return trayModel({ state: this.core!.getState(), today: localDayOf(Date.now()) });
   }
 
   private refreshTray(): void {

@@ -1,20 +1,24 @@
 import { Notification } from 'electron';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ProviderState } from '../../protocol/state.js';
 import type { ProviderCore } from '../core/api.js';
-import { notificationFor } from '../core/schedule/notifications.js';
+import { trayNotifications } from '../core/tray/tray-notifications.js';
 
 /**
- * Desktop notifications for the scheduler's transitions that matter (first work ever, backing off for heat),
- * honouring Settings → notifications. A marker file in the data dir remembers that the first one was shown.
+ * Desktop notifications for the state changes that matter (core/tray/tray-notifications.ts decides which),
+ * honouring Settings → notifications. A marker file in the data dir remembers that the first-job one was shown.
  */
 export function installNotifications(core: ProviderCore, dataDir: string): () => void {
   const marker = join(dataDir, 'first-work-notified');
-  return core.events.on('availability', (transition) => {
+  let before: ProviderState | null = core.getState();
+  return core.events.on('state', (after) => {
+    const notes = trayNotifications(before, after, { firstJobShown: existsSync(marker) });
+    before = after;
     if (!core.settings.get().general.notifications || !Notification.isSupported()) return;
-    const note = notificationFor(transition, existsSync(marker));
-    if (!note) return;
-    new Notification({ title: note.title, body: note.body }).show();
-    if (note.firstWork) writeFileSync(marker, transition.at);
+    for (const note of notes) {
+      new Notification({ title: note.title, body: note.body }).show();
+      if (note.kind === 'first-job') writeFileSync(marker, new Date().toISOString());
+    }
   });
 }

@@ -1,25 +1,22 @@
-import { Menu, nativeImage, Tray } from 'electron';
+import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
-import type { TrayModel } from './tray-model.js';
+import type { TrayAction, TrayMenuEntry, TrayModel } from '../core/tray/tray-model.js';
 
-export interface TrayActions {
-  open(): void;
-  togglePause(): void;
-  quit(): void;
-}
+/** Does what a menu item asks (pause, resume, open, quit); the shell maps each action to core or the window. */
+export type TrayActionHandler = (action: TrayAction) => void;
 
-/** The tray icon and its menu: status line, Open, Pause/Resume earning, Quit. */
+/** The tray icon and its menu, drawn from core's tray model (electron/core/tray/tray-model.ts) and nothing else. */
 export class AppTray {
   private readonly tray: Tray;
   private lastIcon: string | null = null;
 
   constructor(
     private readonly resourcesDir: string,
-    private readonly actions: TrayActions,
+    private readonly onAction: TrayActionHandler,
     model: TrayModel,
   ) {
     this.tray = new Tray(this.image(model.icon));
-    this.tray.on('click', () => actions.open());
+    this.tray.on('click', () => onAction('open'));
     this.render(model);
   }
 
@@ -29,17 +26,8 @@ export class AppTray {
       this.tray.setImage(this.image(model.icon));
       this.lastIcon = model.icon;
     }
-    this.tray.setToolTip(`Offhours: ${model.statusLine}`);
-    this.tray.setContextMenu(
-      Menu.buildFromTemplate([
-        { label: model.statusLine, enabled: false },
-        { type: 'separator' },
-        { label: 'Open Offhours', click: () => this.actions.open() },
-        { label: model.pauseLabel, click: () => this.actions.togglePause() },
-        { type: 'separator' },
-        { label: 'Quit Offhours', click: () => this.actions.quit() },
-      ]),
-    );
+    this.tray.setToolTip(model.tooltip);
+    this.tray.setContextMenu(Menu.buildFromTemplate(model.menu.map((entry) => this.menuItem(entry))));
   }
 
   isAlive(): boolean {
@@ -50,8 +38,14 @@ export class AppTray {
     if (!this.tray.isDestroyed()) this.tray.destroy();
   }
 
-  private image(state: string) {
-    // nativeImage picks tray-<state>@2x.png on high-DPI screens by itself.
-    return nativeImage.createFromPath(join(this.resourcesDir, `tray-${state}.png`));
+  private menuItem(entry: TrayMenuEntry): MenuItemConstructorOptions {
+    if (entry.kind === 'separator') return { type: 'separator' };
+    const action = entry.action;
+    return { label: entry.label, enabled: entry.enabled, click: action ? () => this.onAction(action) : undefined };
+  }
+
+  private image(icon: string) {
+    // nativeImage picks tray-<icon>@2x.png on high-DPI screens by itself.
+    return nativeImage.createFromPath(join(this.resourcesDir, `tray-${icon}.png`));
   }
 }

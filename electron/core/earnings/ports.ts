@@ -56,3 +56,17 @@ export interface EarningsStore {
   /** Throws when the disk refuses; the caller says so and keeps the record in memory. */
   save(record: EarningsRecord): void;
 }
+
+/** One GPU's power draw right now; the id is the NVIDIA UUID, as in the GPU inventory. */
+export interface GpuPowerReading {
+  gpuId: string;
+  milliwatts: number;
+}
+
+/**
+ * Reads the GPUs' power draw (adapter: electron/core/adapters/gpu-power-nvidia-smi.ts). Never throws: no tool, no
+ * sensor or a GPU that reports "[N/A]" is simply left out, and the cost falls back to an estimate.
+ */
+export interface GpuPowerMeter {
+  read(): Promise<GpuPowerReading[]>;
+}

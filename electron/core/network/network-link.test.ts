@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { CoordinatorMessage, CoordinatorMessageOf, NetworkInfo, ProviderStanding } from '../../../protocol/network.js';
 import { verifyHelloSignature } from '../../../protocol/network-signing.js';
 import { NetworkLink } from './network-link.js';
-import type { BenchResponder, EarningsSink } from './ports.js';
+import type { BenchResponder, EarningsSink, OfferProfit } from './ports.js';
 import { availability, FakeAvailability, FakeJobs, FakeSocket, fixedSettings, ManualTimers, MemoryLinkStore, MemorySigner, silentLogger } from './test-support/link-world.js';
 
 const NETWORK: NetworkInfo = { coordinatorId: 'c1', name: 'Local test network', kind: 'local-test', tokenHasValue: false, tokenSymbol: 'OFFT', tokenDecimals: 6, acceptsSoftwareAdapters: true };
@@ -23,7 +23,7 @@ const SPEC = {
   price: { perSecond: '10' },
 };
 
-function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: BenchResponder; earnings?: EarningsSink } = {}) {
+function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: BenchResponder; earnings?: EarningsSink; profit?: OfferProfit } = {}) {
   const timers = new ManualTimers();
   const socket = new FakeSocket();
   const store = options.store ?? new MemoryLinkStore();
@@ -38,6 +38,7 @@ function world(options: { store?: MemoryLinkStore; jobs?: FakeJobs; responder?: 
     availability: feed,
     responder: options.responder,
     earnings: options.earnings,
+    profit: options.profit,
     signer: new MemorySigner(),
     inventory: async () => null,
     settings: fixedSettings({ minPricePerGpuHour: '123' }),
@@ -158,6 +159,20 @@ describe('NetworkLink', () => {
       [false, 'privileged'],
       [false, 'deadline-passed'],
     ]);
+    await w.link.stop();
+  });
+
+  it('declines an offer that pays less than its electricity when the owner opted in', async () => {
+    const asked: string[] = [];
+    const losing = { grossPerHour: '36000', costPerHour: '90000', netPerHour: '-54000', negative: true, powerSource: 'measured' as const, powerW: 300, powerBasis: 'measured', pricePerKwh: '0.3', cheapRate: false, token: { symbol: 'OFFT', decimals: 6 } };
+    const w = world({ profit: { forOffer: (pricePerSecond) => (asked.push(pricePerSecond), { estimate: losing, stopWhenUnprofitable: true }) } });
+    w.link.start();
+    await enrol(w);
+    w.socket.last.deliver(offer());
+    await flush();
+    expect(asked).toEqual(['10']);
+    expect(w.socket.last.of('offer-reply')).toEqual([expect.objectContaining({ accept: false, reason: 'unprofitable' })]);
+    expect(w.jobs.current()).toBeNull();
     await w.link.stop();
   });
 

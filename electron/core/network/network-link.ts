@@ -9,7 +9,7 @@ import { helloBody } from './hello.js';
 import { JobReporter } from './job-reporter.js';
 import { ownerPresent } from './job-status.js';
 import { decideOffer } from './offer-decision.js';
-import type { AvailabilityFeed, BenchResponder, CoordinatorConnection, CoordinatorSocket, EarningsSink, EmbeddedNetworkLauncher, InventorySource, LinkSettings, LinkStateStore, NetworkJobs, Timers } from './ports.js';
+import type { AvailabilityFeed, BenchResponder, CoordinatorConnection, CoordinatorSocket, EarningsSink, EmbeddedNetworkLauncher, InventorySource, LinkSettings, LinkStateStore, NetworkJobs, OfferProfit, Timers } from './ports.js';
 import { SeqCounter } from './seq.js';
 import { SLICE_WORDS, startingSlice, unreachableSlice, wsUrlFor, type NetworkTarget } from './slice.js';
 
@@ -25,6 +25,8 @@ export interface NetworkLinkDeps {
   availability?: AvailabilityFeed;
   /** Receives the network's earnings reports (receipts, payouts) to check and keep. */
   earnings?: EarningsSink;
+  /** Net profit after electricity, for the owner's minimum-profit rule; absent: offers are not judged on it. */
+  profit?: OfferProfit;
   signer: DeviceKeyStore;
   inventory: InventorySource;
   settings: LinkSettings;
@@ -376,6 +378,7 @@ export class NetworkLink {
       enrolled: this.enrolled && !!this.deps.jobs,
       nowMs: this.deps.clock.now(),
       deadlineMs: Date.parse(offer.deadline),
+      profit: this.deps.profit?.forOffer(offer.spec.price.perSecond),
     });
     if (!decision.accept) return this.reply(offer, false, decision.reason, decision.message);
     // Statuses name the job by the spec's id (the runner's); an offer whose two ids differ could never be reported.

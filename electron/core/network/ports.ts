@@ -2,6 +2,7 @@ import type { Availability, AvailabilityTransition, PreemptionEvent } from '../.
 import type { GpuInventory } from '../../../protocol/gpu.js';
 import type { CurrentJob, JobRecord } from '../../../protocol/job-spec.js';
 import type { CoordinatorMessageOf, NetworkInfo, ProviderMessageOf } from '../../../protocol/network.js';
+import type { NetProfit } from '../../../protocol/net-profit.js';
 import type { Settings } from '../../../protocol/settings.js';
 import type { QueuedStatus } from './status-queue.js';
 
@@ -68,6 +69,12 @@ export interface EarningsSink {
   /** At every enrolment, the network that enrolled us: where it pays out, which key signs its receipts, its token. */
   networkInfo(network: NetworkInfo): void;
   earnings(frame: CoordinatorMessageOf<'earnings'>): void;
+}
+
+/** Net profit as the link sees it (implemented by ProviderCore over electron/core/earnings/net-profit.ts). */
+export interface OfferProfit {
+  /** The net per hour of an offer paying `pricePerSecond`, and whether the owner takes no work at a loss. */
+  forOffer(pricePerSecond: string): { estimate: NetProfit | null; stopWhenUnprofitable: boolean };
 }
 
 /** The scheduler as the link sees it. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { zoneCalendar } from './calendar.js';
 import { AvailabilityMachine } from './machine.js';
-import { describeAvailability, trayStatus } from './sentence.js';
+import { describeAvailability } from './sentence.js';
 import { EVERY_DAY, gridOf, rules, sample } from './test-helpers.js';
 
 const utc = zoneCalendar('UTC');
@@ -52,17 +52,5 @@ describe('the right-now sentence', () => {
 
   it('an empty grid says how to fix it', () => {
     expect(sentenceFor(rules({ weeklyGrid: '0'.repeat(336) })).next).toBe('No hours are chosen — paint some hours on the Schedule page');
-  });
-});
-
-describe('trayStatus', () => {
-  it('maps each state to one icon and uses the sentence as tooltip', () => {
-    expect(trayStatus({ state: 'working', reason: 'owner-away', now: 'Working on job abc' })).toEqual({ icon: 'earning', tooltip: 'Offhours — Working on job abc' });
-    expect(trayStatus({ state: 'available', reason: 'owner-away', now: 'x' }).icon).toBe('idle');
-    expect(trayStatus({ state: 'waiting', reason: 'owner-active', now: 'x' }).icon).toBe('idle');
-    expect(trayStatus({ state: 'yielding', reason: 'game-running', now: 'x' }).icon).toBe('paused');
-    expect(trayStatus({ state: 'off', reason: 'paused', now: 'x' }).icon).toBe('paused');
-    expect(trayStatus({ state: 'cooling', reason: 'gpu-hot', now: 'x' }).icon).toBe('attention');
-    expect(trayStatus({ state: 'waiting', reason: 'engine-down', now: 'x' }).icon).toBe('attention');
   });
 });

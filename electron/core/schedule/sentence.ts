@@ -80,18 +80,3 @@ export function describeAvailability(decision: Decision, rules: ScheduleRules, c
     }
   }
 }
-
-export type TrayIcon = 'idle' | 'earning' | 'paused' | 'attention';
-
-/** What the tray shows for a decision: one icon per state family and the "right now" sentence as tooltip. */
-export function trayStatus(availability: { state: Decision['state']; reason: Decision['reason']; now: string }): { icon: TrayIcon; tooltip: string } {
-  const icon: TrayIcon =
-    availability.state === 'working'
-      ? 'earning'
-      : availability.state === 'off' || availability.state === 'yielding'
-        ? 'paused'
-        : availability.state === 'cooling' || availability.reason === 'engine-down' || availability.reason === 'network-down'
-          ? 'attention'
-          : 'idle';
-  return { icon, tooltip: `Offhours — ${availability.now}` };
-}

@@ -1,7 +1,9 @@
 import { useEffect, useState } from 'react';
 import { EmptyState } from '../../components/EmptyState.js';
 import { useApp } from '../../stores/app-store.js';
+import type { NetProfit } from '../../../../protocol/net-profit.js';
 import { earningsView, type PayoutRow, type ReceiptRow, type SummaryFigure } from './earnings-view.js';
+import { profitView } from './profit-view.js';
 
 const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
 
@@ -122,10 +124,38 @@ function Payouts({ rows, checkedAt }: { rows: PayoutRow[]; checkedAt: { text: st
   );
 }
 
+/** An hour of work: what it pays beside what the GPUs' electricity costs (Settings → Electricity). */
+function NetProfitRow({ profit }: { profit: NetProfit }) {
+  const view = profitView(profit);
+  const figures = [
+    { id: 'gross', label: 'Earns per hour', value: view.gross },
+    { id: 'cost', label: view.estimate ? 'Electricity per hour (estimate)' : 'Electricity per hour', value: view.cost },
+    { id: 'net', label: 'Net per hour', value: view.net },
+  ];
+  return (
+    <section className="panel" data-testid="earnings-profit" aria-labelledby="profit-title">
+      <h2 id="profit-title">Per hour of work</h2>
+      <div className="stat-row">
+        {figures.map((figure) => (
+          <div className="stat" key={figure.id}>
+            <span className="stat-label">{figure.label}</span>
+            <span className={`stat-value small${figure.id === 'net' && view.negative ? ' warning-text' : ''}`} data-testid={`profit-${figure.id}`}>
+              {figure.value}
+            </span>
+          </div>
+        ))}
+      </div>
+      <p className="muted small">{view.basis}</p>
+      {view.negative && <p className="warning-text">Work costs more than it earns at your electricity price.</p>}
+    </section>
+  );
+}
+
 /** What this PC earned and was paid, each receipt and payout checked by the app itself. */
 export function EarningsPage() {
   const slice = useApp((s) => s.provider?.earnings ?? null);
   const network = useApp((s) => s.provider?.network.network ?? null);
+  const profit = useApp((s) => s.provider?.profit ?? null);
   const now = useMinuteClock();
   const view = slice ? earningsView(slice, network, now) : null;
   return (
@@ -134,6 +164,7 @@ export function EarningsPage() {
         <h1>Earnings</h1>
         <p className="muted">What your GPU has earned, and what reached your wallet.</p>
       </header>
+      {profit && <NetProfitRow profit={profit} />}
       {!view || view.empty ? (
         <EmptyState title="Nothing earned yet" testId="earnings-empty">
           <p>Earnings appear here once your PC has done paid work for the network.</p>

@@ -1,5 +1,6 @@
 import type { Settings } from '../../../../protocol/settings.js';
 import { useApp } from '../../stores/app-store.js';
+import { ElectricitySection } from './ElectricitySection.js';
 
 type GeneralKey = keyof Settings['general'];
 
@@ -7,7 +8,7 @@ const GENERAL_OPTIONS: { key: GeneralKey; label: string; help: string }[] = [
   { key: 'launchAtLogin', label: 'Start Offhours when I sign in', help: 'So your PC can earn without you opening the app.' },
   { key: 'closeToTray', label: 'Keep running in the tray when I close the window', help: 'The window closes; earning goes on.' },
   { key: 'stopJobsOnQuit', label: 'Stop running jobs when I quit Offhours', help: 'Otherwise they are frozen and picked up again next time.' },
-  { key: 'notifications', label: 'Show notifications', help: 'When work starts for the first time, and when your GPU runs hot.' },
+  { key: 'notifications', label: 'Show notifications', help: 'When work starts for the first time, a payout arrives, your GPU runs hot or a GPU disappears.' },
 ];
 
 export function SettingsPage() {
@@ -15,6 +16,7 @@ export function SettingsPage() {
   const saving = useApp((s) => s.savingSettings);
   const saveSettings = useApp((s) => s.saveSettings);
   const dataDir = useApp((s) => s.provider?.dataDir);
+  const token = useApp((s) => s.provider?.network.network?.tokenSymbol ?? s.provider?.earnings.token?.symbol ?? 'payout tokens');
   if (!settings) return <div className="panel muted">Loading settings…</div>;
   return (
     <div className="page">
@@ -44,6 +46,7 @@ export function SettingsPage() {
           ))}
         </ul>
       </section>
+      <ElectricitySection electricity={settings.electricity} token={token} />
       <section className="panel">
         <h2>Where your data lives</h2>
         <p className="muted small">Settings, keys and job records are stored in this folder on this PC.</p>
