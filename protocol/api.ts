@@ -6,6 +6,7 @@ import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
 import { ProviderStateSchema } from './state.js';
+import { WalletExportRequestSchema, WalletSecretExportSchema, WalletSliceSchema } from './wallet.js';
 
 /**
  * The one contract between the UI and core. Electron IPC and the headless HTTP/WebSocket API
@@ -41,6 +42,14 @@ export const providerMethods = {
   runBenchmark: method(BenchRunRequestSchema, BenchRunSummarySchema),
   /** Past benchmark runs, newest first. */
   getBenchHistory: method(noInput, z.array(BenchRunSummarySchema)),
+  /** Sets the payout address; anything but a Solana address (base58 of 32 bytes) is refused in plain words. */
+  setWalletAddress: method(z.string().max(200), WalletSliceSchema),
+  /** Creates a wallet on this PC (its secret key sealed in the data folder) and makes it the payout address. */
+  createWallet: method(noInput, WalletSliceSchema),
+  /** The created wallet's secret key (Solana CLI format), only with { confirm: true }; marks it backed up. */
+  exportWalletSecret: method(WalletExportRequestSchema, WalletSecretExportSchema),
+  /** Reads the wallet's SOL and token balances again over the network's Solana RPC. */
+  refreshWallet: method(noInput, WalletSliceSchema),
 };
 
 export const providerEvents = {

@@ -19,6 +19,7 @@ import { ProbeResponseSchema } from './bench/probe.js';
 import { AvailabilityKindSchema, AvailabilityReasonSchema } from './availability.js';
 import { JobSpecSchema } from './job-spec.js';
 import { JobReceiptSchema } from './receipts.js';
+import { isSolanaAddress } from './solana/address.js';
 
 export const NETWORK_PROTOCOL_VERSION = 1;
 /**
@@ -44,8 +45,12 @@ const IdSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$/, 'must be 1
 const IsoSchema = z.iso.datetime({ offset: true });
 const SeqSchema = z.number().int().min(1).max(Number.MAX_SAFE_INTEGER);
 const ShortText = z.string().max(500);
-/** A Solana address (base58, 32–44 characters) or empty until the owner sets a wallet. */
-export const PayoutAddressSchema = z.union([z.literal(''), z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address')]);
+/** A Solana address (base58 of exactly 32 bytes) or empty until the owner sets a wallet. */
+export const PayoutAddressSchema = z.union([
+  z.literal(''),
+  // The regex keeps the old wording for text that is not even base58; the refine refuses base58 of the wrong length.
+  z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address').refine(isSolanaAddress, 'is not a Solana address (it must decode to 32 bytes)'),
+]);
 
 export const SolanaClusterSchema = z.enum(['localnet', 'devnet', 'testnet', 'mainnet-beta', 'custom']);
 export const SolanaAddressSchema = z.string().regex(/^[1-9A-HJ-NP-Za-km-z]{32,44}$/, 'is not a Solana address');

@@ -5,6 +5,7 @@ import { JobSliceSchema } from './job-spec.js';
 import { NetProfitSchema } from './net-profit.js';
 import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SolanaClusterSchema } from './network.js';
 import { JobReceiptSchema } from './receipts.js';
+import { WalletSliceSchema } from './wallet.js';
 
 export const NoticeSchema = z.object({
   id: z.string(),
@@ -112,5 +113,7 @@ export const ProviderStateSchema = z.object({
   earnings: EarningsSliceSchema,
   /** Net per hour of work after the GPUs' electricity (electron/core/earnings/net-profit.ts); null without an electricity price, a rate or a token. */
   profit: NetProfitSchema.nullable(),
+  /** The payout wallet: address, created here or pasted, backup, balances (electron/core/wallet). Never its secret key. */
+  wallet: WalletSliceSchema,
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

@@ -18,6 +18,7 @@ const COMMANDS: CommandEntry[] = [
   { name: 'bench', summary: 'benchmark this PC’s graphics card and print the signed report', load: async () => (await import('./commands/bench.js')).benchCommand },
   { name: 'verify', summary: 'check a signed benchmark report (exit 0 when valid)', load: async () => (await import('./commands/verify.js')).verifyCommand },
   { name: 'network', summary: 'say whether this PC is connected to the network, and what the network thinks of it', load: async () => (await import('./commands/network.js')).networkCommand },
+  { name: 'wallet', summary: 'show, set or create the Solana wallet your earnings are paid to (works whether or not Offhours runs)', load: async () => (await import('./commands/wallet.js')).walletCommand },
   { name: 'earnings', summary: 'show what this PC earned and was paid, each receipt and payout checked by Offhours itself', load: async () => (await import('./commands/earnings.js')).earningsCommand },
   { name: 'job', summary: 'run a job spec on this machine to test your setup', load: async () => (await import('./commands/job.js')).jobCommand },
   { name: 'coordinator', summary: 'run a coordinator (the network side), or ask a running one for its status', load: async () => (await import('./commands/coordinator.js')).coordinatorCommand },

@@ -33,6 +33,10 @@ import type { Timers } from '../core/network/ports.js';
 import { EarningsFile } from '../core/earnings/earnings-file.js';
 import { CHECK_TIMEOUT_MS } from '../core/earnings/earnings-book.js';
 import { SolanaPayoutChecker } from '../core/adapters/solana-payout-checker.js';
+import { SolanaBalanceReader } from '../core/adapters/solana-balances.js';
+import { AesFileSealer } from '../core/bench/keys/aes-file-sealer.js';
+import { KEYS_DIR } from '../core/bench/keys/headless.js';
+import { WalletKeyFile, type WalletKeyFileOptions } from '../core/wallet/wallet-key-file.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
@@ -66,7 +70,28 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     network: networkPorts(options.dataDir, logger, signer, options.network),
     earnings: earningsPorts(options.dataDir, logger),
     power: powerPorts(),
+    wallet: walletPorts(options.dataDir),
   });
+}
+
+/** How long one balance read may take before the Wallet page says the RPC did not answer. */
+const BALANCE_TIMEOUT_MS = 15_000;
+
+/**
+ * The wallet's world: the key created here in <data dir>/keys/wallet-key.json, sealed like the device key (the
+ * AES file key headless; the desktop app passes its keychain sealer first), and the network's Solana RPC for
+ * balances. The daemon, the desktop app and `offhours wallet` without a running service share it.
+ */
+export function walletPorts(dataDir: string, sealers: WalletKeyFileOptions['sealers'] = [headlessSealer(dataDir)]): NonNullable<ProviderCoreOptions['wallet']> {
+  return {
+    keys: new WalletKeyFile({ file: join(dataDir, KEYS_DIR, 'wallet-key.json'), sealers }),
+    balances: new SolanaBalanceReader({ timeoutMs: BALANCE_TIMEOUT_MS }),
+  };
+}
+
+/** The AES-256-GCM file sealer the headless device key uses (<data dir>/keys/sealing.key). */
+export function headlessSealer(dataDir: string): AesFileSealer {
+  return new AesFileSealer(join(dataDir, KEYS_DIR, 'sealing.key'));
 }
 
 /** Node's timers; the interval is unref'd so a heartbeat alone never keeps a process alive. */

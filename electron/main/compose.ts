@@ -10,7 +10,8 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, powerPorts, scheduleSources } from '../headless/compose.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, scheduleSources, walletPorts } from '../headless/compose.js';
+import type { SecretSealer } from '../core/ports.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
@@ -39,7 +40,8 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     runtime: 'electron',
     cudaBenchPaths: cudaBenchCandidates(options.appRoot, options.resourcesPath),
   });
-  const deviceKey = desktopDeviceKeyStore(options.dataDir);
+  const sealer = desktopSealer(options.dataDir);
+  const deviceKey = desktopDeviceKeyStore(options.dataDir, sealer);
   return new ProviderCore({
     mode: 'desktop',
     appVersion: options.appVersion,
@@ -58,15 +60,17 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     network: networkPorts(options.dataDir, logger, deviceKey, undefined, { ELECTRON_RUN_AS_NODE: '1' }),
     earnings: earningsPorts(options.dataDir, logger),
     power: powerPorts(),
+    // The wallet key is sealed like the device key; one the CLI created without the app (file key) still opens.
+    wallet: walletPorts(options.dataDir, [sealer, headlessSealer(options.dataDir)]),
   });
 }
 
-/** The device key sealed by the OS keychain through safeStorage (file sealer where Linux has no keychain). */
-function desktopDeviceKeyStore(dataDir: string): DeviceKeyFileStore {
-  const keysDir = join(dataDir, KEYS_DIR);
-  return new DeviceKeyFileStore({
-    file: join(keysDir, 'device-key.json'),
-    sealer: chooseDesktopSealer(safeStorage, join(keysDir, 'sealing.key')),
-    now: () => new Date(),
-  });
+/** The OS keychain through safeStorage (the AES file key where Linux has no keychain). */
+function desktopSealer(dataDir: string): SecretSealer {
+  return chooseDesktopSealer(safeStorage, join(dataDir, KEYS_DIR, 'sealing.key'));
+}
+
+/** The device key sealed by the desktop sealer. */
+function desktopDeviceKeyStore(dataDir: string, sealer: SecretSealer): DeviceKeyFileStore {
+  return new DeviceKeyFileStore({ file: join(dataDir, KEYS_DIR, 'device-key.json'), sealer, now: () => new Date() });
 }

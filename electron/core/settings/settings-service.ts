@@ -1,8 +1,20 @@
 import { applySettingsPatch, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
+import { requireSolanaAddress } from '../../../protocol/solana/address.js';
 import type { Notice } from '../../../protocol/state.js';
 import type { SettingsLoadResult, SettingsStore } from '../ports.js';
 
 type Listener = (settings: Settings) => void;
+
+/**
+ * A payout address set by the owner must be one Solana can pay (base58 of 32 bytes), trimmed; it is refused in
+ * plain words otherwise. Loading stays lenient: a hand-edited file is shown with its problem, not thrown away.
+ */
+function withCheckedPayoutAddress(patch: SettingsPatch, current: Settings): SettingsPatch {
+  const address = patch.wallet?.payoutAddress;
+  // An unchanged value passes: a page that sends back the whole section must not trip over an old hand edit.
+  if (typeof address !== 'string' || address === current.wallet.payoutAddress) return patch;
+  return { ...patch, wallet: { ...patch.wallet, payoutAddress: requireSolanaAddress(address) } };
+}
 
 /** Holds the current settings in memory, validates every change and writes it through the store. */
 export class SettingsService {
@@ -20,7 +32,7 @@ export class SettingsService {
   }
 
   update(patch: SettingsPatch): Settings {
-    const next = applySettingsPatch(this.current, patch);
+    const next = applySettingsPatch(this.current, withCheckedPayoutAddress(patch, this.current));
     this.store.save(next);
     this.current = next;
     for (const listener of this.listeners) listener(next);

@@ -45,7 +45,8 @@ function receiptLines(slice: EarningsSlice, token: TokenUnits | null): string[] 
   return ['', 'Receipts (newest first): job, seconds worked, rate, amount, signature check', ...table(rows, ['l', 'r', 'r', 'r', 'l'])];
 }
 
-function payoutLines(slice: EarningsSlice, token: TokenUnits | null): string[] {
+/** The payout history with each on-chain check and explorer link (also under `offhours wallet`). */
+export function payoutLines(slice: EarningsSlice, token: TokenUnits | null): string[] {
   if (slice.payouts.length === 0) return [];
   const where = slice.chain ? `checked on ${slice.chain.cluster} at ${slice.chain.rpcUrl}` : 'not checked: the network has not said where it pays out';
   const rows = slice.payouts.map(({ payout, chain }) => {

@@ -13,6 +13,16 @@ interface DaemonInfo {
 
 export class NoDaemonError extends Error {}
 
+/** The daemon answered, and refused the request (bad input, a rule): the message says why and what to do. */
+export class DaemonRefusedError extends NoDaemonError {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Reads <data-dir>/daemon.json, written by `offhours headless` while it runs. */
 export function readDaemonInfo(dataDir: string): DaemonInfo {
   const file = join(dataDir, 'daemon.json');
@@ -42,8 +52,8 @@ export async function callDaemon(info: DaemonInfo, method: string, input?: unkno
   } catch (error) {
     throw new NoDaemonError(`Offhours did not answer at port ${info.port} (${(error as Error).message}).\n  Next: restart it with "offhours headless".`);
   }
-  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { message: string; nextStep: string | null } };
-  if (!body.ok) throw new NoDaemonError(`${body.error?.message ?? 'The request failed.'}${body.error?.nextStep ? `\n  Next: ${body.error.nextStep}` : ''}`);
+  const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { code?: string; message: string; nextStep: string | null } };
+  if (!body.ok) throw new DaemonRefusedError(`${body.error?.message ?? 'The request failed.'}${body.error?.nextStep ? `\n  Next: ${body.error.nextStep}` : ''}`, body.error?.code ?? 'unknown');
   return body.value;
 }
 
