@@ -5,8 +5,7 @@
  *    times (arrival → stored, from its admin status), its CPU and RSS. Bounded and self-stopping.
  *  - matching: jobs matched per second with 5,000 providers and 10,000 queued jobs, on PGlite and PostgreSQL.
  */
-import { testReceiptIssuer } from '../coordinator/test-support/receipts.js';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -18,7 +17,8 @@ import { openDatabase } from '../coordinator/db/database.js';
 import { KyselyStore } from '../coordinator/db/kysely-store.js';
 import { measureMatching, seedMatchingBench } from '../coordinator/test-support/postgres-seed.js';
 import { postgresAvailability, startTestPostgres } from '../coordinator/test-support/postgres.js';
-import { packageRoot } from '../electron/headless/paths.js';
+import { spawnReadyCli } from '../coordinator/test-support/cli-process.js';
+import { testReceiptIssuer } from '../coordinator/test-support/receipts.js';
 import type { BenchFigure, BenchSuite } from './figure.js';
 
 const PROVIDERS = Number(process.env.OFFHOURS_BENCH_PROVIDERS ?? 5_000);
@@ -47,22 +47,8 @@ interface Coordinator {
 }
 
 async function startCoordinatorProcess(dataDir: string): Promise<Coordinator> {
-  const child = spawn(process.execPath, [join(packageRoot(), 'bin', 'offhours.js'), 'coordinator', '--data-dir', dataDir, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const ready = await new Promise<{ url: string; adminTokenFile: string }>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the coordinator did not start within 60 s: ${output}`)), 60_000);
-    let buffered = '';
-    child.stdout!.on('data', (chunk) => {
-      buffered += chunk;
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve(JSON.parse(line) as { url: string; adminTokenFile: string });
-    });
-    child.once('exit', (code) => reject(new Error(`the coordinator exited with ${code}: ${output}`)));
-  });
-  return { child, url: ready.url, token: readFileSync(ready.adminTokenFile, 'utf8').trim(), output: () => output };
+  const node = await spawnReadyCli<{ url: string; adminTokenFile: string }>(['coordinator', '--data-dir', dataDir, '--port', '0'], { timeoutMs: 60_000 });
+  return { child: node.child, url: node.ready.url, token: readFileSync(node.ready.adminTokenFile, 'utf8').trim(), output: node.output };
 }
 
 /** utime + stime of a process in clock ticks (Linux), and its resident set in MiB. */

@@ -6,7 +6,6 @@
  *  - the localnet's sendTransaction latency (preflight, execution, journal fsync) and what durability costs:
  *    one journal append + fdatasync against one LiteSVM snapshot + fsync.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { closeSync, fdatasyncSync, fsyncSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,7 +28,7 @@ import { LiteSVM } from 'litesvm';
 import { ensureLocalTreasury } from '../coordinator/chain/local-treasury.js';
 import type { PayoutChain, PayoutTransfer } from '../coordinator/chain/payout-chain.js';
 import { createSolanaPayoutChain } from '../coordinator/chain/solana-payout-chain.js';
-import { packageRoot } from '../electron/headless/paths.js';
+import { spawnReadyCli } from '../coordinator/test-support/cli-process.js';
 import { median, percentile, type BenchSuite } from './figure.js';
 
 const RECIPIENTS = 40;
@@ -164,28 +163,6 @@ function measureDurability(dir: string): { journal: number[]; snapshot: number[]
 }
 
 async function startLocalnetProcess(dataDir: string): Promise<{ url: string; stop(): Promise<void> }> {
-  const child: ChildProcess = spawn(process.execPath, [join(packageRoot(), 'bin', 'offhours.js'), 'localnet', '--port', '0', '--data-dir', dataDir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`offhours localnet did not start within 30 s: ${output}`)), 30_000);
-    let buffered = '';
-    child.stdout!.on('data', (chunk) => {
-      buffered += chunk;
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`offhours localnet exited (${code}): ${output}`)));
-  });
-  return {
-    url,
-    stop: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.kill('SIGTERM');
-      }),
-  };
+  const node = await spawnReadyCli(['localnet', '--port', '0', '--data-dir', dataDir]);
+  return { url: node.ready.url, stop: node.stop };
 }

@@ -9,7 +9,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { address, createSolanaRpc, generateKeyPairSigner } from '@solana/kit';
 import { findAssociatedTokenPda, TOKEN_PROGRAM_ADDRESS } from '@solana-program/token';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +21,7 @@ import { KyselyPayoutStore } from '../db/payout-store.js';
 import { at, deviceKey, jobRequest, readyProvider } from '../db/test-support/fixtures.js';
 import { loadOrCreateReceiptKey, receiptIssuer } from '../receipt-key.js';
 import { CRASH_AT_ENV, networkInfo } from '../service.js';
+import { spawnReadyCli } from '../test-support/cli-process.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const CLI = join(ROOT, 'bin', 'offhours.js');
@@ -73,15 +73,6 @@ function exited(child: ChildProcess): Promise<{ code: number | null; signal: Nod
   return new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 }
 
-function readyLine(child: ChildProcess): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const lines = createInterface({ input: child.stdout! });
-    lines.on('line', (line) => {
-      if (line.includes('"ready":true')) resolve();
-    });
-    child.once('exit', (code, signal) => reject(new Error(`the coordinator exited before it was ready (${code ?? signal})`)));
-  });
-}
 
 describe.skipIf(!built)('payouts survive SIGKILL at every step', () => {
   let localnet: RunningLocalnet;
@@ -125,16 +116,13 @@ describe.skipIf(!built)('payouts survive SIGKILL at every step', () => {
       const first = startProcess(args, { [CRASH_AT_ENV]: step });
       expect(await exited(first)).toMatchObject({ signal: 'SIGKILL' });
 
-      const second = startProcess(args, {});
-      const logs: string[] = [];
-      second.stderr!.on('data', (chunk: Buffer) => logs.push(chunk.toString()));
-      await readyLine(second);
+      const second = await spawnReadyCli(['coordinator', ...args], { timeoutMs: 60_000 });
       const deadline = Date.now() + 60_000;
       while (!(await owedPaid(owed)) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 300));
-      second.kill('SIGTERM');
-      expect(await exited(second)).toMatchObject({ code: 0 });
+      await second.stop();
+      expect(second.child.exitCode).toBe(0);
 
-      for (const { wallet, amount } of owed) expect(await tokenBalance(wallet), logs.join('')).toBe(amount);
+      for (const { wallet, amount } of owed) expect(await tokenBalance(wallet), second.output()).toBe(amount);
       expect(await payoutsSettled(dir)).toBe(true);
       const report = await auditDataDir(dir);
       expect(report.violations).toEqual([]);

@@ -6,6 +6,8 @@
 import { join } from 'node:path';
 import type { CoordinatorConfig } from '../config.js';
 import type { PayoutChain } from '../chain/payout-chain.js';
+import type { RunningLocalnet } from '../chain/localnet/server.js';
+import { createSolanaPayoutChain } from '../chain/solana-payout-chain.js';
 
 export interface OpenChain {
   chain: PayoutChain;
@@ -15,9 +17,8 @@ export interface OpenChain {
 export async function openPayoutChain(config: CoordinatorConfig, log: (message: string) => void): Promise<OpenChain | null> {
   const payouts = config.payouts;
   if (payouts.mode === 'off') return null;
-  const { createSolanaPayoutChain } = await import('../chain/solana-payout-chain.js');
-  const { guessCluster } = await import('../chain/cluster.js');
   if (payouts.mode === 'cluster') {
+    const { guessCluster } = await import('../chain/cluster.js');
     const { loadTreasuryKey } = await import('../chain/treasury-key.js');
     const treasurySigner = await loadTreasuryKey(payouts.treasuryKeyFile);
     const chain = await createSolanaPayoutChain({
@@ -30,17 +31,26 @@ export async function openPayoutChain(config: CoordinatorConfig, log: (message: 
     log(`payouts settle on ${chain.cluster} (${chain.rpcUrl}), mint ${chain.mint}, treasury ${chain.treasury}`);
     return { chain, close: async () => {} };
   }
-  let startLocalnet: typeof import('../chain/localnet/server.js').startLocalnet;
+  return openLocalChain(config, log);
+}
+
+/**
+ * The embedded network's own chain. Anything that stops it (no LiteSVM build for this computer, a damaged
+ * chain folder) leaves the local test network running unpaid, said once in the log with what to do: its
+ * tokens have no value, and the rest of the network is still worth using.
+ */
+async function openLocalChain(config: CoordinatorConfig, log: (message: string) => void): Promise<OpenChain | null> {
+  const folder = join(config.dataDir, 'localnet');
+  let localnet: RunningLocalnet;
   try {
-    ({ startLocalnet } = await import('../chain/localnet/server.js'));
+    const { startLocalnet } = await import('../chain/localnet/server.js');
+    localnet = await startLocalnet({ host: '127.0.0.1', port: 0, dataDir: folder });
   } catch (error) {
-    // LiteSVM ships prebuilt for Linux and macOS only: elsewhere the embedded network records earnings, unpaid.
-    log(`the local Solana cannot run on this computer (${error instanceof Error ? error.message.split('\n')[0] : String(error)}); earnings are recorded but not paid out`);
+    log(`the local Solana did not start (${firstLine(error)}); earnings are recorded but not paid out. Next: if ${folder} is damaged, move it aside and restart`);
     return null;
   }
-  const { ensureLocalTreasury } = await import('../chain/local-treasury.js');
-  const localnet = await startLocalnet({ host: '127.0.0.1', port: 0, dataDir: join(config.dataDir, 'localnet') });
   try {
+    const { ensureLocalTreasury } = await import('../chain/local-treasury.js');
     const treasury = await ensureLocalTreasury({ rpcUrl: localnet.url, dataDir: config.dataDir });
     const chain = await createSolanaPayoutChain({ rpcUrl: localnet.url, treasurySigner: treasury.treasurySigner, mint: treasury.mint, cluster: 'localnet' });
     log(`payouts settle on the local Solana at ${localnet.url}, mint ${chain.mint}`);
@@ -49,4 +59,8 @@ export async function openPayoutChain(config: CoordinatorConfig, log: (message: 
     await localnet.close();
     throw error;
   }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
 }

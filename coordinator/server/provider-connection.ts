@@ -18,6 +18,8 @@ import type { HeartbeatBatch } from './heartbeat-batch.js';
 import type { LatencyRecorder } from './latency.js';
 import type { Timers } from './timers.js';
 
+/** Receipts and payouts in an earnings update after the first (the app keeps the rest it already has). */
+const EARNINGS_UPDATE_ITEMS = 10;
 /** Accepted frames waiting for the store: more than this and the provider is sending faster than we can answer. */
 const MAX_PENDING_FRAMES = 32;
 /** WebSocket close codes: 1008 policy violation, 1001 going away. */
@@ -158,12 +160,16 @@ export class ProviderConnection implements ConnectedProvider {
   }
 
   refreshEarnings(): void {
-    this.enqueue(() => this.sendEarnings());
+    this.enqueue(() => this.sendEarnings(EARNINGS_UPDATE_ITEMS));
   }
 
-  private async sendEarnings(): Promise<void> {
+  /**
+   * The provider's balances with its latest receipts and payouts: the whole window after enrolment, only the
+   * newest few on later changes (the app merges them by id and keeps its own history).
+   */
+  private async sendEarnings(items = MAX_EARNINGS_ITEMS): Promise<void> {
     if (!this.enrolment) return;
-    const earnings = await this.deps.store.earningsOf(this.providerId, MAX_EARNINGS_ITEMS);
+    const earnings = await this.deps.store.earningsOf(this.providerId, items);
     const next = this.deps.nextPayoutAt();
     const frame: CoordinatorMessageOf<'earnings'> = { type: 'earnings', summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null }, receipts: earnings.receipts, payouts: earnings.payouts };
     this.send(withinFrameBudget(frame));
@@ -290,7 +296,7 @@ export class ProviderConnection implements ConnectedProvider {
     this.send({ type: 'job-status-ack', jobId: status.jobId, status: status.status, seq: status.seq });
     if (status.status === 'finished' || status.status === 'failed' || status.status === 'interrupted') {
       this.deps.matcher.kick();
-      if (!outcome.duplicate) await this.sendEarnings();
+      if (!outcome.duplicate) await this.sendEarnings(EARNINGS_UPDATE_ITEMS);
     }
   }
 

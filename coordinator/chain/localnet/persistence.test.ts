@@ -1,10 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createSolanaRpc, generateKeyPairSigner, lamports, signature } from '@solana/kit';
 import { getTransferSolInstruction } from '@solana-program/system';
 import { afterEach, describe, expect, it } from 'vitest';
+import { spawnReadyCli } from '../../test-support/cli-process.js';
 import { startTestChain, type TestChain } from '../test-support/local-chain.js';
 import { FolderLockedError } from './folder-lock.js';
 import { startLocalnet } from './server.js';
@@ -125,20 +126,6 @@ describe('the local Solana on disk', () => {
 if (!built && process.env.CI !== 'true') console.warn('SKIPPED: the SIGKILL test spawns "offhours localnet" and needs "npm run build:node" first');
 
 async function spawnLocalnet(dir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, [join(root, 'bin', 'offhours.js'), 'localnet', '--port', '0', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'pipe'] });
-  let errors = '';
-  child.stderr!.on('data', (chunk) => (errors += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`offhours localnet did not start within 20 s: ${errors}`)), 20_000);
-    let buffered = '';
-    child.stdout!.on('data', (chunk) => {
-      buffered += chunk;
-      const line = buffered.split('\n').find((l) => l.startsWith('{'));
-      if (!line) return;
-      clearTimeout(timer);
-      resolve((JSON.parse(line) as { url: string }).url);
-    });
-    child.once('exit', (code) => reject(new Error(`offhours localnet exited (${code}): ${errors}`)));
-  });
-  return { child, url };
+  const node = await spawnReadyCli(['localnet', '--port', '0', '--data-dir', dir], { timeoutMs: 20_000 });
+  return { child: node.child, url: node.ready.url };
 }
