@@ -136,7 +136,8 @@ describe('unannounced re-challenges', () => {
 
   beforeAll(async () => {
     database = await pglite.start();
-    coordinator = await startTestCoordinator(database, { clock: () => new Date(Date.now() + offsetMs) });
+    // The clock jumps an hour: sweeps must not close the session meanwhile (this test is about re-challenges).
+    coordinator = await startTestCoordinator(database, { clock: () => new Date(Date.now() + offsetMs), maintenance: { providerGoneMs: 24 * 3600_000 } });
   });
   afterAll(async () => {
     await coordinator?.close();

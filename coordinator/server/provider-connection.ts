@@ -238,11 +238,12 @@ export class ProviderConnection implements ConnectedProvider {
   private async touch(state: AvailabilityKind, reason: AvailabilityReason, ownerPresent: boolean): Promise<void> {
     const enrolment = this.enrolment!;
     const now = this.deps.clock();
-    await this.deps.store.touchSession(enrolment.sessionId, now, { state, reason, ownerPresent });
     const becameAvailable = state === 'available' && enrolment.availability !== 'available';
+    // What the provider said holds even if storing it fails (a swept session): never re-challenge an owner at the PC.
     enrolment.availability = state;
     enrolment.availabilityReason = reason;
     enrolment.ownerPresent = ownerPresent;
+    await this.deps.store.touchSession(enrolment.sessionId, now, { state, reason, ownerPresent });
     if (becameAvailable) this.deps.matcher.kick();
     if (!this.bench.busy && state === 'available') await this.maybeRechallenge(now);
   }

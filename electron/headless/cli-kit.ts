@@ -29,3 +29,25 @@ export function resolveDataDir(value: unknown): string {
 export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
+
+const EXIT_WITH_STDIN = '--exit-with-stdin';
+
+/**
+ * For verbs that run a service until asked to stop (`coordinator`, `localnet`): resolves on SIGINT/SIGTERM and,
+ * with `--exit-with-stdin`, when standard input closes (a parent that started it with a pipe there went away,
+ * even if it was killed). Listened for from the first moment, so a stop during start-up is heard too. Returns
+ * the arguments without that flag, for the service's own parser.
+ */
+export function stopRequestedBySignal(argv: string[]): { stopped: Promise<void>; argv: string[] } {
+  const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
+  const stopped = new Promise<void>((resolve) => {
+    process.once('SIGINT', () => resolve());
+    process.once('SIGTERM', () => resolve());
+    if (exitWithStdin) {
+      process.stdin.once('end', () => resolve());
+      process.stdin.once('close', () => resolve());
+      process.stdin.resume();
+    }
+  });
+  return { stopped, argv: argv.filter((arg) => arg !== EXIT_WITH_STDIN) };
+}

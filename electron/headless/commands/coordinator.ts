@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import { AdminClient, AdminClientError, type HttpTransport } from '../../../protocol/network-admin-client.js';
 import type { AuditReport, CoordinatorStatus } from '../../../protocol/network.js';
-import { jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
+import { jsonOption, parseCli, printJson, resolveDataDir, stopRequestedBySignal, UsageError, type CliCommand } from '../cli-kit.js';
 import { appVersion } from '../paths.js';
 
 const RUN_USAGE =
@@ -172,36 +172,16 @@ async function auditOffline(values: { 'data-dir'?: string | undefined; 'database
   }
 }
 
-/**
- * Resolves on SIGINT/SIGTERM, and, with `--exit-with-stdin`, when standard input closes: the app starts its
- * embedded coordinator with a pipe there, so the coordinator stops with the app even when the app is killed.
- */
-function untilSignal(exitWithStdin: boolean): () => Promise<void> {
-  return () =>
-    new Promise((resolve) => {
-      process.once('SIGINT', () => resolve());
-      process.once('SIGTERM', () => resolve());
-      if (exitWithStdin) {
-        process.stdin.once('end', () => resolve());
-        process.stdin.once('close', () => resolve());
-        process.stdin.resume();
-      }
-    });
-}
-
-const EXIT_WITH_STDIN = '--exit-with-stdin';
-
 export const coordinatorCommand: CliCommand = {
   name: 'coordinator',
   usage: `${RUN_USAGE}\n       ${STATUS_USAGE}\n       ${AUDIT_USAGE}`,
   async run(argv) {
     if (argv[0] === 'status') return statusCommand(argv.slice(1));
     if (argv[0] === 'audit') return auditCommand(argv.slice(1));
-    // Listened for from the first moment: an app that quits while its coordinator is still starting is heard too.
-    const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
-    const stopped = untilSignal(exitWithStdin)();
+    // The app starts its embedded coordinator with a pipe on stdin, so it stops with the app even when the app is killed.
+    const { stopped, argv: args } = stopRequestedBySignal(argv);
     const { runCoordinatorProcess } = await import('../../../coordinator/service.js');
-    return runCoordinatorProcess(argv.filter((arg) => arg !== EXIT_WITH_STDIN), process.env, resolveDataDir(undefined), {
+    return runCoordinatorProcess(args, process.env, resolveDataDir(undefined), {
       stdout: (text) => process.stdout.write(text),
       stderr: (text) => process.stderr.write(text),
       stopRequested: () => stopped,
