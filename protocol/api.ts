@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { AvailabilityTransitionSchema, PauseRequestSchema, PreemptionEventSchema } from './availability.js';
 import { BenchProgressSchema, BenchRunRequestSchema, BenchRunSummarySchema } from './bench/wgsl/api-schemas.js';
 import { DoctorReportSchema } from './doctor.js';
+import { EarningsCsvSchema } from './earnings-csv.js';
+import { EarningsTickSchema } from './earnings-stats.js';
 import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
@@ -50,6 +52,8 @@ export const providerMethods = {
   exportWalletSecret: method(WalletExportRequestSchema, WalletSecretExportSchema),
   /** Reads the wallet's SOL and token balances again over the network's Solana RPC. */
   refreshWallet: method(noInput, WalletSliceSchema),
+  /** Every receipt this PC keeps as CSV for tax records (date, job, seconds, rate, amount, receipt id, payout signature, …). */
+  exportEarningsCsv: method(noInput, EarningsCsvSchema),
 };
 
 export const providerEvents = {
@@ -59,6 +63,8 @@ export const providerEvents = {
   /** What the scheduler did to the job (frozen/thawed/stopped); the coordinator link reports these. */
   preemption: PreemptionEventSchema,
   benchProgress: BenchProgressSchema,
+  /** While a paid job runs: what it and today have earned, every second; once more when it ends (jobId null). */
+  earningsTick: EarningsTickSchema,
 };
 
 export type ProviderMethodTable = typeof providerMethods;

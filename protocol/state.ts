@@ -5,6 +5,7 @@ import { JobSliceSchema } from './job-spec.js';
 import { NetProfitSchema } from './net-profit.js';
 import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SolanaClusterSchema } from './network.js';
 import { JobReceiptSchema } from './receipts.js';
+import { DailyEarningSchema, MAX_DAILY_DAYS } from './earnings-stats.js';
 import { WalletSliceSchema } from './wallet.js';
 
 export const NoticeSchema = z.object({
@@ -86,11 +87,16 @@ export const EarningsSliceSchema = z.object({
   token: z.object({ symbol: z.string(), decimals: z.number().int().min(0).max(18) }).nullable(),
   /** When any of this last changed (ISO); null when nothing was ever received. */
   updatedAt: z.string().nullable(),
+  /**
+   * What each local day earned, from every receipt kept (not only the ones above) that did not fail its check,
+   * oldest first; the windows (today, 7 and 30 days) are picked from it with protocol/earnings-stats.ts.
+   */
+  daily: z.array(DailyEarningSchema).max(MAX_DAILY_DAYS),
 });
 export type EarningsSlice = z.infer<typeof EarningsSliceSchema>;
 
 export function initialEarningsSlice(): EarningsSlice {
-  return { summary: null, receipts: [], payouts: [], chain: null, token: null, updatedAt: null };
+  return { summary: null, receipts: [], payouts: [], chain: null, token: null, updatedAt: null, daily: [] };
 }
 
 export const ProviderStateSchema = z.object({

@@ -16,6 +16,7 @@ import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
 import { networkJobsOf } from './network/jobs-port.js';
 import { targetFor, type NetworkTarget } from './network/slice.js';
 import { EarningsBook, type EarningsBookDeps } from './earnings/earnings-book.js';
+import { LiveTicker } from './earnings/live-ticker.js';
 import { netProfitAt, perHour } from './earnings/net-profit.js';
 import type { GpuPowerMeter } from './earnings/ports.js';
 import { PowerSampler } from './earnings/power-sampler.js';
@@ -55,8 +56,8 @@ export interface ProviderCoreOptions {
     /** `--network` for this session; otherwise settings.network.coordinator decides. */
     override?: NetworkTarget;
   };
-  /** The earnings book's world (its file, the payout chain lookups); absent: earnings are not kept (the slice stays empty). */
-  earnings?: Pick<EarningsBookDeps, 'store' | 'checker' | 'timers' | 'random'>;
+  /** The earnings book's world (its file, the payout chain lookups, timers for them and the live ticker); absent: earnings are not kept (the slice stays empty). */
+  earnings?: Pick<EarningsBookDeps, 'store' | 'checker' | 'random'> & { timers: Timers };
   /** Power readings while working, for net profit; absent: every electricity cost is an estimate. */
   power?: { meter: GpuPowerMeter | null; timers: Pick<Timers, 'setInterval' | 'clearInterval'> };
   /** The wallet's sealed key file and the balance reader; absent: the address can be set, nothing created or read. */
@@ -77,6 +78,7 @@ export class ProviderCore {
   readonly scheduler: SchedulerService | null;
   readonly network: NetworkLink | null;
   readonly earnings: EarningsBook | null;
+  private readonly ticker: LiveTicker | null;
   private readonly power: PowerSampler | null;
   readonly wallet: WalletService;
   private helloSettings = '';
@@ -124,6 +126,7 @@ export class ProviderCore {
     this.earnings = options.earnings ? new EarningsBook({ ...options.earnings, clock: options.ports.clock, logger: options.ports.logger, notify: (n) => this.addNotice(n) }) : null;
     if (this.earnings) this.state = { ...this.state, earnings: this.earnings.state() };
     this.earnings?.onChange((earnings) => this.update({ earnings }));
+    this.ticker = this.createTicker();
     this.power = options.power
       ? new PowerSampler({ ...options.power, logger: options.ports.logger, working: () => this.state.availability?.state === 'working', onTick: () => this.refreshProfit() })
       : null;
@@ -167,11 +170,30 @@ export class ProviderCore {
       // The input schema already demanded { confirm: true }: the owner asked for the secret key explicitly.
       exportWalletSecret: async () => this.wallet.exportSecret(),
       refreshWallet: async () => this.wallet.refresh(),
+      exportEarningsCsv: async () => {
+        if (!this.earnings) throw new UserFacingError('earnings-unavailable', 'This copy of Offhours keeps no earnings record.', 'Run "offhours headless" or the desktop app.');
+        return this.earnings.exportCsv();
+      },
       runDoctor: async () => {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
       },
     };
+  }
+
+  /** The live earnings ticker: a paid run's money pushed every second as an event (earnings page, tray). */
+  private createTicker(): LiveTicker | null {
+    const { earnings, jobs } = this.options;
+    if (!earnings || !jobs) return null;
+    const ticker = new LiveTicker({
+      timers: earnings.timers,
+      clock: this.options.ports.clock,
+      currentJob: () => jobs.current(),
+      daily: () => this.state.earnings.daily,
+      emit: (tick) => this.events.emit('earningsTick', tick),
+    });
+    jobs.onChange(() => ticker.sync());
+    return ticker;
   }
 
   /** The wallet follows the earnings book: it reads balances on the chain the network pays on. */
@@ -257,6 +279,7 @@ export class ProviderCore {
     await this.detection?.catch(() => undefined);
     await this.network?.stop();
     this.earnings?.stop();
+    this.ticker?.stop();
     this.power?.stop();
     this.wallet.stop();
     await this.scheduler?.stop();

@@ -12,6 +12,7 @@ store = createAppStore(api);
 const appStore = store;
 
 api.onState((snapshot) => appStore.getState().applySnapshot(snapshot));
+api.onEarningsTick((tick) => appStore.getState().applyTick(tick));
 api.getState().then(
   (snapshot) => appStore.getState().applySnapshot(snapshot),
   (error: unknown) => appStore.getState().showError(error),

@@ -5,7 +5,8 @@ import { backoffDelay, type BackoffOptions } from '../network/backoff.js';
 import type { EarningsSink, Timers } from '../network/ports.js';
 import { badPayoutNotice, badReceiptsNotice, damagedFileNotice, saveFailedNotice } from './notices.js';
 import type { EarningsRecord, EarningsStore, PayoutChainAnswer, PayoutChainChecker, StoredPayout } from './ports.js';
-import { applyChainAnswer, applyEarningsFrame, earningsSlice, needsChainCheck, withNetwork } from './record.js';
+import { applyChainAnswer, applyEarningsFrame, earningsCsvOf, earningsSlice, needsChainCheck, withNetwork } from './record.js';
+import type { EarningsCsv } from '../../../protocol/earnings-csv.js';
 
 export interface EarningsBookDeps {
   store: EarningsStore;
@@ -55,6 +56,11 @@ export class EarningsBook implements EarningsSink {
 
   state(): EarningsSlice {
     return this.slice;
+  }
+
+  /** Every receipt kept (not only the newest in the slice) as CSV, each with the payout that paid it. */
+  exportCsv(): EarningsCsv {
+    return earningsCsvOf(this.record, this.deps.clock.now());
   }
 
   onChange(listener: (slice: EarningsSlice) => void): () => void {

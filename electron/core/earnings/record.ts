@@ -5,6 +5,9 @@
 import { MAX_EARNINGS_ITEMS, type CoordinatorMessageOf, type NetworkInfo, type ProviderPayout } from '../../../protocol/network.js';
 import { explorerTxUrlFor } from '../../../protocol/network-format.js';
 import { verifyReceipt, type JobReceipt } from '../../../protocol/receipts.js';
+import { countsInTotals, dailyEarnings, localDayKey } from '../../../protocol/earnings-stats.js';
+import { csvFilename, earningsCsv, type EarningsCsv } from '../../../protocol/earnings-csv.js';
+import { payoutForReceipt, settlePostingIdOf } from '../../../protocol/payout-receipts.js';
 import type { EarningsSlice, PayoutChainState, ReceiptCheckState } from '../../../protocol/state.js';
 import type { EarningsRecord, PayoutChainAnswer, StoredPayout, StoredReceipt } from './ports.js';
 
@@ -138,8 +141,8 @@ function answeredEntry(before: StoredPayout, answer: PayoutChainAnswer): [Stored
   return [{ ...before, chain: answer.reason }, 'mismatch'];
 }
 
-/** What ProviderState carries: the newest MAX_EARNINGS_ITEMS of each, and where to look a payout up. */
-export function earningsSlice(record: EarningsRecord): EarningsSlice {
+/** What ProviderState carries: the newest MAX_EARNINGS_ITEMS of each, the daily series of all, and where to look a payout up. */
+export function earningsSlice(record: EarningsRecord, dayOf: (epochMs: number) => string = localDayKey): EarningsSlice {
   const chain = record.chain;
   return {
     summary: record.summary,
@@ -148,7 +151,30 @@ export function earningsSlice(record: EarningsRecord): EarningsSlice {
     chain: chain ? { cluster: chain.cluster, rpcUrl: chain.rpcUrl, mint: chain.mint, explorerTxUrl: explorerTxUrlFor(chain.cluster) } : null,
     token: record.token,
     updatedAt: record.updatedAt,
+    daily: dailyEarnings(record.receipts.filter((entry) => countsInTotals(entry.check)).map((entry) => entry.receipt.body), dayOf),
   };
+}
+
+/**
+ * The payout that paid a receipt, by the ledger rule in protocol/payout-receipts.ts over every payout kept. A
+ * receipt whose postings cannot be read (a coordinator that did not send them) gets none rather than a guess.
+ */
+export function payoutOfReceipt(record: EarningsRecord): (receipt: JobReceipt) => ProviderPayout | null {
+  const payouts = record.payouts.map((entry) => entry.payout);
+  const byBatch = new Map(payouts.map((payout) => [payout.batchId, payout]));
+  return (receipt) => {
+    try {
+      const batchId = payoutForReceipt(settlePostingIdOf(receipt), payouts);
+      return batchId === null ? null : (byBatch.get(batchId) ?? null);
+    } catch {
+      return null;
+    }
+  };
+}
+
+/** Every receipt kept, as the CSV for tax records (protocol/earnings-csv.ts). */
+export function earningsCsvOf(record: EarningsRecord, nowMs: number, dayOf: (epochMs: number) => string = localDayKey): EarningsCsv {
+  return { filename: csvFilename(dayOf(nowMs)), csv: earningsCsv(record.receipts, payoutOfReceipt(record), record.token), rows: record.receipts.length };
 }
 
 function newestFirst(a: string, b: string): number {

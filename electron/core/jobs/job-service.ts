@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
-import { earningsFor, initialJobSlice, validateJobSpec, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
+import { earningsFor, initialJobSlice, validateJobSpec, type CurrentJob, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
 import { describeEngineProblem } from '../doctor/engine-checks.js';
 import type { Clock, GpuProbe, JobControl, Logger } from '../ports.js';
 import type { ContainerEngine, EngineConnector, EngineInfo } from './engine-port.js';
@@ -166,6 +166,11 @@ export class JobService {
     const live = this.runner?.logsOf(jobId);
     if (live) return { jobId, lines: live.lines, droppedLines: live.dropped };
     throw new UserFacingError('no-logs', `Job ${jobId} is not running, so there are no live logs.`, 'Logs are kept only while a job runs; its outcome stays in Recent jobs.');
+  }
+
+  /** The job on this machine now, its worked seconds read live (no log lines: for the earnings ticker). */
+  current(): CurrentJob | null {
+    return this.runner?.view(0) ?? null;
   }
 
   state(): JobSlice {

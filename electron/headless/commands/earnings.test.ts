@@ -9,6 +9,7 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 
 // The CLI only formats what core decided; the signatures here need not be genuine (core's tests check those).
 const slice: EarningsSlice = {
+  daily: [],
   summary: { pending: '250', payable: '1500000', inFlight: '0', paid: '123456789', nextPayoutAt: '2026-01-01T02:05:00.000Z' },
   receipts: [
     { receipt: { body: receiptBody(KEY, 2), signature: 'a'.repeat(128) }, check: 'verified' },

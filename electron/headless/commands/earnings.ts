@@ -1,6 +1,13 @@
 import { explorerLink, formatRatePerSecond, formatTokenAmount, payoutChainWords, receiptCheckWords, type CheckTone, type TokenUnits } from '../../../protocol/network-format.js';
 import { EarningsSliceSchema, NetworkSliceSchema, type EarningsSlice } from '../../../protocol/state.js';
-import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { EarningsCsvSchema, type EarningsCsv } from '../../../protocol/earnings-csv.js';
+import { earningsPeriods, localDayKey } from '../../../protocol/earnings-stats.js';
+import { EarningsFile } from '../../core/earnings/earnings-file.js';
+import { earningsCsvOf, earningsSlice } from '../../core/earnings/record.js';
+import type { Logger } from '../../core/ports.js';
+import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 import { callDaemon, NoDaemonError, readDaemonInfo } from './status.js';
 
 const MARK: Record<CheckTone, string> = { ok: '✓', info: '…', bad: '⚠' };
@@ -57,28 +64,107 @@ export function payoutLines(slice: EarningsSlice, token: TokenUnits | null): str
   return ['', `Payouts (newest first), ${where}`, ...table(rows, ['r', 'l', 'l'])];
 }
 
+function periodLines(slice: EarningsSlice, token: TokenUnits | null, nowMs: number): string[] {
+  if (slice.daily.length === 0) return [];
+  const periods = earningsPeriods(slice.daily, localDayKey(nowMs));
+  const figures = [periods.today, periods.last7Days, periods.last30Days].map((value) => formatTokenAmount(value, token));
+  const width = Math.max(...figures.map((figure) => figure.length));
+  const [today, week, month] = figures.map((figure) => figure.padStart(width));
+  return ['', 'Earned (jobs that ended in each period)', `  Today:        ${today}`, `  Last 7 days:  ${week}`, `  Last 30 days: ${month}`];
+}
+
 /** `offhours earnings`'s human text. Amounts come from integer strings, never floats. */
 export function formatEarnings(slice: EarningsSlice, nowMs: number, fallbackToken: TokenUnits | null = null): string {
   const token = slice.token ?? fallbackToken;
-  return `${[...summaryLines(slice, token, nowMs), ...receiptLines(slice, token), ...payoutLines(slice, token)].join('\n')}\n`;
+  return `${[...summaryLines(slice, token, nowMs), ...periodLines(slice, token, nowMs), ...receiptLines(slice, token), ...payoutLines(slice, token)].join('\n')}\n`;
+}
+
+/** What `offhours earnings` reads: the running Offhours, or (none running) the record it keeps in the data folder. */
+interface EarningsSource {
+  where: string;
+  fromDataFolder: boolean;
+  slice(): Promise<{ slice: EarningsSlice; token: TokenUnits | null }>;
+  csv(): Promise<EarningsCsv>;
+}
+
+const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+function daemonSource(info: ReturnType<typeof readDaemonInfo>): EarningsSource {
+  return {
+    where: 'the running Offhours',
+    fromDataFolder: false,
+    async slice() {
+      const state = (await callDaemon(info, 'getState')) as { earnings?: unknown; network?: unknown };
+      if (state.earnings === undefined) throw new NoDaemonError('The running Offhours is older than this command and keeps no earnings record.\n  Next: restart it ("offhours headless" or the desktop app), then try again.');
+      const network = NetworkSliceSchema.safeParse(state.network).data?.network;
+      return { slice: EarningsSliceSchema.parse(state.earnings), token: network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null };
+    },
+    csv: async () => EarningsCsvSchema.parse(await callDaemon(info, 'exportEarningsCsv')),
+  };
+}
+
+function dataFolderSource(dataDir: string): EarningsSource {
+  const file = join(dataDir, 'earnings.json');
+  const load = () => {
+    if (!existsSync(file)) throw new NoDaemonError(`No earnings are recorded in ${dataDir} yet, and Offhours is not running.\n  Next: start it ("offhours headless" or the desktop app); earnings appear once this PC has done paid work.`);
+    const loaded = new EarningsFile(file, silent).load();
+    if (loaded.damaged) throw new NoDaemonError(`The earnings record in ${dataDir} could not be read; it was set aside as ${loaded.damaged.setAsideAs}.\n  Next: start Offhours: the network sends your receipts and payouts again when it connects.`);
+    return loaded.record;
+  };
+  return {
+    where: dataDir,
+    fromDataFolder: true,
+    slice: async () => ({ slice: earningsSlice(load()), token: null }),
+    csv: async () => earningsCsvOf(load(), Date.now()),
+  };
+}
+
+function sourceFor(dataDir: string): EarningsSource {
+  try {
+    return daemonSource(readDaemonInfo(dataDir));
+  } catch (error) {
+    if (error instanceof NoDaemonError) return dataFolderSource(dataDir);
+    throw error;
+  }
+}
+
+/** Writes the CSV to a file (never over an existing one) or to standard output with "-". */
+function writeCsv(file: EarningsCsv, target: string): string {
+  if (target === '-') {
+    process.stdout.write(file.csv);
+    return '';
+  }
+  const path = resolve(target === '' ? file.filename : target);
+  try {
+    writeFileSync(path, file.csv, { flag: 'wx', mode: 0o600 });
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new UsageError(`${path} already exists; Offhours never overwrites a file. Give another name, e.g. --csv earnings-${Date.now()}.csv`);
+    throw error;
+  }
+  return `Wrote ${file.rows} receipt${file.rows === 1 ? '' : 's'} to ${path}\n`;
 }
 
 export const earningsCommand: CliCommand = {
   name: 'earnings',
-  usage: 'offhours earnings [--data-dir DIR] [--json]',
+  usage: 'offhours earnings [--data-dir DIR] [--json] [--csv [FILE|-]]  (--csv alone writes offhours-earnings-DATE.csv here)',
   async run(argv) {
-    const { values } = parseCli(argv, { ...dataDirOption, ...jsonOption });
+    const csvAt = argv.findIndex((arg) => arg === '--csv' || arg.startsWith('--csv='));
+    // --csv takes an optional value: "--csv" alone (or before another option) means the default file name.
+    const { csvTarget, rest } = csvArgument(argv, csvAt);
+    const { values } = parseCli(rest, { ...dataDirOption, ...jsonOption });
+    const source = sourceFor(resolveDataDir(values['data-dir']));
     try {
-      const info = readDaemonInfo(resolveDataDir(values['data-dir']));
-      const state = (await callDaemon(info, 'getState')) as { earnings?: unknown; network?: unknown };
-      if (state.earnings === undefined) throw new NoDaemonError('The running Offhours is older than this command and keeps no earnings record.\n  Next: restart it ("offhours headless" or the desktop app), then try again.');
-      const slice = EarningsSliceSchema.parse(state.earnings);
+      if (csvTarget !== null) {
+        process.stderr.write(writeCsv(await source.csv(), csvTarget));
+        return 0;
+      }
+      const { slice, token } = await source.slice();
       if (values.json) {
         printJson(slice);
         return 0;
       }
-      const network = NetworkSliceSchema.safeParse(state.network).data?.network;
-      process.stdout.write(formatEarnings(slice, Date.now(), network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null));
+      if (source.fromDataFolder) process.stderr.write(`Offhours is not running: this is what it recorded in ${source.where}.\n`);
+      process.stdout.write(formatEarnings(slice, Date.now(), token));
       return 0;
     } catch (error) {
       if (!(error instanceof NoDaemonError)) throw error;
@@ -87,3 +173,12 @@ export const earningsCommand: CliCommand = {
     }
   },
 };
+
+function csvArgument(argv: string[], at: number): { csvTarget: string | null; rest: string[] } {
+  if (at < 0) return { csvTarget: null, rest: argv };
+  const arg = argv[at]!;
+  if (arg.startsWith('--csv=')) return { csvTarget: arg.slice('--csv='.length), rest: argv.filter((_, i) => i !== at) };
+  const next = argv[at + 1];
+  if (next !== undefined && (next === '-' || !next.startsWith('--'))) return { csvTarget: next, rest: argv.filter((_, i) => i !== at && i !== at + 1) };
+  return { csvTarget: '', rest: argv.filter((_, i) => i !== at) };
+}

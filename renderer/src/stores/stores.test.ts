@@ -4,7 +4,9 @@ import { defaultSettings, type Settings, type SettingsPatch } from '../../../pro
 import type { ProviderState } from '../../../protocol/state.js';
 import { createAppStore } from './app-store.js';
 import { reduceSnapshot } from './provider-slice.js';
+import { reduceTick } from './ticker-slice.js';
 import { errorToBanner, pageFromHash } from './ui-slice.js';
+import type { EarningsTick } from '../../../protocol/earnings-stats.js';
 
 // Only the revision matters to the reducer; the rest of the state grows with every capability.
 const snapshot = (revision: number) => ({ revision }) as ProviderState;
@@ -18,6 +20,15 @@ describe('provider slice', () => {
     expect(reduceSnapshot(snapshot(5), snapshot(3)).revision).toBe(5);
     expect(reduceSnapshot(snapshot(5), snapshot(6)).revision).toBe(6);
     expect(reduceSnapshot(null, snapshot(0)).revision).toBe(0);
+  });
+});
+
+describe('ticker slice', () => {
+  const tick = (at: string, runEarned: string) => ({ at, runEarned }) as EarningsTick;
+  it('never moves the live figures backwards when a tick arrives late', () => {
+    expect(reduceTick(tick('2026-11-30T10:00:02Z', '50'), tick('2026-11-30T10:00:01Z', '25')).runEarned).toBe('50');
+    expect(reduceTick(tick('2026-11-30T10:00:02Z', '50'), tick('2026-11-30T10:00:03Z', '75')).runEarned).toBe('75');
+    expect(reduceTick(null, tick('2026-11-30T10:00:00Z', '0')).runEarned).toBe('0');
   });
 });
 

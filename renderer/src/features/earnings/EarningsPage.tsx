@@ -4,6 +4,8 @@ import { useApp } from '../../stores/app-store.js';
 import type { NetProfit } from '../../../../protocol/net-profit.js';
 import { earningsView, type PayoutRow, type ReceiptRow, type SummaryFigure } from './earnings-view.js';
 import { profitView } from './profit-view.js';
+import { BarChart } from '../../components/BarChart.js';
+import { dailyChart, jobChart, liveCard, periodFigures, type ChartSeries, type LiveCard, type PeriodFigure } from './earnings-figures.js';
 
 const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
 
@@ -151,21 +153,115 @@ function NetProfitRow({ profit }: { profit: NetProfit }) {
   );
 }
 
+function LiveTicker({ card, idleText }: { card: LiveCard | null; idleText: string }) {
+  if (!card) {
+    return (
+      <section className="panel live-card idle" data-testid="earnings-live" data-live="idle" aria-label="Earning now">
+        <span className="stat-label">Earning now</span>
+        <span className="muted">{idleText}</span>
+      </section>
+    );
+  }
+  return (
+    <section className={`panel live-card${card.earning ? ' on' : ''}`} data-testid="earnings-live" data-live={card.earning ? 'earning' : 'paused'} aria-label="Earning now">
+      <span className="stat-label">{card.earning ? 'Earning now' : 'Paused — you are back, so the job is frozen'}</span>
+      <span className="live-amount" data-testid="live-amount" aria-live="off">
+        +{card.runEarned}
+      </span>
+      <span className="muted small">
+        Job {card.jobId} · {card.runTime} of work · {card.rate}
+      </span>
+      <span className="fact-hint">Counted by Offhours second by second; the network’s signed receipt confirms it when the job ends.</span>
+    </section>
+  );
+}
+
+function Periods({ figures }: { figures: PeriodFigure[] }) {
+  return (
+    <section className="stat-row" data-testid="earnings-periods" aria-label="Earned over time">
+      {figures.map((figure) => (
+        <div className="stat" key={figure.id}>
+          <span className="stat-label">{figure.label}</span>
+          <span className="stat-value small" data-testid={`period-${figure.id}`}>
+            {figure.value}
+          </span>
+          <span className="fact-hint">{figure.hint}</span>
+        </div>
+      ))}
+    </section>
+  );
+}
+
+function Charts({ daily, jobs }: { daily: ChartSeries; jobs: ChartSeries }) {
+  return (
+    <section className="panel" aria-labelledby="charts-title">
+      <h2 id="charts-title">Over time</h2>
+      <div className="chart-row">
+        <BarChart testId="daily-chart" title="Earned per day, last 30 days" {...daily} />
+        {jobs.labels.length > 0 ? (
+          <BarChart testId="job-chart" title={`Earned per job, last ${jobs.labels.length}`} {...jobs} />
+        ) : (
+          <p className="muted small chart-empty">Each finished job gets a bar here.</p>
+        )}
+      </div>
+    </section>
+  );
+}
+
+/** Every receipt this PC keeps, as a CSV file the browser (or the desktop app) saves. */
+function ExportButton() {
+  const api = useApp((s) => s.api);
+  const showError = useApp((s) => s.showError);
+  const [busy, setBusy] = useState(false);
+  const exportCsv = async () => {
+    setBusy(true);
+    try {
+      const file = await api.exportEarningsCsv();
+      const url = URL.createObjectURL(new Blob([file.csv], { type: 'text/csv;charset=utf-8' }));
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = file.filename;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    } catch (error) {
+      showError(error);
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <button type="button" onClick={() => void exportCsv()} disabled={busy} data-testid="export-csv" title="Date, job, seconds, rate, amount, receipt id and payout transaction of every paid job, for your tax records">
+      {busy ? 'Exporting…' : 'Export CSV'}
+    </button>
+  );
+}
+
 /** What this PC earned and was paid, each receipt and payout checked by the app itself. */
 export function EarningsPage() {
   const slice = useApp((s) => s.provider?.earnings ?? null);
   const network = useApp((s) => s.provider?.network.network ?? null);
   const profit = useApp((s) => s.provider?.profit ?? null);
+  const availability = useApp((s) => s.provider?.availability ?? null);
+  const tick = useApp((s) => s.tick);
   const now = useMinuteClock();
   const view = slice ? earningsView(slice, network, now) : null;
+  const token = slice?.token ?? (network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null);
+  const card = liveCard(tick, token);
+  const idleText = availability ? `Not working right now: ${availability.now}` : 'Not working right now.';
   return (
     <div className="page">
       <header className="page-head">
         <h1>Earnings</h1>
         <p className="muted">What your GPU has earned, and what reached your wallet.</p>
+        {view && !view.empty && (
+          <div className="actions">
+            <ExportButton />
+          </div>
+        )}
       </header>
+      <LiveTicker card={card} idleText={idleText} />
       {profit && <NetProfitRow profit={profit} />}
-      {!view || view.empty ? (
+      {!slice || !view || (view.empty && !card) ? (
         <EmptyState title="Nothing earned yet" testId="earnings-empty">
           <p>Earnings appear here once your PC has done paid work for the network.</p>
         </EmptyState>
@@ -176,6 +272,8 @@ export function EarningsPage() {
               {view.problems === 1 ? 'One item below does not check out' : `${view.problems} items below do not check out`}: it is kept and marked, and nothing is hidden.
             </p>
           )}
+          <Periods figures={periodFigures(slice, tick, now, token)} />
+          <Charts daily={dailyChart(slice, tick, now, token)} jobs={jobChart(slice, token)} />
           <Summary figures={view.summary} nextPayout={view.nextPayout} />
           <Receipts rows={view.receipts} />
           <Payouts rows={view.payouts} checkedAt={view.checkedAt} />

@@ -1,0 +1,97 @@
+/**
+ * The Earnings page's time figures, pure: the live ticker's card, today / 7 days / 30 days / all time, and the two
+ * charts' series. Money shown as text always comes from integer base units; the charts alone turn amounts into
+ * floating-point numbers, for bar heights only.
+ */
+import { countsInTotals, dailySeries, earningsPeriods, jobSeries, localDayKey, type EarningsTick } from '../../../../protocol/earnings-stats.js';
+import { formatBaseUnits, formatRatePerSecond, formatTokenAmount, type TokenUnits } from '../../../../protocol/network-format.js';
+import type { EarningsSlice } from '../../../../protocol/state.js';
+
+export interface LiveCard {
+  jobId: string;
+  earning: boolean;
+  runEarned: string;
+  runTime: string;
+  rate: string;
+}
+
+export interface PeriodFigure {
+  id: 'today' | 'week' | 'month' | 'all-time';
+  label: string;
+  value: string;
+  hint: string;
+}
+
+export interface ChartSeries {
+  labels: string[];
+  /** Bar heights in whole tokens (floats: drawing only). */
+  values: number[];
+  /** The exact amount of each bar, for its tooltip. */
+  exact: string[];
+}
+
+/** "1 h 02 min 05 s" for a run's worked time. */
+export function runTime(seconds: number): string {
+  const h = Math.floor(seconds / 3600);
+  const m = Math.floor((seconds % 3600) / 60);
+  const s = seconds % 60;
+  if (h > 0) return `${h} h ${String(m).padStart(2, '0')} min ${String(s).padStart(2, '0')} s`;
+  return m > 0 ? `${m} min ${String(s).padStart(2, '0')} s` : `${s} s`;
+}
+
+/** The run going on now, while core's ticks say one is (a tick that says none, or none yet: no card). */
+export function liveCard(tick: EarningsTick | null, token: TokenUnits | null): LiveCard | null {
+  if (!tick || tick.jobId === null) return null;
+  return { jobId: tick.jobId, earning: tick.earning, runEarned: formatTokenAmount(tick.runEarned, token), runTime: runTime(tick.runSeconds), rate: formatRatePerSecond(tick.ratePerSecond, token) };
+}
+
+/** The live run's earnings, when the tick is about today's date here (a tick from before midnight adds nothing to a new day). */
+function liveToday(tick: EarningsTick | null, today: string): bigint {
+  return tick && tick.jobId !== null && tick.day === today ? BigInt(tick.runEarned) : 0n;
+}
+
+function allTime(slice: EarningsSlice): bigint | null {
+  const s = slice.summary;
+  return s ? BigInt(s.pending) + BigInt(s.payable) + BigInt(s.inFlight) + BigInt(s.paid) : null;
+}
+
+export function periodFigures(slice: EarningsSlice, tick: EarningsTick | null, nowMs: number, token: TokenUnits | null): PeriodFigure[] {
+  const today = localDayKey(nowMs);
+  const periods = earningsPeriods(slice.daily, today, liveToday(tick, today));
+  const total = allTime(slice);
+  return [
+    { id: 'today', label: 'Today', value: formatTokenAmount(periods.today, token), hint: tick?.jobId ? 'Counting up live with the job now' : 'Jobs that ended today' },
+    { id: 'week', label: 'Last 7 days', value: formatTokenAmount(periods.last7Days, token), hint: 'Today and the 6 days before' },
+    { id: 'month', label: 'Last 30 days', value: formatTokenAmount(periods.last30Days, token), hint: 'Today and the 29 days before' },
+    { id: 'all-time', label: 'All time', value: total === null ? '—' : formatTokenAmount(total.toString(), token), hint: 'Everything the network credited this PC' },
+  ];
+}
+
+function tokens(amount: bigint, decimals: number): number {
+  return Number(formatBaseUnits(amount.toString(), decimals));
+}
+
+const DAY_LABEL = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
+
+/** The last 30 days, one bar each (today with the live run on it). */
+export function dailyChart(slice: EarningsSlice, tick: EarningsTick | null, nowMs: number, token: TokenUnits | null): ChartSeries {
+  const today = localDayKey(nowMs);
+  const bars = dailySeries(slice.daily, today, 30, liveToday(tick, today));
+  const decimals = token?.decimals ?? 0;
+  return {
+    labels: bars.map((bar) => DAY_LABEL.format(new Date(`${bar.day}T00:00:00Z`))),
+    values: bars.map((bar) => tokens(bar.amount, decimals)),
+    exact: bars.map((bar) => formatTokenAmount(bar.amount.toString(), token)),
+  };
+}
+
+/** The newest jobs (every run of a job summed), oldest first; receipts that failed their check count nowhere. */
+export function jobChart(slice: EarningsSlice, token: TokenUnits | null): ChartSeries {
+  const bars = jobSeries(slice.receipts.filter((entry) => countsInTotals(entry.check)).map((entry) => entry.receipt.body));
+  const decimals = token?.decimals ?? 0;
+  return {
+    labels: bars.map((bar) => bar.jobId),
+    values: bars.map((bar) => tokens(bar.amount, decimals)),
+    exact: bars.map((bar) => `${formatTokenAmount(bar.amount.toString(), token)} · ${runTime(bar.seconds)}`),
+  };
+}
