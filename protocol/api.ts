@@ -5,6 +5,7 @@ import { DoctorReportSchema } from './doctor.js';
 import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
+import { CompleteSetupRequestSchema } from './setup.js';
 import { ProviderStateSchema } from './state.js';
 import { WalletExportRequestSchema, WalletSecretExportSchema, WalletSliceSchema } from './wallet.js';
 
@@ -50,6 +51,11 @@ export const providerMethods = {
   exportWalletSecret: method(WalletExportRequestSchema, WalletSecretExportSchema),
   /** Reads the wallet's SOL and token balances again over the network's Solana RPC. */
   refreshWallet: method(noInput, WalletSliceSchema),
+  /**
+   * Finishes the first-run setup: applies the chosen "when to run" preset and records settings.setup.completedAt.
+   * Refused in plain words while no payout wallet is set (set or create one first); the benchmark is optional.
+   */
+  completeSetup: method(CompleteSetupRequestSchema, SettingsSchema),
 };
 
 export const providerEvents = {

@@ -24,6 +24,7 @@ import { systemCalendar, type LocalCalendar } from './schedule/calendar.js';
 import type { Timers } from './network/ports.js';
 import { WalletService, type WalletServiceDeps } from './wallet/wallet-service.js';
 import { noWalletPorts } from './wallet/unavailable.js';
+import { completeSetup } from './setup/complete-setup.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -167,6 +168,7 @@ export class ProviderCore {
       // The input schema already demanded { confirm: true }: the owner asked for the secret key explicitly.
       exportWalletSecret: async () => this.wallet.exportSecret(),
       refreshWallet: async () => this.wallet.refresh(),
+      completeSetup: async (request) => completeSetup(this.settings, request, options.ports.clock),
       runDoctor: async () => {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
