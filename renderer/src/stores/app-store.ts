@@ -3,9 +3,10 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { ProviderApi } from '../../../protocol/api.js';
 import { createProviderSlice, type ProviderSlice } from './provider-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
+import { createSetupSlice, type SetupSlice } from './setup-slice.js';
 import { createUiSlice, type UiSlice } from './ui-slice.js';
 
-export type AppStore = ProviderSlice & UiSlice & SettingsSlice & { api: ProviderApi };
+export type AppStore = ProviderSlice & UiSlice & SettingsSlice & SetupSlice & { api: ProviderApi };
 
 /** One store per window, built from slices; the API is injected so tests can pass an in-memory one. */
 export function createAppStore(api: ProviderApi): StoreApi<AppStore> {
@@ -14,6 +15,7 @@ export function createAppStore(api: ProviderApi): StoreApi<AppStore> {
     ...createProviderSlice(...args),
     ...createUiSlice(...args),
     ...createSettingsSlice(...args),
+    ...createSetupSlice(...args),
   }));
 }
 
