@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { applySettingsPatch, defaultSettings, SettingsSchema, WEEK_CELLS } from './settings.js';
+import type { BenchKernelSummary } from './bench/wgsl/api-schemas.js';
 import type { Gpu, GpuInventory } from './gpu.js';
-import { everyDayGrid, gpuStepSummary, needsSetup, NIGHT_WINDOW_TEXT, presetOf, presetSchedule, PRESET_TEXT, SCHEDULE_PRESETS, setupCompletionPatch, setupPutOff } from './setup.js';
+import { everyDayGrid, gpuStepSummary, quickBenchNotes, needsSetup, NIGHT_WINDOW_TEXT, presetOf, presetSchedule, PRESET_TEXT, SCHEDULE_PRESETS, setupCompletionPatch, setupPutOff } from './setup.js';
 
 const hoursOn = (grid: string) => [...grid].filter((cell) => cell === '1').length / 2;
 /** The 48 cells of one day (0 = Monday). */
@@ -88,5 +89,22 @@ describe('the cards step in words', () => {
     expect(none).toEqual({ canEarn: false, headline: 'No graphics card found', detail: 'Offhours found no graphics card.', nextStep: 'Install the driver.' });
     expect(gpuStepSummary(inventory('unsupported', [gpu('GTX 960', false)], 'Too old.', 'Use a newer card.')).headline).toBe('No card in this PC can take paid jobs yet');
     expect(gpuStepSummary(inventory('driver-error', [], 'Mismatch.', 'Restart.')).canEarn).toBe(false);
+  });
+});
+
+const kernel = (name: BenchKernelSummary['name'], label: string, noisy: boolean): BenchKernelSummary => ({ name, label, unit: 'GFLOPS', value: 1000, noisy, specPeak: null, referenceValue: null });
+const software = { code: 'software' as const, message: 'Software graphics — not a real GPU, can’t earn.' };
+
+describe('the wizard’s notes under a quick run', () => {
+  it('folds the noisy notes into one line naming the tests, after the others', () => {
+    const flags = quickBenchNotes({
+      flags: [software, { code: 'noisy', message: 'Raw FP32 compute: noisy' }, { code: 'noisy', message: 'FP32 matrix multiply: noisy' }],
+      kernels: [kernel('fma', 'Raw FP32 compute', true), kernel('sgemm', 'FP32 matrix multiply', true), kernel('triad', 'Memory bandwidth', false)],
+    });
+    expect(flags).toEqual([software, { code: 'noisy', message: 'Timings varied between tries (Raw FP32 compute and FP32 matrix multiply). Close games and other busy apps, then run it again for a steadier figure.' }]);
+  });
+
+  it('leaves a steady run’s notes as they are', () => {
+    expect(quickBenchNotes({ flags: [software], kernels: [kernel('fma', 'Raw FP32 compute', false)] })).toEqual([software]);
   });
 });

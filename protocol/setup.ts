@@ -3,6 +3,7 @@
  * rules each "when to run" choice means. Pure.
  */
 import { z } from 'zod';
+import type { BenchFlag, BenchRunSummary } from './bench/wgsl/api-schemas.js';
 import type { GpuInventory } from './gpu.js';
 import { SCHEDULE_PRESETS, SchedulePresetSchema, WEEK_CELLS, type SchedulePreset, type Settings, type SettingsPatch } from './settings.js';
 
@@ -132,4 +133,16 @@ export function gpuStepSummary(inventory: GpuInventory): GpuStepSummary {
   }
   const status = inventory.status === 'ok' ? 'unsupported' : inventory.status;
   return { canEarn: false, headline: NO_CARD_HEADLINES[status], detail: inventory.reason, nextStep: inventory.nextStep };
+}
+
+/**
+ * The notes under a quick run in the wizard and `offhours setup`: each note once, with the per-test "noisy" notes folded into one line
+ * (three near-identical warnings would bury the one that matters, such as software graphics). Pure.
+ */
+export function quickBenchNotes(run: Pick<BenchRunSummary, 'flags' | 'kernels'>): BenchFlag[] {
+  const noisy = run.kernels.filter((kernel) => kernel.noisy).map((kernel) => kernel.label);
+  const others = run.flags.filter((flag) => flag.code !== 'noisy');
+  if (noisy.length === 0) return others;
+  const which = noisy.length === 1 ? noisy[0] : `${noisy.slice(0, -1).join(', ')} and ${noisy.at(-1)}`;
+  return [...others, { code: 'noisy', message: `Timings varied between tries (${which}). Close games and other busy apps, then run it again for a steadier figure.` }];
 }

@@ -3,7 +3,7 @@ import type { BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.j
 import { UserFacingError } from '../../../protocol/errors.js';
 import type { GpuInventory } from '../../../protocol/gpu.js';
 import type { Settings } from '../../../protocol/settings.js';
-import { FINISH_ANYWAY, gpuStepSummary, presetOf, PRESET_TEXT, SCHEDULE_PRESETS, type SchedulePreset } from '../../../protocol/setup.js';
+import { FINISH_ANYWAY, gpuStepSummary, presetOf, PRESET_TEXT, quickBenchNotes, SCHEDULE_PRESETS, type SchedulePreset } from '../../../protocol/setup.js';
 import { checkSolanaAddress } from '../../../protocol/solana/address.js';
 import type { WalletSlice } from '../../../protocol/wallet.js';
 import { dataDirOption, jsonOption, parseCli, printJson, progressLine, resolveDataDir, UsageError, type CliCommand, type TextOut } from '../cli-kit.js';
@@ -118,7 +118,7 @@ function benchLines(summary: BenchRunSummary): string {
     : scored
       ? `  ✓ Computed correctly. Score: ${summary.composite} (1000 = an RTX 3060).`
       : '  ✓ Computed correctly, not scored.';
-  return [head, ...summary.flags.map((flag) => `    ${flag.message}`)].join('\n');
+  return [head, ...quickBenchNotes(summary).map((note) => `    ${note.message}`)].join('\n');
 }
 
 async function benchStep(talk: Conversation, answer: BenchAnswer | undefined): Promise<BenchOutcome> {

@@ -1,16 +1,16 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
 import type { BenchRunSummary } from '../../../../protocol/bench/wgsl/api-schemas.js';
+import { quickBenchNotes } from '../../../../protocol/setup.js';
 import { useApp } from '../../stores/app-store.js';
 import { BenchFailure, BenchProgressView } from '../gpus/bench/BenchPanel.js';
 import { createBenchStore } from '../gpus/bench/bench-store.js';
-import { quickResultFlags } from './quick-result.js';
 import { ContinueButton, StepNav } from './StepNav.js';
 
 /** The run in a few words: the score, or why there is none. */
 function QuickResult({ run }: { run: BenchRunSummary }) {
   const scored = run.correctlyComputed && run.scoreEligible && run.composite !== null;
-  const flags = quickResultFlags(run);
+  const flags = quickBenchNotes(run);
   return (
     <div className="setup-result" data-testid="setup-bench-result">
       <div className="stat-row">
