@@ -2,7 +2,7 @@ import { _electron as electron, type ElectronApplication } from '@playwright/tes
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { expect, REPO_ROOT, saveScreenshot, test, watchConsole } from './fixtures.js';
+import { expect, markSetupDone, REPO_ROOT, saveScreenshot, test, watchConsole } from './fixtures.js';
 
 /** The Electron binary: ELECTRON_OVERRIDE_DIST_PATH (a folder holding it) or a normal npm install. */
 function electronBinary(): string | null {
@@ -33,6 +33,8 @@ test.describe('desktop app (Electron)', () => {
   test.beforeEach(async () => {
     expect(built, 'run "npm run build" first').toBe(true);
     profile = mkdtempSync(join(tmpdir(), 'offhours-electron-'));
+    // These tests are about the shell, not the first run: start past the setup wizard.
+    markSetupDone(profile);
     app = await electron.launch({
       executablePath: binary!,
       args: [REPO_ROOT, '--no-sandbox'],

@@ -1,6 +1,6 @@
 import { test as base, expect, type Page } from '@playwright/test';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,8 +16,27 @@ export interface Daemon {
   output: () => string;
 }
 
+/**
+ * Tests that are not about the first run start as an owner who finished setup: otherwise the setup wizard takes the
+ * dashboard's place. A settings file the test wrote keeps its values (setup is added); one that is not JSON stays as it is.
+ */
+export function markSetupDone(dataDir: string): void {
+  const file = join(dataDir, 'settings.json');
+  let doc: Record<string, unknown> = { schemaVersion: 1 };
+  if (existsSync(file)) {
+    try {
+      doc = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    } catch {
+      return;
+    }
+  }
+  if (typeof doc !== 'object' || doc === null || 'setup' in doc) return;
+  writeFileSync(file, JSON.stringify({ ...doc, setup: { completedAt: '2026-01-01T00:00:00.000Z', skippedAt: null, schedulePreset: null } }), { mode: 0o600 });
+}
+
 /** Starts `offhours headless` on a free port with its own data dir and waits for the URL it prints. */
-export async function startDaemon(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<Daemon & { process: ChildProcess }> {
+export async function startDaemon(dataDir: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}, options: { firstRun?: boolean } = {}): Promise<Daemon & { process: ChildProcess }> {
+  if (!options.firstRun) markSetupDone(dataDir);
   // Tests that are not about the network must not start the embedded coordinator: they pass their own --network to get one.
   const network = extraArgs.some((arg) => arg === '--network' || arg.startsWith('--network=')) ? [] : ['--network', 'off'];
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'headless', '--port', '0', '--data-dir', dataDir, ...network, ...extraArgs], {

@@ -7,6 +7,7 @@ import { EarningsTickSchema } from './earnings-stats.js';
 import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
 import { SettingsPatchSchema, SettingsSchema } from './settings.js';
+import { CompleteSetupRequestSchema } from './setup.js';
 import { ProviderStateSchema } from './state.js';
 import { WalletExportRequestSchema, WalletSecretExportSchema, WalletSliceSchema } from './wallet.js';
 
@@ -54,6 +55,11 @@ export const providerMethods = {
   refreshWallet: method(noInput, WalletSliceSchema),
   /** Every receipt this PC keeps as CSV for tax records (date, job, seconds, rate, amount, receipt id, payout signature, …). */
   exportEarningsCsv: method(noInput, EarningsCsvSchema),
+  /**
+   * Finishes the first-run setup: applies the chosen "when to run" preset and records settings.setup.completedAt.
+   * Refused in plain words while no payout wallet is set (set or create one first); the benchmark is optional.
+   */
+  completeSetup: method(CompleteSetupRequestSchema, SettingsSchema),
 };
 
 export const providerEvents = {

@@ -25,6 +25,23 @@ describe('settings', () => {
     expect(outcome.kind === 'ok' && outcome.settings.schedule.maxGpuTempC).toBe(83);
   });
 
+  it('loads a file from before first-run setup existed: setup not done, everything else kept', () => {
+    const older = {
+      schemaVersion: 1,
+      general: { launchAtLogin: true, closeToTray: true, stopJobsOnQuit: true, notifications: false },
+      schedule: { ...defaultSettings().schedule, idleMinutes: 20 },
+      network: { coordinator: 'embedded', minPricePerGpuHour: '0' },
+      wallet: { payoutAddress: '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T' },
+      electricity: { pricePerKwh: '0.25', timeOfUse: null, stopWhenUnprofitable: false },
+    };
+    const outcome = migrateSettings(older);
+    expect(outcome.kind).toBe('ok');
+    if (outcome.kind !== 'ok') return;
+    expect(outcome.migratedFrom).toBeNull();
+    expect(outcome.settings.setup).toEqual({ completedAt: null, skippedAt: null, schedulePreset: null });
+    expect(outcome.settings).toEqual({ ...older, setup: outcome.settings.setup });
+  });
+
   it.each([
     ['an array', []],
     ['a string', 'hello'],
@@ -36,6 +53,8 @@ describe('settings', () => {
     ['a temperature out of range', { schemaVersion: 1, schedule: { maxGpuTempC: 140 } }],
     ['a plain-http coordinator on the network', { schemaVersion: 1, network: { coordinator: 'http://coordinator.example.com' } }],
     ['a non-web coordinator scheme', { schemaVersion: 1, network: { coordinator: 'file:///etc/passwd' } }],
+    ['an unknown schedule preset', { schemaVersion: 1, setup: { schedulePreset: 'weekends' } }],
+    ['a setup time that is not a time', { schemaVersion: 1, setup: { completedAt: 'last tuesday' } }],
   ])('rejects %s with a reason', (_label, raw) => {
     const outcome = migrateSettings(raw);
     expect(outcome.kind).toBe('invalid');

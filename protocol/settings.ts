@@ -81,6 +81,28 @@ export const ElectricitySettingsSchema = z.object({
   stopWhenUnprofitable: z.boolean(),
 });
 
+/** The first-run choices of when to earn (protocol/setup.ts turns each into schedule rules). */
+export const SCHEDULE_PRESETS = ['away', 'nights', 'always'] as const;
+export const SchedulePresetSchema = z.enum(SCHEDULE_PRESETS);
+export type SchedulePreset = z.infer<typeof SchedulePresetSchema>;
+
+/** An ISO 8601 time with its offset, as `new Date().toISOString()` writes it. */
+const IsoTimeSchema = z.iso.datetime({ offset: true });
+
+/**
+ * The first-run setup (the app's wizard or `offhours setup`). New in 0.1; older files get the default: not completed,
+ * not skipped, so an owner upgrading from before the wizard sees it once, with their wallet and hours already filled in.
+ */
+export const SetupSettingsSchema = z.object({
+  /** When setup was finished (a payout wallet set and a schedule chosen); null: never. */
+  completedAt: IsoTimeSchema.nullable(),
+  /** When the owner chose "Skip for now": the wizard then waits behind a "Finish setup" banner; null: never skipped. */
+  skippedAt: IsoTimeSchema.nullable(),
+  /** The schedule choice made at setup; null before. The Schedule page may have changed the rules since. */
+  schedulePreset: SchedulePresetSchema.nullable(),
+});
+export type SetupSettings = z.infer<typeof SetupSettingsSchema>;
+
 export const SettingsSchema = z
   .object({
     schemaVersion: z.literal(SETTINGS_VERSION),
@@ -89,6 +111,7 @@ export const SettingsSchema = z
     network: NetworkSettingsSchema.strict(),
     wallet: WalletSettingsSchema.strict(),
     electricity: ElectricitySettingsSchema.strict(),
+    setup: SetupSettingsSchema.strict(),
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
@@ -100,6 +123,7 @@ export const SettingsPatchSchema = z
     network: NetworkSettingsSchema.partial().strict(),
     wallet: WalletSettingsSchema.partial().strict(),
     electricity: ElectricitySettingsSchema.partial().strict(),
+    setup: SetupSettingsSchema.partial().strict(),
   })
   .partial()
   .strict();
@@ -124,6 +148,7 @@ export function defaultSettings(): Settings {
     network: { coordinator: 'embedded', minPricePerGpuHour: '0' },
     wallet: { payoutAddress: null },
     electricity: { pricePerKwh: null, timeOfUse: null, stopWhenUnprofitable: false },
+    setup: { completedAt: null, skippedAt: null, schedulePreset: null },
   };
 }
 
@@ -136,6 +161,7 @@ export function mergeSettingsPatch(current: Settings, patch: SettingsPatch): Set
     network: { ...current.network, ...patch.network },
     wallet: { ...current.wallet, ...patch.wallet },
     electricity: { ...current.electricity, ...patch.electricity },
+    setup: { ...current.setup, ...patch.setup },
   };
 }
 
@@ -194,6 +220,7 @@ export function migrateSettings(raw: unknown): SettingsLoadOutcome {
     network: { ...defaults.network, ...(doc.network as object | undefined) },
     wallet: { ...defaults.wallet, ...(doc.wallet as object | undefined) },
     electricity: { ...defaults.electricity, ...(doc.electricity as object | undefined) },
+    setup: { ...defaults.setup, ...(doc.setup as object | undefined) },
   };
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) {

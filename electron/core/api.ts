@@ -25,6 +25,7 @@ import { systemCalendar, type LocalCalendar } from './schedule/calendar.js';
 import type { Timers } from './network/ports.js';
 import { WalletService, type WalletServiceDeps } from './wallet/wallet-service.js';
 import { noWalletPorts } from './wallet/unavailable.js';
+import { completeSetup } from './setup/complete-setup.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -174,6 +175,7 @@ export class ProviderCore {
         if (!this.earnings) throw new UserFacingError('earnings-unavailable', 'This copy of Offhours keeps no earnings record.', 'Run "offhours headless" or the desktop app.');
         return this.earnings.exportCsv();
       },
+      completeSetup: async (request) => completeSetup(this.settings, request, options.ports.clock),
       runDoctor: async () => {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();

@@ -51,3 +51,42 @@ export function stopRequestedBySignal(argv: string[]): { stopped: Promise<void>;
   });
   return { stopped, argv: argv.filter((arg) => arg !== EXIT_WITH_STDIN) };
 }
+
+/** Where a verb writes what people read: a terminal (isTTY) or a pipe, a file, a test's capture. */
+export interface TextOut {
+  write(text: string): unknown;
+  isTTY?: boolean;
+}
+
+export interface ProgressLine {
+  /** Shows the text; `plainKey` decides what counts as news where lines cannot be rewritten (a percentage alone is not). */
+  update(text: string, plainKey?: string): void;
+  /** Ends the line in a terminal, so what follows starts on its own line. */
+  end(): void;
+}
+
+/** Progress on one line that rewrites itself in a terminal, and one plain line per step elsewhere (logs, pipes, CI). */
+export function progressLine(out: TextOut): ProgressLine {
+  let shown = '';
+  let lastKey = '';
+  let open = false;
+  return {
+    update(text, plainKey = text) {
+      if (out.isTTY) {
+        if (text === shown) return;
+        shown = text;
+        open = true;
+        // Carriage return and "erase line": the next text replaces this one in place.
+        out.write(`\r\x1b[2K${text}`);
+      } else if (plainKey !== lastKey) {
+        lastKey = plainKey;
+        out.write(`${text}\n`);
+      }
+    },
+    end() {
+      if (open) out.write('\n');
+      open = false;
+      shown = '';
+    },
+  };
+}

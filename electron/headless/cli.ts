@@ -9,6 +9,7 @@ interface CommandEntry {
 }
 
 const COMMANDS: CommandEntry[] = [
+  { name: 'setup', summary: 'first-run setup: check the cards, benchmark, set the payout wallet, choose when to earn (asks, or takes flags)', load: async () => (await import('./commands/setup.js')).setupCommand },
   { name: 'headless', summary: 'run Offhours as a background service with a web dashboard', load: async () => (await import('./commands/headless.js')).headlessCommand },
   { name: 'status', summary: 'say what the running Offhours is doing right now, and why', load: async () => (await import('./commands/status.js')).statusCommand },
   { name: 'pause', summary: 'stop earning for a while (the running job is frozen at once)', load: async () => (await import('./commands/status.js')).pauseCommand },

@@ -7,7 +7,11 @@ import { pageFromHash } from './stores/ui-slice.js';
 import './styles.css';
 
 let store: ReturnType<typeof createAppStore> | null = null;
-const api = connectApi((status) => store?.getState().setConnection(status));
+const api = connectApi((status) => {
+  store?.getState().setConnection(status);
+  // The dashboard waits for settings (they decide whether the first-run wizard shows): a first load that failed is retried once the service answers again.
+  if (status === 'connected' && store && !store.getState().settings) void store.getState().loadSettings();
+});
 store = createAppStore(api);
 const appStore = store;
 

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { nextGridChange, zoneCalendar, type LocalCalendar } from './calendar.js';
 import { AvailabilityMachine, BATTERY_CLEAR_MS, GUARD_CLEAR_MS, type JobAction, type ScheduleSample } from './machine.js';
 import { EVERY_DAY, gridOf, rules, sample } from './test-helpers.js';
+import { presetSchedule } from '../../../protocol/setup.js';
 
 const berlin = zoneCalendar('Europe/Berlin');
 const utc = zoneCalendar('UTC');
@@ -69,6 +70,30 @@ describe('idle threshold and the owner returning', () => {
     const game = m.step(sample(T0 + 250, { idleSeconds: 0, game: 'cs2.exe', job: running() }), r);
     expect(game.decision).toMatchObject({ state: 'yielding', reason: 'game-running', detail: 'cs2.exe' });
     expect(game.actions.map((a) => a.kind)).toEqual(['freeze']);
+  });
+});
+
+describe('the first-run presets (protocol/setup.ts) mean what the wizard says', () => {
+  const NOON = T0; // Wednesday 12:00 UTC
+  const HALF_PAST_ELEVEN_PM = T0 + 11.5 * 3_600_000;
+  const decide = (preset: Parameters<typeof presetSchedule>[0], at: number, overrides: Partial<ScheduleSample> = {}) =>
+    new AvailabilityMachine(utc).step(sample(at, overrides), rules(presetSchedule(preset))).decision;
+
+  it('"When I’m away": any hour once the owner left, never while they use the PC', () => {
+    expect(decide('away', NOON)).toMatchObject({ state: 'available', reason: 'owner-away' });
+    expect(decide('away', NOON, { idleSeconds: 3 })).toMatchObject({ state: 'waiting', reason: 'owner-active' });
+  });
+
+  it('"Nights": only inside 23:00–07:00, and there too only while the owner is away', () => {
+    expect(decide('nights', NOON)).toMatchObject({ state: 'waiting', reason: 'outside-hours' });
+    expect(decide('nights', HALF_PAST_ELEVEN_PM)).toMatchObject({ state: 'available', reason: 'owner-away' });
+    expect(decide('nights', HALF_PAST_ELEVEN_PM, { idleSeconds: 3 })).toMatchObject({ state: 'waiting', reason: 'owner-active' });
+  });
+
+  it('"Always": also while the owner uses the PC, never while a game or another GPU program runs', () => {
+    expect(decide('always', NOON, { idleSeconds: 0 })).toMatchObject({ state: 'available', reason: 'owner-away' });
+    expect(decide('always', NOON, { idleSeconds: 0, game: 'eldenring.exe' })).toMatchObject({ state: 'waiting', reason: 'game-running' });
+    expect(decide('always', NOON, { idleSeconds: 0, foreignGpu: 'blender' })).toMatchObject({ state: 'waiting', reason: 'foreign-gpu' });
   });
 });
 

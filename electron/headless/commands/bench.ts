@@ -2,7 +2,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { ChallengeSchema, type Challenge } from '../../../protocol/bench/challenge.js';
 import type { BenchProgress, BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
 import { UserFacingError, summarizeZodError } from '../../../protocol/errors.js';
-import { UsageError, dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
+import { UsageError, dataDirOption, jsonOption, parseCli, printJson, progressLine, resolveDataDir, type CliCommand, type ProgressLine } from '../cli-kit.js';
 import { createHeadlessBench } from '../compose.js';
 
 export function formatBenchSummary(summary: BenchRunSummary, outPath: string | null): string {
@@ -36,14 +36,15 @@ function readChallenge(path: string): Challenge {
   return parsed.data;
 }
 
-function progressPrinter(): (progress: BenchProgress) => void {
-  let last = '';
+/** "[ 42%] Measuring FP32 matrix multiply": `offhours bench` and `offhours setup` print progress alike. */
+export function benchProgressText(progress: BenchProgress): string {
+  return `[${String(Math.round(progress.perMille / 10)).padStart(3)}%] ${progress.message}`;
+}
+
+/** Progress on stderr: one updating line in a terminal, a line per step otherwise; a failure is told by the caller. */
+export function benchProgressPrinter(line: ProgressLine): (progress: BenchProgress) => void {
   return (progress) => {
-    if (progress.stage === 'failed') return;
-    const line = `[${String(Math.round(progress.perMille / 10)).padStart(3)}%] ${progress.message}`;
-    if (progress.message === last) return;
-    last = progress.message;
-    process.stderr.write(`${line}\n`);
+    if (progress.stage !== 'failed') line.update(benchProgressText(progress), progress.message);
   };
 }
 
@@ -65,14 +66,17 @@ export const benchCommand: CliCommand = {
     // Progress and the outcome go to the terminal below; log lines would only repeat them.
     const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
     const service = createHeadlessBench(resolveDataDir(values['data-dir']), quiet);
-    const off = service.onProgress(progressPrinter());
+    const line = progressLine(process.stderr);
+    const off = service.onProgress(benchProgressPrinter(line));
     try {
       const { report, summary } = await service.runWithReport({ quick: challenge ? challenge.quick : values.quick, backend, ...(challenge ? { challenge } : {}) });
       if (values.out) writeFileSync(values.out, `${JSON.stringify(report, null, 2)}\n`);
+      line.end();
       if (values.json) printJson(report);
       else process.stdout.write(formatBenchSummary(summary, values.out ?? null));
       return summary.correctlyComputed ? 0 : 1;
     } catch (error) {
+      line.end();
       if (error instanceof UserFacingError) {
         process.stderr.write(`Benchmark failed: ${error.message}\n${error.nextStep ? `Next: ${error.nextStep}\n` : ''}`);
         return 1;
@@ -80,6 +84,7 @@ export const benchCommand: CliCommand = {
       throw error;
     } finally {
       off();
+      line.end();
     }
   },
 };

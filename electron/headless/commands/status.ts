@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import WebSocket from 'ws';
 import type { Availability } from '../../../protocol/availability.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 
@@ -38,16 +39,21 @@ export function readDaemonInfo(dataDir: string): DaemonInfo {
   return info;
 }
 
-/** Calls one ProviderApi method on the running daemon with its token. */
-export async function callDaemon(info: DaemonInfo, method: string, input?: unknown): Promise<unknown> {
+/** host:port to reach the daemon at from this machine (a wildcard listen address is reached over loopback). */
+function daemonAddress(info: DaemonInfo): string {
   const host = info.host === '0.0.0.0' || info.host === '::' ? '127.0.0.1' : info.host.includes(':') ? `[${info.host}]` : info.host;
+  return `${host}:${info.port}`;
+}
+
+/** Calls one ProviderApi method on the running daemon with its token. Long calls (a benchmark) pass their own timeout. */
+export async function callDaemon(info: DaemonInfo, method: string, input?: unknown, timeoutMs = 5000): Promise<unknown> {
   let response: Response;
   try {
-    response = await fetch(`http://${host}:${info.port}/api/rpc/${method}`, {
+    response = await fetch(`http://${daemonAddress(info)}/api/rpc/${method}`, {
       method: 'POST',
       headers: { authorization: `Bearer ${info.token}`, 'content-type': 'application/json' },
       body: JSON.stringify(input === undefined ? {} : { input }),
-      signal: AbortSignal.timeout(5000),
+      signal: AbortSignal.timeout(timeoutMs),
     });
   } catch (error) {
     throw new NoDaemonError(`Offhours did not answer at port ${info.port} (${(error as Error).message}).\n  Next: restart it with "offhours headless".`);
@@ -55,6 +61,25 @@ export async function callDaemon(info: DaemonInfo, method: string, input?: unkno
   const body = (await response.json()) as { ok: boolean; value?: unknown; error?: { code?: string; message: string; nextStep: string | null } };
   if (!body.ok) throw new DaemonRefusedError(`${body.error?.message ?? 'The request failed.'}${body.error?.nextStep ? `\n  Next: ${body.error.nextStep}` : ''}`, body.error?.code ?? 'unknown');
   return body.value;
+}
+
+/**
+ * Listens to the daemon's ProviderApi events (the dashboard's WebSocket) while a long call runs, e.g. benchProgress
+ * during runBenchmark. Resolves once connected; close() stops listening.
+ */
+export async function listenToDaemon(info: DaemonInfo, listener: (event: string, payload: unknown) => void): Promise<{ close(): void }> {
+  const socket = new WebSocket(`ws://${daemonAddress(info)}/api/events`, { headers: { authorization: `Bearer ${info.token}` }, handshakeTimeout: 5000 });
+  await new Promise<void>((resolve, reject) => {
+    socket.once('open', () => resolve());
+    socket.once('error', (error) => reject(new NoDaemonError(`Offhours did not answer at port ${info.port} (${error.message}).\n  Next: restart it with "offhours headless".`)));
+  });
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as { event?: unknown; payload?: unknown };
+    if (typeof frame.event === 'string') listener(frame.event, frame.payload);
+  });
+  // A socket error after the start only ends the listening; the call itself reports its own outcome.
+  socket.on('error', () => undefined);
+  return { close: () => socket.close() };
 }
 
 export function formatAvailability(availability: Availability | null): string {

@@ -42,12 +42,17 @@ function daemonTarget(info: ReturnType<typeof readDaemonInfo>): WalletTarget {
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** Core's own wallet service over the data folder's files: the settings, the sealed key, the earnings record. */
-function dataFolderTarget(dataDir: string): WalletTarget {
+/** Core's own settings and wallet services over a data folder's files (`offhours wallet` and `offhours setup` while Offhours is not running). */
+export function openDataFolderWallet(dataDir: string): { settings: SettingsService; wallet: WalletService } {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   const settings = new SettingsService(new ConfSettingsStore(dataDir));
   const notify = (notice: { message: string; nextStep: string | null }) => process.stderr.write(`${notice.message}\n${notice.nextStep ? `  Next: ${notice.nextStep}\n` : ''}`);
-  const wallet = new WalletService({ ...walletPorts(dataDir), settings, clock: systemClock, logger: silent, notify });
+  return { settings, wallet: new WalletService({ ...walletPorts(dataDir), settings, clock: systemClock, logger: silent, notify }) };
+}
+
+/** Core's own wallet service over the data folder's files: the settings, the sealed key, the earnings record. */
+function dataFolderTarget(dataDir: string): WalletTarget {
+  const { wallet } = openDataFolderWallet(dataDir);
   const earnings = earningsSlice(new EarningsFile(join(dataDir, 'earnings.json'), silent).load().record);
   wallet.followEarnings(earnings);
   return {
@@ -87,7 +92,7 @@ function balanceLines(slice: WalletSlice): string[] {
   return lines;
 }
 
-function reminderLines(slice: WalletSlice): string[] {
+export function reminderLines(slice: WalletSlice): string[] {
   const reminder = backupReminder(slice);
   return reminder ? ['', `⚠ ${reminder}`, '  Next: offhours wallet export --yes > offhours-wallet.json'] : [];
 }

@@ -3,10 +3,11 @@ import { createStore, useStore, type StoreApi } from 'zustand';
 import type { ProviderApi } from '../../../protocol/api.js';
 import { createProviderSlice, type ProviderSlice } from './provider-slice.js';
 import { createSettingsSlice, type SettingsSlice } from './settings-slice.js';
+import { createSetupSlice, type SetupSlice } from './setup-slice.js';
 import { createTickerSlice, type TickerSlice } from './ticker-slice.js';
 import { createUiSlice, type UiSlice } from './ui-slice.js';
 
-export type AppStore = ProviderSlice & UiSlice & SettingsSlice & TickerSlice & { api: ProviderApi };
+export type AppStore = ProviderSlice & UiSlice & SettingsSlice & SetupSlice & TickerSlice & { api: ProviderApi };
 
 /** One store per window, built from slices; the API is injected so tests can pass an in-memory one. */
 export function createAppStore(api: ProviderApi): StoreApi<AppStore> {
@@ -15,6 +16,7 @@ export function createAppStore(api: ProviderApi): StoreApi<AppStore> {
     ...createProviderSlice(...args),
     ...createUiSlice(...args),
     ...createSettingsSlice(...args),
+    ...createSetupSlice(...args),
     ...createTickerSlice(...args),
   }));
 }

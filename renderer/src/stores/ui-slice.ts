@@ -41,7 +41,8 @@ export const createUiSlice: StateCreator<AppStore, [], [], UiSlice> = (set) => (
   page: 'dashboard',
   connection: 'connecting',
   lastError: null,
-  goTo: (page) => set({ page }),
+  // Following a link leaves the wizard; the dashboard brings it back while setup is not done (App).
+  goTo: (page) => set({ page, setupOpen: false }),
   setConnection: (connection) => set({ connection }),
   showError: (error) => set({ lastError: errorToBanner(error) }),
   clearError: () => set({ lastError: null }),

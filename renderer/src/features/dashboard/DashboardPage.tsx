@@ -5,6 +5,7 @@ import { dashboardStatus, formatVram } from './gpu-format.js';
 import { HealthCheck } from './HealthCheck.js';
 import { RightNow } from './RightNow.js';
 import { NetworkCard } from './NetworkCard.js';
+import { FinishSetupBanner } from '../setup/SetupEntryPoints.js';
 
 export function DashboardPage() {
   const inventory = useApp(selectGpus);
@@ -20,6 +21,7 @@ export function DashboardPage() {
         <h1>Dashboard</h1>
         <p className="muted">Your PC earns while you are away. Here is what Offhours found.</p>
       </header>
+      <FinishSetupBanner />
       <RightNow />
       <NetworkCard />
       <section className="stat-row">

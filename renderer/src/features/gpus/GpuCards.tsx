@@ -77,7 +77,7 @@ function GpuCard({ gpu, inventory }: { gpu: Gpu; inventory: GpuInventory }) {
 }
 
 /** The detected cards, or the reason there are none and what to do about it. */
-export function GpuCards({ inventory, detecting, onRescan }: { inventory: GpuInventory | null; detecting: boolean; onRescan?: () => void }) {
+export function GpuCards({ inventory, detecting, onRescan, detailsHint }: { inventory: GpuInventory | null; detecting: boolean; onRescan?: () => void; detailsHint?: string }) {
   if (!inventory) {
     return (
       <div className="panel scanning" role="status">
@@ -106,7 +106,7 @@ export function GpuCards({ inventory, detecting, onRescan }: { inventory: GpuInv
                 {detecting ? 'Scanning…' : 'Scan again'}
               </button>
             )}
-            <span className="muted small">{onRescan ? 'The PC check below shows every detail.' : 'The PC check on the Dashboard shows every detail.'}</span>
+            <span className="muted small">{detailsHint ?? (onRescan ? 'The PC check below shows every detail.' : 'The PC check on the Dashboard shows every detail.')}</span>
           </div>
         </section>
       )}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { PauseRequest } from '../../../../protocol/availability.js';
+import { NIGHT_HOURS, NIGHT_WINDOW_TEXT } from '../../../../protocol/setup.js';
 import { useApp } from '../../stores/app-store.js';
 import { CELLS_PER_DAY, DAYS, cellLabel, everyDay, hoursChosen, paintRect } from './grid.js';
 
@@ -149,8 +150,8 @@ export function SchedulePage() {
           <button type="button" onClick={() => save({ weeklyGrid: everyDay(0, 24) })}>
             Any time
           </button>
-          <button type="button" onClick={() => save({ weeklyGrid: everyDay(23, 7) })}>
-            Nights (23:00–07:00)
+          <button type="button" onClick={() => save({ weeklyGrid: everyDay(NIGHT_HOURS.fromHour, NIGHT_HOURS.toHour) })}>
+            Nights ({NIGHT_WINDOW_TEXT})
           </button>
           <button type="button" onClick={() => save({ weeklyGrid: everyDay(9, 17) })}>
             Work hours (09:00–17:00)

@@ -1,3 +1,5 @@
+import { everyDayGrid } from '../../../../protocol/setup.js';
+
 /** Pure helpers for the weekly grid: 7 rows (Monday first) × 48 half-hour cells, '1' = available. */
 export const DAYS = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'] as const;
 export const CELLS_PER_DAY = 48;
@@ -19,15 +21,8 @@ export function paintRect(grid: string, from: number, to: number, on: boolean): 
   return next;
 }
 
-/** A preset: every day from `fromHour` to `toHour` (wrapping past midnight when to < from). */
-export function everyDay(fromHour: number, toHour: number): string {
-  const day = Array.from({ length: CELLS_PER_DAY }, (_, cell) => {
-    const hour = cell / 2;
-    const inside = fromHour <= toHour ? hour >= fromHour && hour < toHour : hour >= fromHour || hour < toHour;
-    return inside ? '1' : '0';
-  }).join('');
-  return day.repeat(DAYS.length);
-}
+/** A preset: every day from `fromHour` to `toHour` (wrapping past midnight when to < from); the setup presets share it. */
+export const everyDay = everyDayGrid;
 
 export function hoursChosen(grid: string): number {
   return [...grid].filter((c) => c === '1').length / 2;

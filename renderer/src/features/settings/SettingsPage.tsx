@@ -1,5 +1,6 @@
 import type { Settings } from '../../../../protocol/settings.js';
 import { useApp } from '../../stores/app-store.js';
+import { SetupSection } from '../setup/SetupEntryPoints.js';
 import { ElectricitySection } from './ElectricitySection.js';
 
 type GeneralKey = keyof Settings['general'];
@@ -47,6 +48,7 @@ export function SettingsPage() {
         </ul>
       </section>
       <ElectricitySection electricity={settings.electricity} token={token} />
+      <SetupSection />
       <section className="panel">
         <h2>Where your data lives</h2>
         <p className="muted small">Settings, keys and job records are stored in this folder on this PC.</p>

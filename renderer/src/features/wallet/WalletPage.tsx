@@ -140,7 +140,7 @@ function SetOrCreate({ current }: { current: string | null }) {
 }
 
 /** Export behind an explicit confirmation; the secret lives only in this component's state, gone when hidden or left. */
-function ExportKey({ view }: { view: WalletView }) {
+export function ExportKey({ view }: { view: WalletView }) {
   const api = useApp((s) => s.api);
   const [confirming, setConfirming] = useState(false);
   const [understood, setUnderstood] = useState(false);

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react';
 import { useStore } from 'zustand';
-import type { BenchBackend, BenchKernelSummary, BenchRunSummary } from '../../../../../protocol/bench/wgsl/api-schemas.js';
+import type { BenchBackend, BenchKernelSummary, BenchProgress, BenchRunSummary } from '../../../../../protocol/bench/wgsl/api-schemas.js';
 import { useApp } from '../../../stores/app-store.js';
-import { BENCH_STEPS, createBenchStore, stepStatuses, type StepStatus } from './bench-store.js';
+import { BENCH_STEPS, createBenchStore, stepStatuses, type BenchStepId, type StepStatus } from './bench-store.js';
 import { formatDuration, formatPercent, formatThroughput, percentOfPeak } from './format.js';
 
 const STATUS_TEXT: Record<StepStatus, string> = { waiting: 'Waiting', running: 'Running', done: 'Done', skipped: 'Skipped' };
@@ -22,7 +22,6 @@ export function BenchPanel() {
   }, [api, store]);
 
   const running = bench.starting || (bench.progress?.running ?? false);
-  const statuses = stepStatuses(bench.progress, bench.seen);
   const failed = bench.progress?.stage === 'failed' ? bench.progress : null;
   const runError = bench.runError ?? failed?.error ?? null;
 
@@ -52,32 +51,8 @@ export function BenchPanel() {
         </div>
       </div>
 
-      {bench.progress && running && (
-        <div className="bench-progress" data-testid="bench-progress" aria-live="polite">
-          <div className="bench-progress-line">
-            <span>{bench.progress.message}</span>
-            <span className="muted">{Math.round(bench.progress.perMille / 10)} %</span>
-          </div>
-          <div className="bar" role="progressbar" aria-label="Benchmark progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round(bench.progress.perMille / 10)}>
-            <div className="bar-fill" style={{ width: `${bench.progress.perMille / 10}%` }} />
-          </div>
-          <ol className="bench-steps">
-            {BENCH_STEPS.map((step) => (
-              <li key={step.id} className={`step-${statuses[step.id]}`} data-step={step.id} data-status={statuses[step.id]}>
-                <span className="step-dot" aria-hidden="true" />
-                <span>{step.label}</span>
-                <span className="muted small">{STATUS_TEXT[statuses[step.id]]}</span>
-              </li>
-            ))}
-          </ol>
-        </div>
-      )}
-      {!running && runError && (
-        <div className="bench-error" role="alert" data-testid="bench-error">
-          <p>The benchmark stopped: {runError.message}</p>
-          {runError.nextStep && <p className="next">{runError.nextStep}</p>}
-        </div>
-      )}
+      {bench.progress && running && <BenchProgressView progress={bench.progress} seen={bench.seen} />}
+      {!running && runError && <BenchFailure error={runError} />}
       {!running && !bench.latest && !runError && bench.historyLoaded && (
         <p className="muted" data-testid="bench-empty">
           No benchmark yet. Start with the quick one (under a minute); the full one adds a heat check under sustained load.
@@ -86,6 +61,42 @@ export function BenchPanel() {
       {!running && bench.latest && <BenchResult run={bench.latest} />}
       {bench.history.length > 0 && <BenchHistory runs={bench.history} />}
     </section>
+  );
+}
+
+/** The live bar and the list of steps of a running benchmark (also the first-run wizard's benchmark step). */
+export function BenchProgressView({ progress, seen }: { progress: BenchProgress; seen: readonly BenchStepId[] }) {
+  const statuses = stepStatuses(progress, seen);
+  const percent = Math.round(progress.perMille / 10);
+  return (
+    <div className="bench-progress" data-testid="bench-progress" aria-live="polite">
+      <div className="bench-progress-line">
+        <span>{progress.message}</span>
+        <span className="muted">{percent} %</span>
+      </div>
+      <div className="bar" role="progressbar" aria-label="Benchmark progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={percent}>
+        <div className="bar-fill" style={{ width: `${progress.perMille / 10}%` }} />
+      </div>
+      <ol className="bench-steps">
+        {BENCH_STEPS.map((step) => (
+          <li key={step.id} className={`step-${statuses[step.id]}`} data-step={step.id} data-status={statuses[step.id]}>
+            <span className="step-dot" aria-hidden="true" />
+            <span>{step.label}</span>
+            <span className="muted small">{STATUS_TEXT[statuses[step.id]]}</span>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+/** Why a run stopped, and what to do about it. */
+export function BenchFailure({ error }: { error: { message: string; nextStep: string | null } }) {
+  return (
+    <div className="bench-error" role="alert" data-testid="bench-error">
+      <p>The benchmark stopped: {error.message}</p>
+      {error.nextStep && <p className="next">{error.nextStep}</p>}
+    </div>
   );
 }
 
