@@ -242,6 +242,7 @@ export function EarningsPage() {
   const network = useApp((s) => s.provider?.network.network ?? null);
   const profit = useApp((s) => s.provider?.profit ?? null);
   const availability = useApp((s) => s.provider?.availability ?? null);
+  const link = useApp((s) => s.provider?.network ?? null);
   const tick = useApp((s) => s.tick);
   const now = useMinuteClock();
   const view = slice ? earningsView(slice, network, now) : null;
@@ -259,6 +260,11 @@ export function EarningsPage() {
           </div>
         )}
       </header>
+      {link && link.mode !== 'off' && link.connection !== 'connected' && link.connection !== 'starting' && (
+        <p className="warning-text" data-testid="earnings-offline">
+          Offline: {link.message}. The figures below are what Offhours recorded; they update once the network is back.
+        </p>
+      )}
       <LiveTicker card={card} idleText={idleText} />
       {profit && <NetProfitRow profit={profit} />}
       {!slice || !view || (view.empty && !card) ? (
