@@ -113,6 +113,8 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
   const payoutOptions: PayoutOptions = { ...DEFAULT_PAYOUT_OPTIONS, ...payoutSchedule(config.payouts), exclusiveDatabase: database.engine === 'pglite' && !options.openDatabase, ...options.payoutOptions };
   const network: NetworkInfo = { ...baseNetwork, ...(chain ? { tokenDecimals: chain.chain.decimals } : {}), coordinatorPublicKey: issuer.publicKey, payouts: chain ? payoutInfo(chain.chain, payoutOptions) : null };
   const moneyMoved = (providerId: string) => void bus.publish({ kind: 'earnings', providerId }).catch((error: unknown) => log('publishing an earnings change failed', error));
+  const walletChanged = (providerId: string, payoutAddress: string) =>
+    void bus.publish({ kind: 'wallet-earnings', providerId, payoutAddress }).catch((error: unknown) => log('publishing a wallet change failed', error));
   const payouts = chain
     ? new PayoutEngine({
         store: new KyselyPayoutStore(database),
@@ -129,7 +131,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
     : null;
   const audit = () => auditCoordinator({ db: database.db, coordinatorPublicKey: issuer.publicKey, chain: chain ? rpcAuditChain(chain.chain.rpcUrl) : null });
   const heartbeats = new HeartbeatBatch(store, timers, log);
-  const hub = new ProviderHub();
+  const hub = new ProviderHub({ payoutAddressOf: async (providerId) => (await store.getProvider(providerId))?.payoutAddress ?? null, log });
   hub.listen(bus);
   const startedAt = clock();
   const demo = (options.demoFeed ?? config.embedded) ? new DemoFeed({ store, bus, clock, newId, image: config.demoImage }) : null;
@@ -166,6 +168,7 @@ export async function startCoordinator(config: CoordinatorConfig, options: Servi
     heartbeats,
     nextPayoutAt: () => payouts?.nextPayoutAt() ?? null,
     moneyMoved,
+    walletChanged,
     audit,
     log,
     adminToken,

@@ -4,7 +4,7 @@
  * goes through a transport the caller provides (fetch in Node), so protocol/ stays free of any runtime.
  */
 import type { z } from 'zod';
-import { adminRoutes, HttpErrorBodySchema } from './network.js';
+import { adminRoutes, HttpErrorBodySchema, type StatementQuery } from './network.js';
 
 export interface HttpTransportRequest {
   method: 'GET' | 'POST';
@@ -42,6 +42,16 @@ export function adminPath(template: string, params: Record<string, string>): str
     if (value === undefined) throw new AdminClientError(null, 'bad-request', `missing path parameter "${name}"`);
     return encodeURIComponent(value);
   });
+}
+
+/** `?a=1&b=2` from the values given (undefined ones left out), checked against the route's query schema first. */
+function queryString(route: (typeof adminRoutes)[AdminRouteName], name: string, query: Record<string, string | number | undefined> | undefined): string {
+  const entries = Object.entries(query ?? {}).filter((entry): entry is [string, string | number] => entry[1] !== undefined);
+  if (entries.length === 0) return '';
+  if (!('query' in route)) throw new AdminClientError(null, 'bad-request', `The ${name} request takes no query string.`);
+  const checked = route.query.safeParse(Object.fromEntries(entries));
+  if (!checked.success) throw new AdminClientError(null, 'bad-request', `The ${name} request is not valid: ${checked.error.issues[0]?.path.join('.') ?? ''} ${checked.error.issues[0]?.message ?? 'invalid'}`);
+  return `?${new URLSearchParams(entries.map(([key, value]): [string, string] => [key, String(value)])).toString()}`;
 }
 
 function parseJson(text: string): unknown {
@@ -87,13 +97,34 @@ export class AdminClient {
     return this.call('audit', {}, undefined);
   }
 
-  async call<K extends AdminRouteName>(name: K, params: Record<string, string>, body: AdminBody<K>): Promise<AdminResponse<K>> {
+  /** One page of a provider's statement: `after` the previous page's nextCursor (none for the first page). */
+  statement(providerId: string, page: StatementQuery = {}): Promise<AdminResponse<'statement'>> {
+    return this.call('statement', { providerId }, undefined, page);
+  }
+
+  /** Every page of a provider's statement, in order (one request per page). */
+  async wholeStatement(providerId: string, pageSize?: number): Promise<AdminResponse<'statement'>> {
+    const size = pageSize === undefined ? {} : { limit: pageSize };
+    const first = await this.statement(providerId, size);
+    const receipts = [...first.receipts];
+    for (let cursor = first.nextCursor; cursor !== null; ) {
+      const page = await this.statement(providerId, { ...size, after: cursor });
+      // A cursor that does not move on would page forever.
+      if (page.nextCursor === cursor) throw new AdminClientError(200, 'bad-response', `The coordinator's statement pages do not move on past ${cursor}.`);
+      receipts.push(...page.receipts);
+      cursor = page.nextCursor;
+    }
+    return { ...first, receipts, nextCursor: null };
+  }
+
+  async call<K extends AdminRouteName>(name: K, params: Record<string, string>, body: AdminBody<K>, query?: Record<string, string | number | undefined>): Promise<AdminResponse<K>> {
     const route = adminRoutes[name];
     const checked = route.body.safeParse(body);
     if (!checked.success) throw new AdminClientError(null, 'bad-request', `The ${name} request is not valid: ${checked.error.issues[0]?.message ?? 'invalid'}`);
     const headers: Record<string, string> = { authorization: `Bearer ${this.token}` };
     if (checked.data !== undefined) headers['content-type'] = 'application/json';
-    const answer = await this.send({ method: route.method, url: `${this.baseUrl}${adminPath(route.path, params)}`, headers, body: checked.data === undefined ? undefined : JSON.stringify(checked.data) });
+    const url = `${this.baseUrl}${adminPath(route.path, params)}${queryString(route, name, query)}`;
+    const answer = await this.send({ method: route.method, url, headers, body: checked.data === undefined ? undefined : JSON.stringify(checked.data) });
     const json = parseJson(answer.body);
     if (answer.status >= 400) {
       const error = HttpErrorBodySchema.safeParse(json);

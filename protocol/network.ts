@@ -413,6 +413,9 @@ const LogRequestSchema = z.object({ type: z.literal('log-request'), requestId: I
 /** Acknowledges a job status, so the provider can stop re-sending it after reconnects. */
 const JobStatusAckSchema = z.object({ type: z.literal('job-status-ack'), jobId: IdSchema, status: JobStatusKindSchema, seq: SeqSchema }).strict();
 
+/** A ledger posting's id: decimal digits, as receipts name them (`ledgerEntryIds`). */
+export const PostingIdSchema = z.string().regex(/^[0-9]{1,20}$/, 'must be a ledger posting id (decimal digits)');
+
 /** One payout as the provider sees it: its share, and the on-chain transfer that carried it. */
 export const ProviderPayoutSchema = z
   .object({
@@ -429,6 +432,13 @@ export const ProviderPayoutSchema = z
     signature: SolanaSignatureSchema.nullable(),
     createdAt: IsoSchema,
     paidAt: IsoSchema.nullable(),
+    /**
+     * The ledger posting that reserved this provider's share (its whole payable balance at the time). This
+     * payout pays the provider's receipts whose settle posting (the last of their ledgerEntryIds) comes before
+     * it and that no earlier payout that did not fail paid: see protocol/payout-receipts.ts. Optional only
+     * because coordinators before it did not send it (and apps stored payouts without it); coordinators send it.
+     */
+    reservePostingId: PostingIdSchema.optional(),
   })
   .strict();
 export type ProviderPayout = z.infer<typeof ProviderPayoutSchema>;
@@ -448,6 +458,43 @@ export const EarningsSummarySchema = z
   .strict();
 export type EarningsSummary = z.infer<typeof EarningsSummarySchema>;
 
+const WalletBalancesSchema = EarningsSummarySchema.omit({ nextPayoutAt: true }).strict();
+export type WalletBalances = z.infer<typeof WalletBalancesSchema>;
+
+/** Most machines one `wallet` lists (the total still covers all of them). */
+export const MAX_WALLET_MACHINES = 50;
+
+/** One PC (provider) paid to the wallet, as of the frame. Nothing secret: no keys, no session, no address but the wallet's. */
+export const WalletMachineSchema = WalletBalancesSchema.extend({
+  providerId: IdSchema,
+  /** What to call it: a short form of its provider id (a hello carries no machine name to use instead). */
+  label: z.string().min(1).max(100),
+  /** This is the provider the frame is for. */
+  self: z.boolean(),
+  /** Connected to the network now (a session heard from recently). */
+  online: z.boolean(),
+  lastSeenAt: IsoSchema.nullable(),
+}).strict();
+export type WalletMachine = z.infer<typeof WalletMachineSchema>;
+
+/**
+ * Every provider paid to the same payout address, so an owner with several PCs sees them together. Whoever
+ * sets an address sees the machines paid to it (anyone may set any address): payouts to a wallet are public on
+ * chain anyway; the split per PC and whether each is online are what this adds.
+ */
+export const SharedWalletSchema = z
+  .object({
+    address: SolanaAddressSchema,
+    /** This machine first, then online before offline, most recently seen first; at most MAX_WALLET_MACHINES. */
+    machines: z.array(WalletMachineSchema).min(1).max(MAX_WALLET_MACHINES),
+    /** Machines of this wallet left out of `machines` (too many for one frame). */
+    more: z.number().int().min(0),
+    /** Summed over every machine of the wallet, listed or not. */
+    total: WalletBalancesSchema,
+  })
+  .strict();
+export type SharedWallet = z.infer<typeof SharedWalletSchema>;
+
 /** Pushed after enrolment and whenever this provider's money moves (receipt issued, payout sent or confirmed). */
 const EarningsSchema = z
   .object({
@@ -457,6 +504,11 @@ const EarningsSchema = z
     receipts: z.array(JobReceiptSchema).max(100),
     /** The latest payouts, newest first. */
     payouts: z.array(ProviderPayoutSchema).max(100),
+    /**
+     * The machines sharing this provider's payout address, sent again whenever any of them earns, is paid,
+     * enrols or goes away; null when it has no payout address. Absent from coordinators before it was added.
+     */
+    wallet: SharedWalletSchema.nullable().optional(),
   })
   .strict();
 
@@ -568,7 +620,57 @@ export const AuditReportSchema = z
   .strict();
 export type AuditReport = z.infer<typeof AuditReportSchema>;
 
-/** Every admin route: method, path, request body and response, in one table (both ends parse with it). */
+/** Most receipts one statement page holds. */
+export const MAX_STATEMENT_PAGE = 500;
+export const DEFAULT_STATEMENT_PAGE = 100;
+
+export const PayoutBatchStateSchema = z.enum(['intent', 'signed', 'sent', 'confirmed', 'paid', 'failed']);
+
+/** One receipt of a provider's statement, with the payout batch that holds it (support and tax records). */
+export const StatementReceiptSchema = z
+  .object({
+    receiptId: IdSchema,
+    jobId: IdSchema,
+    attempt: z.number().int().min(1),
+    startedAt: IsoSchema.nullable(),
+    endedAt: IsoSchema,
+    seconds: z.number().int().min(0),
+    ratePerSecond: BaseUnitsSchema,
+    amount: BaseUnitsSchema,
+    /** The batch that reserved this receipt's amount; null while it is payable. */
+    payoutBatchId: IdSchema.nullable(),
+    payoutState: PayoutBatchStateSchema.nullable(),
+    /** The batch's transaction, once confirmed on chain (confirmed or paid); null before. */
+    payoutSignature: SolanaSignatureSchema.nullable(),
+  })
+  .strict();
+export type StatementReceipt = z.infer<typeof StatementReceiptSchema>;
+
+/** `GET …/providers/:providerId/statement`: every receipt of one provider, oldest first, a page at a time. */
+export const ProviderStatementSchema = z
+  .object({
+    providerId: IdSchema,
+    payoutAddress: PayoutAddressSchema,
+    receipts: z.array(StatementReceiptSchema).max(MAX_STATEMENT_PAGE),
+    /** Pass as `after` for the next page; null on the last one. */
+    nextCursor: IdSchema.nullable(),
+  })
+  .strict();
+export type ProviderStatement = z.infer<typeof ProviderStatementSchema>;
+
+/** The statement's query string: `after` a receipt id (the previous page's nextCursor), `limit` receipts per page. */
+export const StatementQuerySchema = z
+  .object({
+    after: IdSchema.optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_STATEMENT_PAGE).optional(),
+  })
+  .strict();
+export type StatementQuery = z.infer<typeof StatementQuerySchema>;
+
+/**
+ * Every admin route: method, path, request body (and query string, where it takes one) and response, in one
+ * table (both ends parse with it).
+ */
 export const adminRoutes = {
   status: { method: 'GET', path: '/v1/admin/status', body: z.undefined(), response: CoordinatorStatusSchema },
   submitJob: { method: 'POST', path: '/v1/admin/jobs', body: SubmitJobRequestSchema, response: AdminJobSchema },
@@ -576,6 +678,7 @@ export const adminRoutes = {
   listProviders: { method: 'GET', path: '/v1/admin/providers', body: z.undefined(), response: z.array(AdminProviderSchema) },
   cancelJob: { method: 'POST', path: '/v1/admin/jobs/:jobId/cancel', body: z.object({ reason: ShortText }).strict(), response: AdminJobSchema },
   audit: { method: 'GET', path: '/v1/admin/audit', body: z.undefined(), response: AuditReportSchema },
+  statement: { method: 'GET', path: '/v1/admin/providers/:providerId/statement', body: z.undefined(), query: StatementQuerySchema, response: ProviderStatementSchema },
 } as const;
 
 /** Public, unauthenticated: what network this is (the app shows it before enrolling). */

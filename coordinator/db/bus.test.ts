@@ -74,4 +74,10 @@ describe('bus payloads', () => {
     expect(parseBusPayload('{"kind":"offer","providerId":"p","offerId":"o","extra":1}')).toBeNull();
     expect(parseBusPayload('[')).toBeNull();
   });
+
+  it('a wallet event names a Solana address', () => {
+    const event: BusEvent = { kind: 'wallet-earnings', providerId: 'p', payoutAddress: '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T' };
+    expect(parseBusPayload(encodeBusEvent(event))).toEqual(event);
+    expect(() => encodeBusEvent({ ...event, payoutAddress: '' })).toThrow(/Not a coordinator bus event/);
+  });
 });

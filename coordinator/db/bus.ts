@@ -9,7 +9,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import type pg from 'pg';
 import { z } from 'zod';
-import { IdSchema } from '../../protocol/network.js';
+import { IdSchema, SolanaAddressSchema } from '../../protocol/network.js';
 import type { DatabaseConnection } from './database.js';
 import type { BusEvent, CoordinatorBus } from './store.js';
 
@@ -27,6 +27,7 @@ export const BusEventSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('job-queued'), jobId: IdSchema }).strict(),
   z.object({ kind: z.literal('standing'), providerId: IdSchema }).strict(),
   z.object({ kind: z.literal('earnings'), providerId: IdSchema }).strict(),
+  z.object({ kind: z.literal('wallet-earnings'), providerId: IdSchema, payoutAddress: SolanaAddressSchema }).strict(),
 ]);
 
 /** A received payload as an event, or null when it is not one of ours (dropped). */

@@ -24,7 +24,7 @@ describe.each(testEngines())('database on $name', ({ start }) => {
       expect(second.appliedMigrations).toEqual([]);
       expect(await migrateToLatest(second.db)).toEqual([]);
       const applied = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(second.db);
-      expect(applied.rows.map((row) => row.name)).toEqual(['001-initial', '002-ledger-payouts']);
+      expect(applied.rows.map((row) => row.name)).toEqual(['001-initial', '002-ledger-payouts', '003-receipt-payouts']);
     } finally {
       await second.close();
     }
@@ -50,7 +50,7 @@ describe('embedded PGlite persistence', () => {
   it('keeps its data in <dataDir>/pgdata across reopen, migrating only the first time', async () => {
     const first = await openDatabase({ dataDir });
     expect(first.engine).toBe('pglite');
-    expect(first.appliedMigrations).toEqual(['001-initial', '002-ledger-payouts']);
+    expect(first.appliedMigrations).toEqual(['001-initial', '002-ledger-payouts', '003-receipt-payouts']);
     const store = new KyselyStore(first, { receiptIssuer: await testReceiptIssuer() });
     const { provider } = await store.enrolProvider({ devicePublicKey: deviceKey(1), payoutAddress: '', gpus: [], minPricePerGpuHour: '0', appVersion: '1', backends: ['webgpu'] }, T0);
     await store.close();

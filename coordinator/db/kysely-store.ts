@@ -14,11 +14,13 @@ import {
   SESSION_TIMEOUT_MS,
   SubmitJobRequestSchema,
   MAX_EARNINGS_ITEMS,
+  MAX_STATEMENT_PAGE,
   type AdminJob,
   type AdminProvider,
   type CoordinatorStatus,
   type ProviderPayout,
   type ProviderStanding,
+  type ProviderStatement,
   type SubmitJobRequest,
 } from '../../protocol/network.js';
 import { assignJobs, type MatchCandidate, type MatchJob } from '../domain/matching.js';
@@ -26,8 +28,10 @@ import { REFERENCE_PRICE_PER_TFLOP_HOUR } from '../domain/pricing.js';
 import { computeReputation } from '../domain/reputation.js';
 import type { CoordinatorDatabase } from './database.js';
 import { balancesOf } from './ledger-queries.js';
-import { accounts } from '../domain/ledger.js';
+import { accounts, payoutReserveKey } from '../domain/ledger.js';
 import { holdBudget, issueReceipt, meterRun, refundRemainder, type ReceiptIssuer } from './run-money.js';
+import { sharedWalletOf } from './shared-wallet.js';
+import { providerStatement } from './statement.js';
 import {
   buildStanding,
   offlineSecondsOfDrop,
@@ -785,16 +789,23 @@ export class KyselyStore implements CoordinatorStore {
     });
   }
 
-  async earningsOf(providerId: string, limit: number): Promise<ProviderEarnings> {
+  async earningsOf(providerId: string, limit: number, now: Date): Promise<ProviderEarnings> {
     const count = parseOrRefuse(z.number().int().min(1).max(MAX_EARNINGS_ITEMS), limit, 'earnings limit');
     return this.tx(async (trx) => {
       const names = [accounts.pending(providerId), accounts.payable(providerId), accounts.inFlight(providerId), accounts.paid(providerId)];
       const balances = await balancesOf(trx, names);
       const receipts = await trx.selectFrom('receipts').select('receipt').where('provider_id', '=', providerId).orderBy('issued_at', 'desc').orderBy('receipt_id', 'desc').limit(count).execute();
       const payouts = await providerPayouts(trx, providerId, count);
+      const wallet = await sharedWalletOf(trx, providerId, this.connectedSince(now));
       const [pending, payable, inFlight, paid] = names.map((name) => (balances.get(name) ?? 0n).toString()) as [string, string, string, string];
-      return { summary: { pending, payable, inFlight, paid }, receipts: receipts.map((row) => row.receipt), payouts };
+      return { summary: { pending, payable, inFlight, paid }, receipts: receipts.map((row) => row.receipt), payouts, wallet };
     });
+  }
+
+  async statementOf(providerId: string, page: { after: string | null; limit: number }): Promise<ProviderStatement | null> {
+    const limit = parseOrRefuse(z.number().int().min(1).max(MAX_STATEMENT_PAGE), page.limit, 'statement page size');
+    const after = parseOrRefuse(IdSchema.nullable(), page.after, 'statement cursor');
+    return providerStatement(this.db, providerId, { after, limit });
   }
 
   async status(now: Date): Promise<Omit<CoordinatorStatus, 'network' | 'instanceId' | 'version' | 'uptimeSeconds'>> {
@@ -850,7 +861,10 @@ export class KyselyStore implements CoordinatorStore {
   }
 }
 
-/** The provider's payouts, newest first, each with the whole transfer to its wallet in that transaction. */
+/**
+ * The provider's payouts, newest first, each with the whole transfer to its wallet in that transaction and the
+ * id of the posting that reserved its share (found by that posting's idempotency key, which is unique).
+ */
 async function providerPayouts(trx: Trx, providerId: string, limit: number): Promise<ProviderPayout[]> {
   const rows = await trx
     .selectFrom('payout_items as mine')
@@ -876,6 +890,7 @@ async function providerPayouts(trx: Trx, providerId: string, limit: number): Pro
     .orderBy('mine.batch_id', 'desc')
     .limit(limit)
     .execute();
+  const reserves = await postingIdsByKey(trx, rows.map((row) => payoutReserveKey(row.batch_id, providerId)));
   return rows.map((row) => ({
     batchId: row.batch_id,
     state: row.state === 'paid' ? 'paid' : row.state === 'failed' ? 'failed' : 'pending',
@@ -886,7 +901,15 @@ async function providerPayouts(trx: Trx, providerId: string, limit: number): Pro
     signature: row.signature,
     createdAt: row.created_at.toISOString(),
     paidAt: row.paid_at ? row.paid_at.toISOString() : null,
+    reservePostingId: reserves.get(payoutReserveKey(row.batch_id, providerId)),
   }));
+}
+
+/** Posting ids by idempotency key (keys never posted are missing from the map). */
+async function postingIdsByKey(trx: Trx, keys: readonly string[]): Promise<Map<string, string>> {
+  if (keys.length === 0) return new Map();
+  const rows = await trx.selectFrom('ledger_postings').select(['idempotency_key', sql<string>`cast(posting_id as text)`.as('id')]).where('idempotency_key', 'in', [...keys]).execute();
+  return new Map(rows.map((row) => [row.idempotency_key, row.id]));
 }
 
 function selectAttempt(trx: Trx, jobId: string, attemptNo: number) {

@@ -70,7 +70,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
     await store.recordJobStatus(status(job.jobId, provider.providerId, 'thawed'), at(50));
     await store.recordJobStatus(status(job.jobId, provider.providerId, 'finished'), at(60));
 
-    const earnings = await store.earningsOf(provider.providerId, 10);
+    const earnings = await store.earningsOf(provider.providerId, 10, at(100));
     expect(earnings.summary).toEqual({ pending: '0', payable: '400', inFlight: '0', paid: '0' });
     const receipt = earnings.receipts[0] as JobReceipt;
     expect(receipt.body).toMatchObject({ jobId: job.jobId, attempt: 1, providerId: provider.providerId, outcome: 'finished', seconds: 40, ratePerSecond: '10', amount: '400' });
@@ -85,7 +85,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
     const { job, provider } = await runningJob();
     await store.recordJobStatus(status(job.jobId, provider.providerId, 'finished'), at(10));
     await store.recordJobStatus(status(job.jobId, provider.providerId, 'finished'), at(20));
-    const earnings = await store.earningsOf(provider.providerId, 10);
+    const earnings = await store.earningsOf(provider.providerId, 10, at(100));
     expect(earnings.receipts).toHaveLength(1);
     expect(earnings.summary.payable).toBe('100');
     expect((await audit()).ok).toBe(true);
@@ -98,7 +98,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
     expect(pass.budgetSpent).toEqual([{ jobId: job.jobId, providerId: provider.providerId }]);
     expect((await balances(accounts.pending(provider.providerId))).get(accounts.pending(provider.providerId))).toBe(150n);
     await store.cancelJob(job.jobId, 'The job’s budget is spent.', at(61));
-    const earnings = await store.earningsOf(provider.providerId, 10);
+    const earnings = await store.earningsOf(provider.providerId, 10, at(100));
     expect(earnings.receipts[0]?.body).toMatchObject({ outcome: 'cancelled', seconds: 15, amount: '150' });
     expect((await balances(accounts.funding('buyer'))).get(accounts.funding('buyer'))).toBe(-150n);
     expect((await audit()).ok).toBe(true);
@@ -108,7 +108,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
     const { job, provider, session } = await runningJob();
     await store.touchSession(session.sessionId, at(33));
     await store.requeueJobsOfProvider(provider.providerId, 'gone', at(120));
-    const earnings = await store.earningsOf(provider.providerId, 10);
+    const earnings = await store.earningsOf(provider.providerId, 10, at(100));
     expect(earnings.receipts[0]?.body).toMatchObject({ outcome: 'interrupted', seconds: 33, amount: '330' });
     expect((await balances(accounts.escrow(job.jobId))).get(accounts.escrow(job.jobId))).toBe(1_000_000n - 330n);
     expect((await audit()).ok).toBe(true);
@@ -143,7 +143,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
       await payouts.markConfirmed('po_1', '5'.repeat(88), 7n, at(23));
       expect(await payouts.markPaid('po_1', at(24))).toHaveLength(1);
       expect(await payouts.markPaid('po_1', at(25))).toEqual([]);
-      const earnings = await store.earningsOf(providerId, 10);
+      const earnings = await store.earningsOf(providerId, 10, at(100));
       expect(earnings.summary).toEqual({ pending: '0', payable: '0', inFlight: '0', paid: '120' });
       expect(earnings.payouts[0]).toMatchObject({ batchId: 'po_1', state: 'paid', amount: '120', transferAmount: '120', recipient: WALLET, signature: '5'.repeat(88) });
       expect(await payouts.unsettledBatches()).toEqual([]);
@@ -154,7 +154,7 @@ describe.each(testEngines())('ledger and metering on $name', ({ start }) => {
       const providerId = await payableProvider();
       await payouts.createIntent('po_1', MINT, [{ providerId, recipient: WALLET }], 0n, at(20));
       await payouts.markFailed('po_1', 'insufficient funds', at(21));
-      expect((await store.earningsOf(providerId, 10)).summary).toEqual({ pending: '0', payable: '120', inFlight: '0', paid: '0' });
+      expect((await store.earningsOf(providerId, 10, at(100))).summary).toEqual({ pending: '0', payable: '120', inFlight: '0', paid: '0' });
       expect((await audit()).ok).toBe(true);
     });
 

@@ -114,7 +114,10 @@ export class KyselyPayoutStore {
         .insertInto('payout_items')
         .values(items.map((item) => ({ batch_id: batchId, provider_id: item.providerId, recipient: item.recipient, amount: item.amount.toString() })))
         .execute();
-      for (const item of items) await postToLedger(trx, payoutReservePosting(batchId, item.providerId, item.amount), now);
+      for (const item of items) {
+        await postToLedger(trx, payoutReservePosting(batchId, item.providerId, item.amount), now);
+        await stampReceipts(trx, batchId, item.providerId);
+      }
       return { batchId, state: 'intent', mint, signature: null, items, signatures: [], createdAt: now };
     });
   }
@@ -167,6 +170,8 @@ export class KyselyPayoutStore {
         const posting = state === 'paid' ? payoutPaidPosting(batchId, item.providerId, item.amount) : payoutReversePosting(batchId, item.providerId, item.amount);
         await postToLedger(trx, posting, now);
       }
+      // Payable again: the next batch's intent stamps these receipts with its own id.
+      if (state === 'failed') await trx.updateTable('receipts').set({ payout_batch_id: null }).where('payout_batch_id', '=', batchId).execute();
       await trx.updateTable('payout_batches').set({ state, error, updated_at: now, paid_at: state === 'paid' ? now : null }).where('batch_id', '=', batchId).execute();
       return items;
     });
@@ -192,6 +197,16 @@ export class KyselyPayoutStore {
       return records;
     });
   }
+}
+
+/**
+ * Names the batch on every receipt of the provider that no batch holds yet: exactly the receipts whose amounts
+ * make up the payable balance just reserved. The caller holds that balance's row lock, and a receipt is written
+ * in the transaction of its settle posting, which takes the same lock (run-money.ts), so no receipt can be
+ * committed between the balance being read and these rows being stamped.
+ */
+async function stampReceipts(trx: Trx, batchId: string, providerId: string): Promise<void> {
+  await trx.updateTable('receipts').set({ payout_batch_id: batchId }).where('provider_id', '=', providerId).where('payout_batch_id', 'is', null).execute();
 }
 
 async function itemsOf(trx: Trx, batchId: string): Promise<PayoutItem[]> {

@@ -78,6 +78,7 @@ export async function issueReceipt(
   if (!run.started_at) return null;
   const ids = { jobId: run.job_id, attemptNo: run.attempt_no, providerId: run.provider_id };
   const amount = BigInt(job.price_per_second) * BigInt(run.metered_seconds);
+  await lockPayable(trx, run.provider_id);
   const settle = await postToLedger(trx, settlePosting(ids, amount), now);
   const receiptId = `rc_${randomBytes(12).toString('hex')}`;
   const receipt = await issuer.sign({
@@ -102,6 +103,18 @@ export async function issueReceipt(
     .execute();
   await trx.updateTable('job_attempts').set({ receipt_id: receiptId }).where('job_id', '=', run.job_id).where('attempt_no', '=', run.attempt_no).execute();
   return receipt;
+}
+
+/**
+ * Takes the provider's payable balance row before the settle posting gets its id. A payout intent holds the
+ * same row while it reserves the balance (payout-store.ts), so a receipt's settle posting id is below the
+ * reserve posting id of the batch that takes it and above that of every batch reserved before it: the order
+ * the app relies on to place receipts in payouts (protocol/payout-receipts.ts). Without this, a settle could
+ * take its id, wait for the intent's lock, and commit after it with a smaller id. No row yet: no batch can
+ * reserve from it either.
+ */
+async function lockPayable(trx: Trx, providerId: string): Promise<void> {
+  await trx.selectFrom('ledger_balances').select('account').where('account', '=', accounts.payable(providerId)).forUpdate().execute();
 }
 
 /** The job reached its end: what is left in its escrow goes back to whoever funded it. */

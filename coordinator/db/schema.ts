@@ -197,6 +197,8 @@ export interface ReceiptsTable {
   amount: BaseUnits;
   receipt: Json<JobReceipt>;
   issued_at: Date;
+  /** The payout batch whose intent reserved this receipt's amount; null while it is payable. */
+  payout_batch_id: string | null;
 }
 
 export type PayoutBatchState = 'intent' | 'signed' | 'sent' | 'confirmed' | 'paid' | 'failed';

@@ -17,6 +17,8 @@ import type {
   JobStatusKind,
   ProviderPayout,
   ProviderStanding,
+  ProviderStatement,
+  SharedWallet,
   SubmitJobRequest,
 } from '../../protocol/network.js';
 import type { JobReceipt } from '../../protocol/receipts.js';
@@ -184,8 +186,13 @@ export interface CoordinatorStore {
    * locked are skipped (the next pass takes them).
    */
   meterRunningJobs(now: Date, limit: number): Promise<MeterPassResult>;
-  /** The provider's balances and its latest receipts and payouts (newest first). */
-  earningsOf(providerId: string, limit: number): Promise<ProviderEarnings>;
+  /**
+   * The provider's balances, its latest receipts and payouts (newest first), and the machines sharing its
+   * payout address (`now` decides which are online).
+   */
+  earningsOf(providerId: string, limit: number, now: Date): Promise<ProviderEarnings>;
+  /** Every receipt of the provider, oldest first, a page at a time, with the payout holding each; null when unknown. */
+  statementOf(providerId: string, page: { after: string | null; limit: number }): Promise<ProviderStatement | null>;
 
   status(now: Date): Promise<Omit<CoordinatorStatus, 'network' | 'instanceId' | 'version' | 'uptimeSeconds'>>;
   close(): Promise<void>;
@@ -202,6 +209,8 @@ export interface ProviderEarnings {
   summary: Omit<EarningsSummary, 'nextPayoutAt'>;
   receipts: JobReceipt[];
   payouts: ProviderPayout[];
+  /** Null when the provider has no payout address. */
+  wallet: SharedWallet | null;
 }
 
 /** What instances tell each other (Postgres LISTEN/NOTIFY; in-process with PGlite). */
@@ -211,7 +220,12 @@ export type BusEvent =
   | { kind: 'cancel-job'; providerId: string; jobId: string; reason: string }
   | { kind: 'job-queued'; jobId: string }
   | { kind: 'standing'; providerId: string }
-  | { kind: 'earnings'; providerId: string };
+  | { kind: 'earnings'; providerId: string }
+  /**
+   * Something the machines sharing this provider's payout address show changed (its money, or it came or went),
+   * and its own connection already knows: only the others need fresh earnings.
+   */
+  | { kind: 'wallet-earnings'; providerId: string; payoutAddress: string };
 
 export interface CoordinatorBus {
   publish(event: BusEvent): Promise<void>;

@@ -99,9 +99,14 @@ export function refundPosting(jobId: string, submitter: string, remaining: bigin
   return { ...none, idempotencyKey: `job:${jobId}:refund`, kind: 'refund', jobId, entries: transfer(accounts.escrow(jobId), accounts.funding(submitter), remaining) };
 }
 
+/** The reserve posting's key: the payouts a provider is shown name that posting's id (protocol/payout-receipts.ts). */
+export function payoutReserveKey(batchId: string, providerId: string): string {
+  return `payout:${batchId}:${providerId}:reserve`;
+}
+
 /** A payout intent takes the provider's payable balance into flight. */
 export function payoutReservePosting(batchId: string, providerId: string, amount: bigint): Posting {
-  return { ...none, idempotencyKey: `payout:${batchId}:${providerId}:reserve`, kind: 'payout-reserve', providerId, batchId, entries: transfer(accounts.payable(providerId), accounts.inFlight(providerId), amount) };
+  return { ...none, idempotencyKey: payoutReserveKey(batchId, providerId), kind: 'payout-reserve', providerId, batchId, entries: transfer(accounts.payable(providerId), accounts.inFlight(providerId), amount) };
 }
 
 /** The payout's transaction is confirmed on chain. */

@@ -5,7 +5,7 @@
  */
 import type { LatencyRecorder } from './latency.js';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { adminRoutes, IdSchema, type AuditReport, type NetworkInfo } from '../../protocol/network.js';
+import { adminRoutes, DEFAULT_STATEMENT_PAGE, IdSchema, type AuditReport, type NetworkInfo } from '../../protocol/network.js';
 import type { CoordinatorBus, CoordinatorStore } from '../db/store.js';
 import { httpError, sendError } from './http-errors.js';
 
@@ -25,7 +25,7 @@ export interface AdminDeps {
 }
 
 type RouteName = keyof typeof adminRoutes;
-type Handler = (deps: AdminDeps, body: unknown, params: Record<string, string>) => Promise<unknown>;
+type Handler = (deps: AdminDeps, body: unknown, params: Record<string, string>, query: unknown) => Promise<unknown>;
 
 /** How many jobs the listing returns (newest first). */
 const JOB_LIST_LIMIT = 500;
@@ -64,7 +64,20 @@ const handlers: Record<RouteName, Handler> = {
   async audit(deps) {
     return deps.audit();
   },
+  async statement(deps, _body, params, query) {
+    const providerId = IdSchema.safeParse(params.providerId);
+    if (!providerId.success) throw httpError(400, 'malformed', 'The provider id is not valid.');
+    const page = adminRoutes.statement.query.parse(query);
+    const statement = await deps.store.statementOf(providerId.data, { after: page.after ?? null, limit: page.limit ?? DEFAULT_STATEMENT_PAGE });
+    if (!statement) throw httpError(404, 'unknown-provider', `No provider "${providerId.data}" is enrolled.`);
+    return statement;
+  },
 };
+
+function describeIssue(issue: { path: PropertyKey[]; message: string } | undefined): string {
+  if (!issue) return 'invalid';
+  return issue.path.length > 0 ? `${issue.path.map(String).join('.')} ${issue.message}` : issue.message;
+}
 
 export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void {
   for (const name of Object.keys(adminRoutes) as RouteName[]) {
@@ -75,7 +88,9 @@ export function registerAdminRoutes(app: FastifyInstance, deps: AdminDeps): void
       handler: async (request: FastifyRequest, reply: FastifyReply) => {
         const body = route.body.safeParse(request.body);
         if (!body.success) return sendError(reply, 400, 'malformed', `The request body is not valid: ${body.error.issues[0]?.message ?? 'invalid'}.`);
-        const result = await handlers[name](deps, body.data, request.params as Record<string, string>);
+        const query = 'query' in route ? route.query.safeParse(request.query) : { success: true as const, data: undefined };
+        if (!query.success) return sendError(reply, 400, 'malformed', `The query string is not valid: ${describeIssue(query.error.issues[0])}.`);
+        const result = await handlers[name](deps, body.data, request.params as Record<string, string>, query.data);
         const checked = route.response.safeParse(result);
         if (!checked.success) {
           deps.log(`admin ${name}: the answer does not match the contract`, checked.error);

@@ -12,6 +12,7 @@ import { errorFrame, SessionGate, type ErrorFrame, type RawFrame } from '../doma
 import { benchAfterEnrolment, benchOnAvailability } from '../domain/session-bench.js';
 import type { SessionLimits } from '../domain/session-limits.js';
 import type { TimedChallengeConfig } from '../domain/timed-challenge.js';
+import { keepFirstMachines } from '../domain/shared-wallet.js';
 import type { ConnectedProvider, ProviderHub } from './hub.js';
 import { TimedBenchRunner, type BenchFrameResult } from './timed-bench.js';
 import type { HeartbeatBatch } from './heartbeat-batch.js';
@@ -46,8 +47,13 @@ export interface ConnectionDeps {
   heartbeats: HeartbeatBatch;
   /** When the next payout is due (null: this network does not pay out). */
   nextPayoutAt: () => Date | null;
-  /** Tells every instance that this provider's money moved (its connection sends fresh earnings). */
+  /** Tells every instance that this provider's money moved (its connection, and its wallet's others, send fresh earnings). */
   moneyMoved: (providerId: string) => void;
+  /**
+   * Tells every instance that the machines sharing this payout address should refresh their view of this one
+   * (its money moved and it was told already, or it came or went); its own connection is left alone.
+   */
+  walletChanged: (providerId: string, payoutAddress: string) => void;
   log: (message: string, error?: unknown) => void;
 }
 
@@ -73,6 +79,8 @@ export class ProviderConnection implements ConnectedProvider {
   private closed = false;
   private readonly offersSent = new Set<string>();
   private readonly bench: TimedBenchRunner;
+  /** An earnings refresh is queued and has not started: another request until it starts adds nothing. */
+  private earningsQueued = false;
 
   constructor(
     private readonly deps: ConnectionDeps,
@@ -98,6 +106,10 @@ export class ProviderConnection implements ConnectedProvider {
 
   get providerId(): string {
     return this.enrolment?.provider.providerId ?? '';
+  }
+
+  get payoutAddress(): string {
+    return this.enrolment?.provider.payoutAddress ?? '';
   }
 
   open(): void {
@@ -159,20 +171,41 @@ export class ProviderConnection implements ConnectedProvider {
     });
   }
 
+  /**
+   * Coalesced: a payout batch moves the money of every machine of a wallet at once, and each of them asks each
+   * of the others to refresh; one frame read after the last of those changes says it all.
+   */
   refreshEarnings(): void {
-    this.enqueue(() => this.sendEarnings(EARNINGS_UPDATE_ITEMS));
+    if (this.earningsQueued) return;
+    this.earningsQueued = true;
+    this.enqueue(() => {
+      this.earningsQueued = false;
+      return this.sendEarnings(EARNINGS_UPDATE_ITEMS);
+    });
   }
 
   /**
    * The provider's balances with its latest receipts and payouts: the whole window after enrolment, only the
-   * newest few on later changes (the app merges them by id and keeps its own history).
+   * newest few on later changes (the app merges them by id and keeps its own history); and the machines
+   * sharing its wallet.
    */
   private async sendEarnings(items = MAX_EARNINGS_ITEMS): Promise<void> {
     if (!this.enrolment) return;
-    const earnings = await this.deps.store.earningsOf(this.providerId, items);
+    const earnings = await this.deps.store.earningsOf(this.providerId, items, this.deps.clock());
     const next = this.deps.nextPayoutAt();
-    const frame: CoordinatorMessageOf<'earnings'> = { type: 'earnings', summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null }, receipts: earnings.receipts, payouts: earnings.payouts };
+    const frame: CoordinatorMessageOf<'earnings'> = {
+      type: 'earnings',
+      summary: { ...earnings.summary, nextPayoutAt: next ? next.toISOString() : null },
+      receipts: earnings.receipts,
+      payouts: earnings.payouts,
+      wallet: earnings.wallet,
+    };
     this.send(withinFrameBudget(frame));
+  }
+
+  /** The other machines of this provider's wallet, on any instance, refresh their view of it. */
+  private tellWallet(): void {
+    if (this.enrolment?.provider.payoutAddress) this.deps.walletChanged(this.providerId, this.enrolment.provider.payoutAddress);
   }
 
   supersede(): void {
@@ -224,6 +257,8 @@ export class ProviderConnection implements ConnectedProvider {
     this.gate.markEnrolled();
     this.send({ type: 'enrolled', sessionId: session.sessionId, resumed, standing, keepJobIds: body.runningJobIds.filter((id) => expected.has(id)) });
     await this.sendEarnings();
+    // The others of its wallet see it online (or listed at all, when it is new there).
+    this.tellWallet();
     if (benchAfterEnrolment(provider, now).run) void this.bench.start(provider, session.sessionId, false);
   }
 
@@ -297,7 +332,10 @@ export class ProviderConnection implements ConnectedProvider {
     this.send({ type: 'job-status-ack', jobId: status.jobId, status: status.status, seq: status.seq });
     if (status.status === 'finished' || status.status === 'failed' || status.status === 'interrupted') {
       this.deps.matcher.kick();
-      if (!outcome.duplicate) await this.sendEarnings(EARNINGS_UPDATE_ITEMS);
+      if (!outcome.duplicate) {
+        await this.sendEarnings(EARNINGS_UPDATE_ITEMS);
+        this.tellWallet();
+      }
     }
   }
 
@@ -334,6 +372,9 @@ export class ProviderConnection implements ConnectedProvider {
     if (requeued.length > 0) {
       this.deps.matcher.kick();
       this.deps.moneyMoved(enrolment.provider.providerId);
+    } else if (enrolment.provider.payoutAddress) {
+      // Nothing was earned, but the others of its wallet now see it offline.
+      this.deps.walletChanged(enrolment.provider.providerId, enrolment.provider.payoutAddress);
     }
   }
 
@@ -362,13 +403,22 @@ export class ProviderConnection implements ConnectedProvider {
   }
 }
 
-/** Earnings frames stay well under the frame limit: the oldest receipts (long runs name many postings) are left out. */
+/** Earnings frames stay well under the frame limit. */
 const EARNINGS_FRAME_BUDGET = MAX_FRAME_BYTES / 2;
 
-export function withinFrameBudget(frame: CoordinatorMessageOf<'earnings'>): CoordinatorMessageOf<'earnings'> {
-  let receipts = frame.receipts;
-  while (receipts.length > 0 && JSON.stringify({ ...frame, receipts }).length > EARNINGS_FRAME_BUDGET) receipts = receipts.slice(0, Math.floor(receipts.length / 2));
-  return { ...frame, receipts };
+/**
+ * A frame over the budget first lists fewer of its wallet's other machines (they are counted in `more`, and the
+ * wallet's total still covers them: the owner's own history matters more), then leaves out the oldest receipts
+ * (long runs name many postings).
+ */
+export function withinFrameBudget(frame: CoordinatorMessageOf<'earnings'>, budget = EARNINGS_FRAME_BUDGET): CoordinatorMessageOf<'earnings'> {
+  const fits = (candidate: CoordinatorMessageOf<'earnings'>) => JSON.stringify(candidate).length <= budget;
+  let trimmed = frame;
+  while (!fits(trimmed) && trimmed.wallet && trimmed.wallet.machines.length > 1) {
+    trimmed = { ...trimmed, wallet: keepFirstMachines(trimmed.wallet, Math.floor(trimmed.wallet.machines.length / 2)) };
+  }
+  while (!fits(trimmed) && trimmed.receipts.length > 0) trimmed = { ...trimmed, receipts: trimmed.receipts.slice(0, Math.floor(trimmed.receipts.length / 2)) };
+  return trimmed;
 }
 
 function refusalCode(code: StoreRefusal): CoordinatorErrorCode {

@@ -5,10 +5,12 @@
 import type { Migration, MigrationProvider } from 'kysely';
 import { initialSchema } from './001-initial.js';
 import { ledgerAndPayouts } from './002-ledger-payouts.js';
+import { receiptPayouts } from './003-receipt-payouts.js';
 
 const MIGRATIONS: Readonly<Record<string, Migration>> = {
   '001-initial': initialSchema,
   '002-ledger-payouts': ledgerAndPayouts,
+  '003-receipt-payouts': receiptPayouts,
 };
 
 export const coordinatorMigrations: MigrationProvider = {

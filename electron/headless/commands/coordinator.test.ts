@@ -2,9 +2,13 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { AdminJobSchema, CoordinatorStatusSchema } from '../../../protocol/network.js';
+import { DEFAULT_DEMO_IMAGE } from '../../../coordinator/config.js';
+import type { CoordinatorStore } from '../../../coordinator/db/store.js';
+import { jobRequest, readyProvider } from '../../../coordinator/db/test-support/fixtures.js';
+import { startCoordinator } from '../../../coordinator/service.js';
+import { AdminJobSchema, CoordinatorStatusSchema, ProviderStatementSchema, type ProviderStatement } from '../../../protocol/network.js';
 import { UsageError } from '../cli-kit.js';
-import { coordinatorCommand } from './coordinator.js';
+import { coordinatorCommand, formatStatement, parseStatementArgs } from './coordinator.js';
 import { buildSubmitRequest, submitCommand } from './submit.js';
 
 const IMAGE = `docker.io/library/busybox@sha256:${'b'.repeat(64)}`;
@@ -93,5 +97,101 @@ describe('buildSubmitRequest', () => {
     expect(() => buildSubmitRequest({ ...SPEC, image: 'busybox' }, {})).toThrow(UsageError);
     expect(() => buildSubmitRequest(SPEC, { budget: '-1' })).toThrow(/--budget/);
     expect(() => buildSubmitRequest(SPEC, { minThroughput: '1.5' })).toThrow(/--min-throughput/);
+  });
+});
+
+describe('offhours coordinator statement', () => {
+  const WALLET = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';
+  const SIGNATURE = '4'.repeat(88);
+
+  it('takes exactly one well-formed PROVIDER_ID, and the usual ways to find the coordinator', () => {
+    expect(parseStatementArgs(['prv_1', '--json', '--data-dir', '/d'])).toMatchObject({ providerId: 'prv_1', values: { json: true, 'data-dir': '/d' } });
+    expect(parseStatementArgs(['--url', 'http://x', '--admin-token-file', 'f', 'prv_2'])).toMatchObject({ providerId: 'prv_2', values: { url: 'http://x', json: false } });
+    expect(() => parseStatementArgs([])).toThrow(UsageError);
+    expect(() => parseStatementArgs(['prv_1', 'prv_2'])).toThrow(/exactly one PROVIDER_ID/);
+    expect(() => parseStatementArgs(['../prv'])).toThrow(/not a provider id/);
+    expect(() => parseStatementArgs(['prv_1', '--limit', '5'])).toThrow(UsageError);
+  });
+
+  it('prints one line per receipt, payable or paid with its transaction, and the sum', () => {
+    const statement: ProviderStatement = {
+      providerId: 'prv_1',
+      payoutAddress: WALLET,
+      receipts: [
+        { receiptId: 'rc_a', jobId: 'job_a', attempt: 1, startedAt: '2030-01-01T00:00:00.000Z', endedAt: '2030-01-01T00:00:05.000Z', seconds: 5, ratePerSecond: '10', amount: '50', payoutBatchId: 'po_1', payoutState: 'paid', payoutSignature: SIGNATURE },
+        { receiptId: 'rc_b', jobId: 'job_b', attempt: 2, startedAt: null, endedAt: '2030-01-01T00:01:00.000Z', seconds: 0, ratePerSecond: '10', amount: '0', payoutBatchId: null, payoutState: null, payoutSignature: null },
+      ],
+      nextCursor: null,
+    };
+    const lines = formatStatement(statement).trimEnd().split('\n');
+    expect(lines[0]).toBe(`Statement of provider prv_1 (${WALLET}): 2 receipt(s), 50 base units in all.`);
+    expect(lines[1]).toMatch(/^ {2}Receipt +Job +Run +Started +Ended +Seconds +Rate\/s +Amount +Payout +State +Transaction$/);
+    expect(lines[2]).toMatch(new RegExp(`^ {2}rc_a +job_a +1 +2030-01-01T00:00:00.000Z +2030-01-01T00:00:05.000Z +5 +10 +50 +po_1 +paid +${SIGNATURE}$`));
+    expect(lines[3]).toMatch(/^ {2}rc_b +job_b +2 +- +2030-01-01T00:01:00.000Z +0 +10 +0 +- +payable +-$/);
+    expect(formatStatement({ ...statement, payoutAddress: '', receipts: [] })).toBe('Statement of provider prv_1 (no payout address): 0 receipt(s), 0 base units in all.\n');
+  });
+
+  /** A provider that ran one job for 3 s at 10 a second: one receipt of 30, not yet in any payout. */
+  async function oneReceipt(store: CoordinatorStore): Promise<{ providerId: string; jobId: string }> {
+    const now = new Date();
+    const { provider } = await readyProvider(store, { key: 7, now });
+    const providerId = provider.providerId;
+    const job = await store.submitJob(jobRequest({ perSecond: '10' }), 'buyer', now);
+    const [offer] = await store.matchQueuedJobs(now, { limit: 10, offerTtlMs: 60_000 });
+    await store.answerOffer(offer!.offerId, providerId, true, null, now);
+    const status = { jobId: job.jobId, providerId, reportedAt: now, exitCode: 0, workedSeconds: null, outputDigest: null, message: null };
+    await store.recordJobStatus({ ...status, status: 'started' }, now);
+    await store.recordJobStatus({ ...status, status: 'finished' }, new Date(now.getTime() + 3_000));
+    return { providerId, jobId: job.jobId };
+  }
+
+  describe('against a coordinator, running and then stopped', () => {
+    let dir = '';
+    let out = '';
+    let err = '';
+    beforeEach(() => {
+      dir = mkdtempSync(join(tmpdir(), 'offhours-cli-statement-'));
+      out = '';
+      err = '';
+      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
+      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+    });
+    afterEach(() => {
+      vi.restoreAllMocks();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('asks the running one over --url, then reads the stopped one’s folder itself', async () => {
+      const config = { host: '127.0.0.1', port: 0, dataDir: dir, databaseUrl: null, adminTokenFile: join(dir, 'admin-token'), embedded: true, demoImage: DEFAULT_DEMO_IMAGE, benchTargetMs: 100, receiptKeyFile: join(dir, 'receipt-key'), payouts: { mode: 'off' as const } };
+      const running = await startCoordinator(config, { demoFeed: false, maintenance: { matching: false }, log: () => {} });
+      const { providerId, jobId } = await oneReceipt(running.store).catch(async (error: unknown) => {
+        await running.close();
+        throw error;
+      });
+      try {
+        const api = ['--url', running.url, '--admin-token-file', join(dir, 'admin-token')];
+        expect(await coordinatorCommand.run(['statement', providerId, '--json', ...api])).toBe(0);
+        const overApi = ProviderStatementSchema.parse(JSON.parse(out));
+        expect(overApi.receipts).toEqual([expect.objectContaining({ jobId, seconds: 3, amount: '30', payoutBatchId: null, payoutState: null })]);
+        out = '';
+        expect(await coordinatorCommand.run(['statement', providerId, ...api])).toBe(0);
+        expect(out).toMatch(new RegExp(`^Statement of provider ${providerId} \\(no payout address\\): 1 receipt\\(s\\), 30 base units in all\\.`));
+        expect(await coordinatorCommand.run(['statement', 'prv_nobody', ...api])).toBe(1);
+        expect(err).toMatch(/No provider "prv_nobody" is enrolled/);
+      } finally {
+        await running.close();
+      }
+
+      out = '';
+      expect(await coordinatorCommand.run(['statement', providerId, '--json', '--data-dir', dir])).toBe(0);
+      expect(ProviderStatementSchema.parse(JSON.parse(out)).receipts).toHaveLength(1);
+      const empty = mkdtempSync(join(tmpdir(), 'offhours-cli-statement-empty-'));
+      try {
+        expect(await coordinatorCommand.run(['statement', providerId, '--data-dir', empty])).toBe(3);
+        expect(err).toMatch(/No coordinator data in/);
+      } finally {
+        rmSync(empty, { recursive: true, force: true });
+      }
+    }, 120_000);
   });
 });

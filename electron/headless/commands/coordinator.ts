@@ -1,6 +1,7 @@
 /**
  * `offhours coordinator [...]` runs a coordinator (the network side) in this process until SIGTERM/SIGINT;
- * `offhours coordinator status` asks a running one how it is doing, over its admin API.
+ * `offhours coordinator status` asks a running one how it is doing, over its admin API; `audit` checks its money
+ * and `statement PROVIDER_ID` lists one provider's receipts with their payouts (both read a stopped one's folder too).
  *
  * The service itself is loaded only when run (dynamic import): the CLI is its launcher, the app's code never
  * imports coordinator code. Finding a running coordinator: <data-dir>/coordinator.json (written while it
@@ -10,7 +11,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AdminClient, AdminClientError, type HttpTransport } from '../../../protocol/network-admin-client.js';
-import type { AuditReport, CoordinatorStatus } from '../../../protocol/network.js';
+import { IdSchema, type AuditReport, type CoordinatorStatus, type ProviderStatement, type StatementReceipt } from '../../../protocol/network.js';
 import { jsonOption, parseCli, printJson, resolveDataDir, stopRequestedBySignal, UsageError, type CliCommand } from '../cli-kit.js';
 import { appVersion } from '../paths.js';
 
@@ -18,6 +19,7 @@ const RUN_USAGE =
   'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--receipt-key-file F] [--rpc-url URL --mint ADDRESS --treasury-key FILE] [--payout-threshold BASE_UNITS] [--payout-interval SECONDS] [--priority-fee MICRO_LAMPORTS] [--exit-with-stdin]';
 const STATUS_USAGE = 'offhours coordinator status [--json] [--data-dir D | --url URL --admin-token-file F]';
 const AUDIT_USAGE = 'offhours coordinator audit [--json] [--data-dir D | --url URL --admin-token-file F] [--database-url URL]';
+const STATEMENT_USAGE = 'offhours coordinator statement PROVIDER_ID [--json] [--data-dir D | --url URL --admin-token-file F] [--database-url URL]';
 const REQUEST_TIMEOUT_MS = 10_000;
 
 const InfoFileSchema = z.object({ url: z.string().url(), pid: z.number().int(), adminTokenFile: z.string().min(1) });
@@ -172,12 +174,95 @@ async function auditOffline(values: { 'data-dir'?: string | undefined; 'database
   }
 }
 
+const STATEMENT_COLUMNS = ['Receipt', 'Job', 'Run', 'Started', 'Ended', 'Seconds', 'Rate/s', 'Amount', 'Payout', 'State', 'Transaction'] as const;
+
+function statementRow(receipt: StatementReceipt): string[] {
+  return [
+    receipt.receiptId,
+    receipt.jobId,
+    String(receipt.attempt),
+    receipt.startedAt ?? '-',
+    receipt.endedAt,
+    String(receipt.seconds),
+    receipt.ratePerSecond,
+    receipt.amount,
+    receipt.payoutBatchId ?? '-',
+    receipt.payoutState ?? 'payable',
+    receipt.payoutSignature ?? '-',
+  ];
+}
+
+/** A provider's statement as a table: one line per receipt, oldest first, amounts in base units, and the sum. */
+export function formatStatement(statement: ProviderStatement): string {
+  const total = statement.receipts.reduce((sum, receipt) => sum + BigInt(receipt.amount), 0n);
+  const wallet = statement.payoutAddress || 'no payout address';
+  const head = `Statement of provider ${statement.providerId} (${wallet}): ${statement.receipts.length} receipt(s), ${total} base units in all.\n`;
+  if (statement.receipts.length === 0) return head;
+  const rows = [[...STATEMENT_COLUMNS], ...statement.receipts.map(statementRow)];
+  const widths = STATEMENT_COLUMNS.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
+  const lines = rows.map((row) => `  ${row.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()}`);
+  return `${head}${lines.join('\n')}\n`;
+}
+
+/** PROVIDER_ID and the options of `offhours coordinator statement`; a missing or malformed id is a usage error. */
+export function parseStatementArgs(argv: string[]) {
+  const { values, positionals } = parseCli(
+    argv,
+    { ...jsonOption, 'data-dir': { type: 'string' }, url: { type: 'string' }, 'admin-token-file': { type: 'string' }, 'database-url': { type: 'string' } },
+    true,
+  );
+  if (positionals.length !== 1) throw new UsageError('give exactly one PROVIDER_ID');
+  const providerId = IdSchema.safeParse(positionals[0]);
+  if (!providerId.success) throw new UsageError(`"${positionals[0]}" is not a provider id (${providerId.error.issues[0]?.message ?? 'invalid'})`);
+  return { providerId: providerId.data, values };
+}
+
+/**
+ * Every receipt of one provider with the payout that holds it (support, tax records). Asks the coordinator running
+ * from the folder (or --url) when there is one; otherwise reads the folder's database itself, as audit does.
+ */
+async function statementCommand(argv: string[]): Promise<number> {
+  const { providerId, values } = parseStatementArgs(argv);
+  return withCoordinatorErrors(async () => {
+    const running = runningCoordinatorFor(values);
+    const statement = running ? await statementOverApi(values, running, providerId) : await statementOffline(values, providerId);
+    if (!statement) {
+      process.stderr.write(`No provider "${providerId}" is enrolled on this coordinator.\n`);
+      return 1;
+    }
+    if (values.json) printJson(statement);
+    else process.stdout.write(formatStatement(statement));
+    return 0;
+  });
+}
+
+async function statementOverApi(values: { url?: string | undefined; 'admin-token-file'?: string | undefined; 'data-dir'?: string | undefined }, folder: string, providerId: string): Promise<ProviderStatement | null> {
+  const { url, token } = locateCoordinator({ ...values, 'data-dir': folder });
+  try {
+    return await new AdminClient(url, token, fetchTransport()).wholeStatement(providerId);
+  } catch (error) {
+    if (error instanceof AdminClientError && error.status === 404 && error.code === 'unknown-provider') return null;
+    throw error;
+  }
+}
+
+async function statementOffline(values: { 'data-dir'?: string | undefined; 'database-url'?: string | undefined }, providerId: string): Promise<ProviderStatement | null> {
+  const [{ statementOfDataDir }, { AuditSetupError }] = await Promise.all([import('../../../coordinator/statement-offline.js'), import('../../../coordinator/audit-offline.js')]);
+  try {
+    return await statementOfDataDir(values['data-dir'] || defaultCoordinatorDir(), providerId, { databaseUrl: values['database-url'] ?? null });
+  } catch (error) {
+    if (error instanceof AuditSetupError) throw new NoCoordinatorError(error.message);
+    throw error;
+  }
+}
+
 export const coordinatorCommand: CliCommand = {
   name: 'coordinator',
-  usage: `${RUN_USAGE}\n       ${STATUS_USAGE}\n       ${AUDIT_USAGE}`,
+  usage: `${RUN_USAGE}\n       ${STATUS_USAGE}\n       ${AUDIT_USAGE}\n       ${STATEMENT_USAGE}`,
   async run(argv) {
     if (argv[0] === 'status') return statusCommand(argv.slice(1));
     if (argv[0] === 'audit') return auditCommand(argv.slice(1));
+    if (argv[0] === 'statement') return statementCommand(argv.slice(1));
     // The app starts its embedded coordinator with a pipe on stdin, so it stops with the app even when the app is killed.
     const { stopped, argv: args } = stopRequestedBySignal(argv);
     const { runCoordinatorProcess } = await import('../../../coordinator/service.js');
