@@ -29,7 +29,7 @@ async function networkOf(dataDir: string) {
 
 /** Every receipt of this provider in the coordinator's ledger, page by page. */
 async function ledgerRows(dataDir: string, providerId: string): Promise<StatementReceipt[]> {
-  const statement = ProviderStatementSchema.parse(JSON.parse((await cli('coordinator', 'statement', providerId, '--json', '--all', '--data-dir', dataDir)).stdout));
+  const statement = ProviderStatementSchema.parse(JSON.parse((await cli('coordinator', 'statement', providerId, '--json', '--data-dir', dataDir)).stdout));
   return statement.receipts;
 }
 

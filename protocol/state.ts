@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { GpuInventorySchema } from './gpu.js';
 import { JobSliceSchema } from './job-spec.js';
 import { NetProfitSchema } from './net-profit.js';
-import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SolanaClusterSchema } from './network.js';
+import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SharedWalletSchema, SolanaClusterSchema } from './network.js';
 import { JobReceiptSchema } from './receipts.js';
 import { DailyEarningSchema, MAX_DAILY_DAYS } from './earnings-stats.js';
 import { WalletSliceSchema } from './wallet.js';
@@ -92,11 +92,13 @@ export const EarningsSliceSchema = z.object({
    * oldest first; the windows (today, 7 and 30 days) are picked from it with protocol/earnings-stats.ts.
    */
   daily: z.array(DailyEarningSchema).max(MAX_DAILY_DAYS),
+  /** This PC and every other paid to the same wallet, with their totals, as the network last said; null when it has not. */
+  sharedWallet: SharedWalletSchema.nullable(),
 });
 export type EarningsSlice = z.infer<typeof EarningsSliceSchema>;
 
 export function initialEarningsSlice(): EarningsSlice {
-  return { summary: null, receipts: [], payouts: [], chain: null, token: null, updatedAt: null, daily: [] };
+  return { summary: null, receipts: [], payouts: [], chain: null, token: null, updatedAt: null, daily: [], sharedWallet: null };
 }
 
 export const ProviderStateSchema = z.object({

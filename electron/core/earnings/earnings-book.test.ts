@@ -9,6 +9,7 @@ import { CHECK_SPACING_MS } from './earnings-book.js';
 import { EarningsFile } from './earnings-file.js';
 import { NOTICE_IDS } from './notices.js';
 import { MAX_STORED_ITEMS, mergePayouts, NOT_FOUND_TRIES } from './record.js';
+import { CSV_COLUMNS, parseCsv } from '../../../protocol/earnings-csv.js';
 import { bookWorld, coordinatorKey, earningsFrame, MemoryEarningsStore, networkInfo, payout, receipt, RecordedChain, run, settle, signatureFor, silentLogger, WALLET } from './test-support/earnings-world.js';
 
 /** Every signed field, changed to another value the schema still accepts: each must fail the check. */
@@ -206,6 +207,65 @@ describe('EarningsBook: payouts on chain', () => {
     expect(payouts).toHaveLength(MAX_STORED_ITEMS);
     expect(payouts[0]!.payout.batchId).toBe(`batch-${MAX_STORED_ITEMS + 5}`);
     expect(payouts.at(-1)!.payout.batchId).toBe('batch-6');
+  });
+});
+
+describe('EarningsBook: figures over time, the CSV export and the shared wallet', () => {
+  it('buckets every receipt that checks out by the day it ended; a receipt that fails counts nowhere', async () => {
+    const key = await coordinatorKey();
+    const w = bookWorld();
+    w.book.networkInfo(networkInfo(key.publicKey));
+    const bad = { ...(await receipt(key.signer, 3, { endedAt: '2026-01-02T10:00:00.000Z' })), signature: 'f'.repeat(128) };
+    w.book.earnings(earningsFrame([await receipt(key.signer, 1, { endedAt: '2026-01-01T10:00:00.000Z' }), await receipt(key.signer, 2, { endedAt: '2026-01-02T10:00:00.000Z' }), bad], []));
+    // The day of a receipt is the machine's local date; with TZ unknown here, compare with the same rule.
+    const dayOf = (iso: string) => { const d = new Date(iso); return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`; };
+    expect(w.book.state().daily).toEqual([
+      { day: dayOf('2026-01-01T10:00:00.000Z'), amount: '1500', seconds: 60, runs: 1 },
+      { day: dayOf('2026-01-02T10:00:00.000Z'), amount: '3000', seconds: 120, runs: 1 },
+    ]);
+  });
+
+  it('exports every receipt kept with the payout that paid it, by ledger position, signature only once paid', async () => {
+    const key = await coordinatorKey();
+    const w = bookWorld();
+    w.book.networkInfo(networkInfo(key.publicKey));
+    // Settle postings 1, 2 and 5; payout batch-1 reserved at posting 3 (pays 1 and 2), batch-2 at 6 (pays 5, not confirmed yet).
+    const receipts = [await receipt(key.signer, 1, { ledgerEntryIds: ['1'] }), await receipt(key.signer, 2, { ledgerEntryIds: ['2'] }), await receipt(key.signer, 5, { ledgerEntryIds: ['4', '5'] })];
+    w.book.earnings(earningsFrame(receipts, [payout(1, { reservePostingId: '3' }), payout(2, { reservePostingId: '6', state: 'pending', signature: null, paidAt: null })]));
+    const file = w.book.exportCsv();
+    expect(file.rows).toBe(3);
+    expect(file.filename).toMatch(/^offhours-earnings-\d{4}-\d{2}-\d{2}\.csv$/);
+    const [header, ...rows] = parseCsv(file.csv);
+    expect(header).toEqual([...CSV_COLUMNS]);
+    const at = (column: (typeof CSV_COLUMNS)[number]) => rows.map((row) => row[CSV_COLUMNS.indexOf(column)]);
+    expect(at('receipt_id')).toEqual(['rcpt-1', 'rcpt-2', 'rcpt-5']);
+    expect(at('payout_signature')).toEqual([signatureFor(1), signatureFor(1), '']);
+    expect(at('payout_state')).toEqual(['paid', 'paid', 'pending']);
+    expect(at('amount')).toEqual(['0.0015', '0.003', '0.0075']);
+  });
+
+  it('learns a settled payout’s ledger position from a newer coordinator without touching what the chain said', async () => {
+    const w = bookWorld();
+    w.book.start();
+    w.book.networkInfo(networkInfo(undefined));
+    w.book.earnings(earningsFrame([], [payout(1)]));
+    await run(w.timers, 2_000);
+    expect(w.book.state().payouts[0]!.chain).toBe('verified');
+    w.book.earnings(earningsFrame([], [payout(1, { reservePostingId: '42', amount: '1' })]));
+    expect(w.book.state().payouts[0]!.payout).toMatchObject({ reservePostingId: '42', amount: '1500000' });
+    expect(w.book.state().payouts[0]!.chain).toBe('verified');
+  });
+
+  it('keeps the PCs sharing the wallet as the network last said, also across a frame from a coordinator that does not say', () => {
+    const w = bookWorld();
+    w.book.networkInfo(networkInfo(undefined));
+    const shared = { address: WALLET, machines: [{ providerId: 'prov-1', label: 'prov-1', self: true, online: true, lastSeenAt: null, pending: '0', payable: '1', inFlight: '0', paid: '2' }], more: 0, total: { pending: '0', payable: '1', inFlight: '0', paid: '2' } };
+    w.book.earnings({ ...earningsFrame([], []), wallet: shared });
+    expect(w.book.state().sharedWallet).toEqual(shared);
+    w.book.earnings(earningsFrame([], []));
+    expect(w.book.state().sharedWallet).toEqual(shared);
+    w.book.earnings({ ...earningsFrame([], []), wallet: null });
+    expect(w.book.state().sharedWallet).toBeNull();
   });
 });
 

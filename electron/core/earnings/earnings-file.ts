@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
-import { EarningsSummarySchema, PayoutChainInfoSchema, ProviderPayoutSchema } from '../../../protocol/network.js';
+import { EarningsSummarySchema, PayoutChainInfoSchema, ProviderPayoutSchema, SharedWalletSchema } from '../../../protocol/network.js';
 import { JobReceiptSchema } from '../../../protocol/receipts.js';
 import { PayoutChainStateSchema, ReceiptCheckStateSchema } from '../../../protocol/state.js';
 import type { Logger } from '../ports.js';
@@ -17,6 +17,8 @@ const FileSchema = z.object({
   coordinatorPublicKey: z.string().nullable(),
   token: z.object({ symbol: z.string(), decimals: z.number().int().min(0).max(18) }).nullable(),
   updatedAt: z.string().nullable(),
+  // Added with the shared-wallet view: files written before it have none.
+  sharedWallet: SharedWalletSchema.nullable().default(null),
 });
 
 /**

@@ -1,4 +1,4 @@
-import type { EarningsSummary, PayoutChainInfo, ProviderPayout } from '../../../protocol/network.js';
+import type { EarningsSummary, PayoutChainInfo, ProviderPayout, SharedWallet } from '../../../protocol/network.js';
 import type { JobReceipt } from '../../../protocol/receipts.js';
 import type { PayoutChainState, ReceiptCheckState } from '../../../protocol/state.js';
 
@@ -48,6 +48,8 @@ export interface EarningsRecord {
   coordinatorPublicKey: string | null;
   token: { symbol: string; decimals: number } | null;
   updatedAt: string | null;
+  /** Every PC paid to this one's wallet, as the network last said (null: no wallet, or a network that does not say). */
+  sharedWallet: SharedWallet | null;
 }
 
 export interface EarningsStore {

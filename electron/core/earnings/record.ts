@@ -20,7 +20,7 @@ export const NOT_FOUND_TRIES = 3;
 const SETTLED: ReadonlySet<PayoutChainState> = new Set(['verified', 'not-found', 'failed', 'wrong-amount', 'wrong-recipient', 'wrong-mint']);
 
 export function emptyEarningsRecord(): EarningsRecord {
-  return { summary: null, receipts: [], payouts: [], chain: null, coordinatorPublicKey: null, token: null, updatedAt: null };
+  return { summary: null, receipts: [], payouts: [], chain: null, coordinatorPublicKey: null, token: null, updatedAt: null, sharedWallet: null };
 }
 
 /** The network as it introduced itself: where it pays, which key signs its receipts, its token. */
@@ -80,7 +80,11 @@ export function mergePayouts(stored: StoredPayout[], incoming: ProviderPayout[])
   const newlyBad: StoredPayout[] = [];
   for (const payout of incoming) {
     const before = byId.get(payout.batchId);
-    if (before && before.payout.state === 'paid' && SETTLED.has(before.chain)) continue;
+    if (before && before.payout.state === 'paid' && SETTLED.has(before.chain)) {
+      // What the chain said stands; only the ledger position (which receipts it paid) may arrive later, from a newer coordinator.
+      if (before.payout.reservePostingId === undefined && payout.reservePostingId !== undefined) byId.set(payout.batchId, { ...before, payout: { ...before.payout, reservePostingId: payout.reservePostingId } });
+      continue;
+    }
     if (before && checkedFacts(before.payout) === checkedFacts(payout)) {
       byId.set(payout.batchId, { ...before, payout });
       continue;
@@ -104,7 +108,8 @@ export function applyEarningsFrame(record: EarningsRecord, frame: CoordinatorMes
   const receipts = mergeReceipts(record.receipts, frame.receipts, record.coordinatorPublicKey);
   const payouts = mergePayouts(record.payouts, frame.payouts);
   return {
-    record: { ...record, summary: frame.summary, receipts: receipts.receipts, payouts: payouts.payouts, updatedAt: nowIso },
+    // A coordinator that does not send the shared-wallet view keeps the last one; null from one that does means no wallet.
+    record: { ...record, summary: frame.summary, receipts: receipts.receipts, payouts: payouts.payouts, updatedAt: nowIso, sharedWallet: frame.wallet === undefined ? record.sharedWallet : frame.wallet },
     badReceipts: receipts.newlyBad,
     badPayouts: payouts.newlyBad,
   };
@@ -151,6 +156,7 @@ export function earningsSlice(record: EarningsRecord, dayOf: (epochMs: number) =
     chain: chain ? { cluster: chain.cluster, rpcUrl: chain.rpcUrl, mint: chain.mint, explorerTxUrl: explorerTxUrlFor(chain.cluster) } : null,
     token: record.token,
     updatedAt: record.updatedAt,
+    sharedWallet: record.sharedWallet,
     daily: dailyEarnings(record.receipts.filter((entry) => countsInTotals(entry.check)).map((entry) => entry.receipt.body), dayOf),
   };
 }

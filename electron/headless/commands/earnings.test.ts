@@ -1,7 +1,13 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { CSV_COLUMNS, parseCsv } from '../../../protocol/earnings-csv.js';
+import { EarningsFile } from '../../core/earnings/earnings-file.js';
+import { emptyEarningsRecord } from '../../core/earnings/record.js';
 import { initialEarningsSlice, initialNetworkSlice, NetworkSliceSchema, type EarningsSlice } from '../../../protocol/state.js';
-import { networkInfo, payout, receiptBody, signatureFor } from '../../core/earnings/test-support/earnings-world.js';
-import { formatEarnings, untilText } from './earnings.js';
+import { coordinatorKey, networkInfo, payout, receipt, receiptBody, signatureFor, silentLogger } from '../../core/earnings/test-support/earnings-world.js';
+import { earningsCommand, formatEarnings, untilText } from './earnings.js';
 import { formatNetwork } from './network.js';
 
 const KEY = 'ab'.repeat(32);
@@ -10,6 +16,7 @@ const NOW = Date.parse('2026-01-01T00:00:00Z');
 // The CLI only formats what core decided; the signatures here need not be genuine (core's tests check those).
 const slice: EarningsSlice = {
   daily: [],
+  sharedWallet: null,
   summary: { pending: '250', payable: '1500000', inFlight: '0', paid: '123456789', nextPayoutAt: '2026-01-01T02:05:00.000Z' },
   receipts: [
     { receipt: { body: receiptBody(KEY, 2), signature: 'a'.repeat(128) }, check: 'verified' },
@@ -70,5 +77,33 @@ describe('offhours network names where payouts settle', () => {
     expect(formatNetwork(connected)).toContain(`Payouts:     localnet, RPC http://127.0.0.1:8899, token mint ${networkInfo(undefined).payouts!.mint}`);
     expect(NetworkSliceSchema.parse(JSON.parse(JSON.stringify(connected))).network?.payouts).toMatchObject({ cluster: 'localnet', rpcUrl: 'http://127.0.0.1:8899', mint: networkInfo(undefined).payouts!.mint });
     expect(formatNetwork({ ...connected, network: { ...connected.network, payouts: null } })).toContain('Payouts:     this network does not pay out (yet)');
+  });
+});
+
+describe('offhours earnings --csv (no Offhours running: the data folder)', () => {
+  it('writes every receipt kept to a new file, never over an existing one, and reads the folder without a service', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-csv-'));
+    try {
+      const key = await coordinatorKey();
+      const receipts = [{ receipt: await receipt(key.signer, 2), check: 'verified' as const }, { receipt: await receipt(key.signer, 1), check: 'verified' as const }];
+      new EarningsFile(join(dir, 'earnings.json'), silentLogger).save({ ...emptyEarningsRecord(), receipts, token: { symbol: 'OFFT', decimals: 6 } });
+      const out = join(dir, 'out.csv');
+      expect(await earningsCommand.run(['--csv', out, '--data-dir', dir])).toBe(0);
+      const [header, ...rows] = parseCsv(readFileSync(out, 'utf8'));
+      expect(header).toEqual([...CSV_COLUMNS]);
+      expect(rows.map((row) => row[CSV_COLUMNS.indexOf('receipt_id')])).toEqual(['rcpt-1', 'rcpt-2']);
+      await expect(earningsCommand.run(['--csv', out, '--data-dir', dir])).rejects.toThrow(/already exists/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('says plainly when nothing was recorded and Offhours is not running', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'offhours-csv-'));
+    try {
+      expect(await earningsCommand.run(['--data-dir', dir])).toBe(3);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

@@ -5,7 +5,7 @@ import type { NetProfit } from '../../../../protocol/net-profit.js';
 import { earningsView, type PayoutRow, type ReceiptRow, type SummaryFigure } from './earnings-view.js';
 import { profitView } from './profit-view.js';
 import { BarChart } from '../../components/BarChart.js';
-import { dailyChart, jobChart, liveCard, periodFigures, type ChartSeries, type LiveCard, type PeriodFigure } from './earnings-figures.js';
+import { dailyChart, jobChart, liveCard, periodFigures, sharedWalletView, type ChartSeries, type LiveCard, type PeriodFigure, type SharedWalletView } from './earnings-figures.js';
 
 const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
 
@@ -208,6 +208,45 @@ function Charts({ daily, jobs }: { daily: ChartSeries; jobs: ChartSeries }) {
   );
 }
 
+/** Every PC paid to the same wallet (several machines, one wallet), from the network, with the total. */
+function WalletMachines({ view }: { view: SharedWalletView }) {
+  return (
+    <section className="panel" data-testid="wallet-machines" aria-labelledby="machines-title">
+      <h2 id="machines-title">PCs paid to this wallet</h2>
+      {view.machines.length === 1 && view.more === 0 && <p className="muted small">Only this PC so far. Use the same payout address on your other PCs and each one shows here, with the total.</p>}
+      <table className="bench-table jobs-table">
+        <thead>
+          <tr>
+            <th>PC</th>
+            <th>Status</th>
+            <th>Earned</th>
+            <th>Paid</th>
+          </tr>
+        </thead>
+        <tbody>
+          {view.machines.map((machine) => (
+            <tr key={machine.providerId} data-testid="wallet-machine" data-self={machine.self}>
+              <td>{machine.label}</td>
+              <td className={machine.online ? 'verdict-ok' : 'muted'}>{machine.presence}</td>
+              <td className="amount">{machine.earned}</td>
+              <td className="amount">{machine.paid}</td>
+            </tr>
+          ))}
+        </tbody>
+        {(view.machines.length > 1 || view.more > 0) && (
+          <tfoot>
+            <tr data-testid="wallet-machines-total">
+              <td colSpan={2}>All {view.machines.length + view.more} PCs{view.more > 0 ? ` (${view.more} not listed)` : ''}</td>
+              <td className="amount">{view.totalEarned}</td>
+              <td className="amount">{view.totalPaid}</td>
+            </tr>
+          </tfoot>
+        )}
+      </table>
+    </section>
+  );
+}
+
 /** Every receipt this PC keeps, as a CSV file the browser (or the desktop app) saves. */
 function ExportButton() {
   const api = useApp((s) => s.api);
@@ -248,6 +287,7 @@ export function EarningsPage() {
   const view = slice ? earningsView(slice, network, now) : null;
   const token = slice?.token ?? (network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null);
   const card = liveCard(tick, token);
+  const machines = slice ? sharedWalletView(slice, token) : null;
   const idleText = availability ? `Not working right now: ${availability.now}` : 'Not working right now.';
   return (
     <div className="page">
@@ -281,6 +321,7 @@ export function EarningsPage() {
           <Periods figures={periodFigures(slice, tick, now, token)} />
           <Charts daily={dailyChart(slice, tick, now, token)} jobs={jobChart(slice, token)} />
           <Summary figures={view.summary} nextPayout={view.nextPayout} />
+          {machines && <WalletMachines view={machines} />}
           <Receipts rows={view.receipts} />
           <Payouts rows={view.payouts} checkedAt={view.checkedAt} />
         </>

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EarningsTick } from '../../../../protocol/earnings-stats.js';
 import type { ReceiptBody } from '../../../../protocol/receipts.js';
 import { initialEarningsSlice, type EarningsSlice } from '../../../../protocol/state.js';
-import { dailyChart, jobChart, liveCard, periodFigures, runTime } from './earnings-figures.js';
+import { dailyChart, jobChart, liveCard, periodFigures, runTime, sharedWalletView } from './earnings-figures.js';
 
 const TOKEN = { symbol: 'OFFT', decimals: 6 };
 // Noon local time: the day key is the same in any zone the tests run in.
@@ -61,5 +61,36 @@ describe('earnings figures', () => {
   it('writes run times a gamer reads at a glance', () => {
     expect(runTime(5)).toBe('5 s');
     expect(runTime(3725)).toBe('1 h 02 min 05 s');
+  });
+});
+
+describe('PCs paid to one wallet', () => {
+  const machine = (providerId: string, self: boolean, online: boolean, paid: string) => ({ providerId, label: providerId.slice(0, 10), self, online, lastSeenAt: online ? null : '2026-11-29T10:00:00Z', pending: '1', payable: '2', inFlight: '3', paid });
+
+  it('lists each PC with what it earned and was paid, this one marked, and the total over all of them', () => {
+    const view = sharedWalletView(
+      {
+        ...slice,
+        sharedWallet: {
+          address: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr',
+          machines: [machine('prv_aaaaaaaaaa1', true, true, '1000000'), machine('prv_bbbbbbbbbb2', false, false, '18446744073709551615')],
+          more: 1,
+          total: { pending: '3', payable: '6', inFlight: '9', paid: '18446744073711551615' },
+        },
+      },
+      TOKEN,
+    )!;
+    expect(view.machines.map((m) => [m.label, m.self, m.earned, m.paid])).toEqual([
+      ['This PC (prv_aaaaaa)', true, '1.000006 OFFT', '1 OFFT'],
+      ['prv_bbbbbb', false, '18446744073709.551621 OFFT', '18446744073709.551615 OFFT'],
+    ]);
+    expect(view.machines[0]!.presence).toBe('Online');
+    expect(view.machines[1]!.presence).toMatch(/^Last seen /);
+    expect(view.more).toBe(1);
+    expect(view.totalEarned).toBe('18446744073711.551633 OFFT');
+  });
+
+  it('shows nothing until the network said', () => {
+    expect(sharedWalletView(slice, TOKEN)).toBeNull();
   });
 });

@@ -95,3 +95,46 @@ export function jobChart(slice: EarningsSlice, token: TokenUnits | null): ChartS
     exact: bars.map((bar) => `${formatTokenAmount(bar.amount.toString(), token)} · ${runTime(bar.seconds)}`),
   };
 }
+
+export interface MachineRow {
+  providerId: string;
+  label: string;
+  self: boolean;
+  online: boolean;
+  /** "Online" or "Last seen 30 Nov, 10:04", or "Never connected". */
+  presence: string;
+  earned: string;
+  paid: string;
+}
+
+export interface SharedWalletView {
+  machines: MachineRow[];
+  /** Machines of this wallet not listed (too many for one message). */
+  more: number;
+  totalEarned: string;
+  totalPaid: string;
+}
+
+function earnedOf(balances: { pending: string; payable: string; inFlight: string; paid: string }): string {
+  return (BigInt(balances.pending) + BigInt(balances.payable) + BigInt(balances.inFlight) + BigInt(balances.paid)).toString();
+}
+
+/** Every PC paid to this wallet and the total, as the network said; null when it has not said. */
+export function sharedWalletView(slice: EarningsSlice, token: TokenUnits | null): SharedWalletView | null {
+  const shared = slice.sharedWallet;
+  if (!shared) return null;
+  return {
+    machines: shared.machines.map((machine) => ({
+      providerId: machine.providerId,
+      label: machine.self ? `This PC (${machine.label})` : machine.label,
+      self: machine.self,
+      online: machine.online,
+      presence: machine.online ? 'Online' : machine.lastSeenAt ? `Last seen ${new Date(machine.lastSeenAt).toLocaleString()}` : 'Never connected',
+      earned: formatTokenAmount(earnedOf(machine), token),
+      paid: formatTokenAmount(machine.paid, token),
+    })),
+    more: shared.more,
+    totalEarned: formatTokenAmount(earnedOf(shared.total), token),
+    totalPaid: formatTokenAmount(shared.total.paid, token),
+  };
+}

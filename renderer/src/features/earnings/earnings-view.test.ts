@@ -21,6 +21,7 @@ function payout(n: number, patch: Partial<ProviderPayout> = {}): ProviderPayout 
 // The page shows what core decided; the receipts here carry placeholder signatures (core's tests verify real ones).
 const slice: EarningsSlice = {
   daily: [],
+  sharedWallet: null,
   summary: { pending: '0', payable: '15000', inFlight: '2500000', paid: '1000000000', nextPayoutAt: '2026-01-01T00:45:00.000Z' },
   receipts: [
     { receipt: { body: body(2), signature: 'a'.repeat(128) }, check: 'verified' },
