@@ -13,6 +13,14 @@ export interface BarChartProps {
   title: string;
   testId: string;
   height?: number;
+  /** Most decimals an axis value shows (the token's); tiny amounts stay readable instead of rounding to 0. */
+  decimals?: number;
+}
+
+/** An axis value in plain decimals, no exponent: 0.00003, not 3e-5 or 0. */
+export function axisValue(value: number, decimals: number): string {
+  if (value === 0) return '0';
+  return value.toFixed(Math.min(Math.max(decimals, 0), 12)).replace(/(\.\d*?)0+$/, '$1').replace(/\.$/, '');
 }
 
 const COLORS = { bar: '#3ddc97', axis: '#8b9bb0', grid: '#243041' };
@@ -30,7 +38,7 @@ function chartOptions(props: BarChartProps, width: number, onHover: (index: numb
     },
     axes: [
       { stroke: COLORS.axis, grid: { show: false }, ticks: { show: false }, space: 48, values: (_u, splits) => splits.map((i) => (Number.isInteger(i) ? (props.labels[i] ?? '') : '')) },
-      { stroke: COLORS.axis, grid: { stroke: COLORS.grid, width: 1 }, ticks: { show: false }, size: 56 },
+      { stroke: COLORS.axis, grid: { stroke: COLORS.grid, width: 1 }, ticks: { show: false }, size: 72, values: (_u, splits) => splits.map((v) => axisValue(v, props.decimals ?? 9)) },
     ],
     series: [{}, { label: props.title, fill: COLORS.bar, stroke: COLORS.bar, width: 0, paths: uPlot.paths.bars!({ size: [0.7, 36], gap: 2 }), points: { show: false } }],
     hooks: { setCursor: [(u) => onHover(u.cursor.idx ?? null)] },

@@ -227,7 +227,9 @@ function WalletMachines({ view }: { view: SharedWalletView }) {
           {view.machines.map((machine) => (
             <tr key={machine.providerId} data-testid="wallet-machine" data-self={machine.self}>
               <td>{machine.label}</td>
-              <td className={machine.online ? 'verdict-ok' : 'muted'}>{machine.presence}</td>
+              <td>
+                <span className={machine.online ? 'verdict verdict-ok' : 'muted'}>{machine.presence}</span>
+              </td>
               <td className="amount">{machine.earned}</td>
               <td className="amount">{machine.paid}</td>
             </tr>
@@ -287,8 +289,8 @@ export function EarningsPage() {
   const view = slice ? earningsView(slice, network, now) : null;
   const token = slice?.token ?? (network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null);
   const card = liveCard(tick, token);
-  const machines = slice ? sharedWalletView(slice, token) : null;
-  const idleText = availability ? `Not working right now: ${availability.now}` : 'Not working right now.';
+  const machines = slice ? sharedWalletView(slice, token, link?.connection === 'connected') : null;
+  const idleText = availability?.now ?? 'Not working right now.';
   return (
     <div className="page">
       <header className="page-head">

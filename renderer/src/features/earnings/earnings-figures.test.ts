@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { EarningsTick } from '../../../../protocol/earnings-stats.js';
 import type { ReceiptBody } from '../../../../protocol/receipts.js';
 import { initialEarningsSlice, type EarningsSlice } from '../../../../protocol/state.js';
+import { axisValue } from '../../components/BarChart.js';
 import { dailyChart, jobChart, liveCard, periodFigures, runTime, sharedWalletView } from './earnings-figures.js';
 
 const TOKEN = { symbol: 'OFFT', decimals: 6 };
@@ -40,7 +41,8 @@ describe('earnings figures', () => {
 
   it('adds the live run to today, 7 and 30 days; all time is what the network credited', () => {
     const figures = Object.fromEntries(periodFigures(slice, tick(), NOW, TOKEN).map((f) => [f.id, f.value]));
-    expect(figures).toEqual({ today: '0.503125 OFFT', week: '0.753125 OFFT', month: '0.753126 OFFT', 'all-time': '1.000006 OFFT' });
+    // All time: the live run (3125) stands for the network's pending (1), which is the same run metered less far.
+    expect(figures).toEqual({ today: '0.503125 OFFT', week: '0.753125 OFFT', month: '0.753126 OFFT', 'all-time': '1.00313 OFFT' });
   });
 
   it('does not add a run from yesterday’s tick to a new day', () => {
@@ -54,8 +56,9 @@ describe('earnings figures', () => {
     expect(daily.values.at(-1)).toBeCloseTo(0.503125, 9);
     expect(daily.exact.at(-1)).toBe('0.503125 OFFT');
     const jobs = jobChart(slice, TOKEN);
-    expect(jobs.labels).toEqual(['job-1', 'job-2']);
-    expect(jobs.exact).toEqual(['0.25 OFFT · 1 min 00 s', '0.5 OFFT · 1 min 00 s']);
+    expect(jobs.labels).toHaveLength(2);
+    expect(jobs.exact).toEqual(['job job-1 · 0.25 OFFT · 1 min 00 s', 'job job-2 · 0.5 OFFT · 1 min 00 s']);
+    expect(jobs.decimals).toBe(6);
   });
 
   it('writes run times a gamer reads at a glance', () => {
@@ -90,7 +93,21 @@ describe('PCs paid to one wallet', () => {
     expect(view.totalEarned).toBe('18446744073711.551633 OFFT');
   });
 
+  it('shows this PC offline, and the others as last known, while not connected', () => {
+    const view = sharedWalletView({ ...slice, sharedWallet: { address: 'Gh9ZwEmdLJ8DscKNTkTqPbNwLNNBjuSzaG9Vp2KGtKJr', machines: [machine('prv_aaaaaaaaaa1', true, true, '0'), machine('prv_bbbbbbbbbb2', false, true, '0')], more: 0, total: { pending: '0', payable: '0', inFlight: '0', paid: '0' } } }, TOKEN, false)!;
+    expect(view.machines.map((m) => [m.presence, m.online])).toEqual([['Offline now', false], ['Online (last known)', false]]);
+  });
+
   it('shows nothing until the network said', () => {
     expect(sharedWalletView(slice, TOKEN)).toBeNull();
+  });
+});
+
+describe('chart axis values', () => {
+  it('keeps tiny token amounts readable, without exponents or a row of zeros', () => {
+    expect(axisValue(0.00003, 9)).toBe('0.00003');
+    expect(axisValue(0, 9)).toBe('0');
+    expect(axisValue(1.5, 6)).toBe('1.5');
+    expect(axisValue(2, 0)).toBe('2');
   });
 });

@@ -24,6 +24,8 @@ export interface PeriodFigure {
 
 export interface ChartSeries {
   labels: string[];
+  /** The token's decimals, for the axis. */
+  decimals: number;
   /** Bar heights in whole tokens (floats: drawing only). */
   values: number[];
   /** The exact amount of each bar, for its tooltip. */
@@ -50,15 +52,22 @@ function liveToday(tick: EarningsTick | null, today: string): bigint {
   return tick && tick.jobId !== null && tick.day === today ? BigInt(tick.runEarned) : 0n;
 }
 
-function allTime(slice: EarningsSlice): bigint | null {
+/**
+ * What the network credited, with the live run: the network's "pending" is the run it has metered so far (every
+ * few seconds), the ticker the same run counted to the second, so the larger of the two stands for it.
+ */
+function allTime(slice: EarningsSlice, live: bigint): bigint | null {
   const s = slice.summary;
-  return s ? BigInt(s.pending) + BigInt(s.payable) + BigInt(s.inFlight) + BigInt(s.paid) : null;
+  if (!s) return null;
+  const pending = BigInt(s.pending);
+  return (live > pending ? live : pending) + BigInt(s.payable) + BigInt(s.inFlight) + BigInt(s.paid);
 }
 
 export function periodFigures(slice: EarningsSlice, tick: EarningsTick | null, nowMs: number, token: TokenUnits | null): PeriodFigure[] {
   const today = localDayKey(nowMs);
-  const periods = earningsPeriods(slice.daily, today, liveToday(tick, today));
-  const total = allTime(slice);
+  const live = liveToday(tick, today);
+  const periods = earningsPeriods(slice.daily, today, live);
+  const total = allTime(slice, tick && tick.jobId !== null ? BigInt(tick.runEarned) : 0n);
   return [
     { id: 'today', label: 'Today', value: formatTokenAmount(periods.today, token), hint: tick?.jobId ? 'Counting up live with the job now' : 'Jobs that ended today' },
     { id: 'week', label: 'Last 7 days', value: formatTokenAmount(periods.last7Days, token), hint: 'Today and the 6 days before' },
@@ -71,6 +80,7 @@ function tokens(amount: bigint, decimals: number): number {
   return Number(formatBaseUnits(amount.toString(), decimals));
 }
 
+const ENDED_LABEL = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const DAY_LABEL = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', timeZone: 'UTC' });
 
 /** The last 30 days, one bar each (today with the live run on it). */
@@ -80,6 +90,7 @@ export function dailyChart(slice: EarningsSlice, tick: EarningsTick | null, nowM
   const decimals = token?.decimals ?? 0;
   return {
     labels: bars.map((bar) => DAY_LABEL.format(new Date(`${bar.day}T00:00:00Z`))),
+    decimals,
     values: bars.map((bar) => tokens(bar.amount, decimals)),
     exact: bars.map((bar) => formatTokenAmount(bar.amount.toString(), token)),
   };
@@ -90,9 +101,11 @@ export function jobChart(slice: EarningsSlice, token: TokenUnits | null): ChartS
   const bars = jobSeries(slice.receipts.filter((entry) => countsInTotals(entry.check)).map((entry) => entry.receipt.body));
   const decimals = token?.decimals ?? 0;
   return {
-    labels: bars.map((bar) => bar.jobId),
+    // Job ids are long: the axis shows when each ended, the caption names the job.
+    labels: bars.map((bar) => ENDED_LABEL.format(new Date(bar.endedAt))),
+    decimals,
     values: bars.map((bar) => tokens(bar.amount, decimals)),
-    exact: bars.map((bar) => `${formatTokenAmount(bar.amount.toString(), token)} · ${runTime(bar.seconds)}`),
+    exact: bars.map((bar) => `job ${bar.jobId} · ${formatTokenAmount(bar.amount.toString(), token)} · ${runTime(bar.seconds)}`),
   };
 }
 
@@ -115,12 +128,21 @@ export interface SharedWalletView {
   totalPaid: string;
 }
 
+function presenceOf(machine: { self: boolean; online: boolean; lastSeenAt: string | null }, connected: boolean): string {
+  if (machine.self) return connected ? 'Online' : 'Offline now';
+  const known = machine.online ? 'Online' : machine.lastSeenAt ? `Last seen ${new Date(machine.lastSeenAt).toLocaleString()}` : 'Never connected';
+  return connected ? known : `${known} (last known)`;
+}
+
 function earnedOf(balances: { pending: string; payable: string; inFlight: string; paid: string }): string {
   return (BigInt(balances.pending) + BigInt(balances.payable) + BigInt(balances.inFlight) + BigInt(balances.paid)).toString();
 }
 
-/** Every PC paid to this wallet and the total, as the network said; null when it has not said. */
-export function sharedWalletView(slice: EarningsSlice, token: TokenUnits | null): SharedWalletView | null {
+/**
+ * Every PC paid to this wallet and the total, as the network said; null when it has not said. While this PC is not
+ * connected, it is shown offline and the others as last reported.
+ */
+export function sharedWalletView(slice: EarningsSlice, token: TokenUnits | null, connected = true): SharedWalletView | null {
   const shared = slice.sharedWallet;
   if (!shared) return null;
   return {
@@ -128,8 +150,8 @@ export function sharedWalletView(slice: EarningsSlice, token: TokenUnits | null)
       providerId: machine.providerId,
       label: machine.self ? `This PC (${machine.label})` : machine.label,
       self: machine.self,
-      online: machine.online,
-      presence: machine.online ? 'Online' : machine.lastSeenAt ? `Last seen ${new Date(machine.lastSeenAt).toLocaleString()}` : 'Never connected',
+      online: machine.self ? connected : machine.online && connected,
+      presence: presenceOf(machine, connected),
       earned: formatTokenAmount(earnedOf(machine), token),
       paid: formatTokenAmount(machine.paid, token),
     })),
