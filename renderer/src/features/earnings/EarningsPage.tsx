@@ -4,10 +4,9 @@ import { useApp } from '../../stores/app-store.js';
 import type { NetProfit } from '../../../../protocol/net-profit.js';
 import { earningsView, type PayoutRow, type ReceiptRow, type SummaryFigure } from './earnings-view.js';
 import { profitView } from './profit-view.js';
+import { Mark, PayoutList } from './PayoutList.js';
 import { BarChart } from '../../components/BarChart.js';
 import { dailyChart, jobChart, liveCard, periodFigures, sharedWalletView, type ChartSeries, type LiveCard, type PeriodFigure, type SharedWalletView } from './earnings-figures.js';
-
-const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
 
 /** Keeps "next payout in …" current without a push from core. */
 function useMinuteClock(): number {
@@ -38,15 +37,6 @@ function Summary({ figures, nextPayout }: { figures: SummaryFigure[]; nextPayout
         </span>
       </div>
     </section>
-  );
-}
-
-function Mark({ tone, label, explain }: { tone: keyof typeof VERDICT; label: string; explain: string }) {
-  return (
-    <span className={`verdict ${VERDICT[tone]}`} title={explain}>
-      {tone === 'ok' ? '✓ ' : tone === 'bad' ? '⚠ ' : ''}
-      {label}
-    </span>
   );
 }
 
@@ -103,24 +93,7 @@ function Payouts({ rows, checkedAt }: { rows: PayoutRow[]; checkedAt: { text: st
       {rows.length === 0 ? (
         <p className="muted">No payouts yet. Payable earnings are sent to your wallet on the network’s schedule.</p>
       ) : (
-        <ul className="payout-list">
-          {rows.map((row) => (
-            <li key={row.id} className="payout-row" data-testid="payout-row" data-chain={row.chain}>
-              <span className="amount">{row.amount}</span>
-              <span className="muted small">{new Date(row.createdAt).toLocaleString()}</span>
-              <code className="small" title={row.signature ?? undefined}>
-                {row.shortSignature ?? 'no transaction yet'}
-              </code>
-              <Mark tone={row.tone} label={row.label} explain={row.explain} />
-              {row.link && (
-                <a href={row.link} target="_blank" rel="noreferrer noopener" className="small">
-                  View on explorer
-                </a>
-              )}
-              {row.tone === 'bad' && <div className="warning-text payout-warning">{row.explain}</div>}
-            </li>
-          ))}
-        </ul>
+        <PayoutList rows={rows} rowTestId="payout-row" />
       )}
     </section>
   );

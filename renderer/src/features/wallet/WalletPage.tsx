@@ -3,9 +3,9 @@ import { EXPORT_WARNING, type WalletSecretExport } from '../../../../protocol/wa
 import { errorToBanner } from '../../stores/ui-slice.js';
 import { useApp } from '../../stores/app-store.js';
 import { earningsView, type PayoutRow } from '../earnings/earnings-view.js';
+import { PayoutList } from '../earnings/PayoutList.js';
 import { addressInputError, walletView, type WalletView } from './wallet-view.js';
 
-const VERDICT = { ok: 'verdict-ok', info: 'verdict-info', bad: 'verdict-bad' } as const;
 
 /** Runs one wallet action at a time; its failure is shown beside the form (plain words and what to do), not in a banner. */
 function useWalletAction() {
@@ -204,26 +204,7 @@ function Payouts({ rows }: { rows: PayoutRow[] }) {
       {rows.length === 0 ? (
         <p className="muted">No payouts yet. Payable earnings are sent to your wallet on the network’s schedule.</p>
       ) : (
-        <ul className="payout-list">
-          {rows.map((row) => (
-            <li key={row.id} className="payout-row" data-testid="wallet-payout-row" data-chain={row.chain}>
-              <span className="amount">{row.amount}</span>
-              <code className="small" title={row.signature ?? undefined}>
-                {row.shortSignature ?? 'no transaction yet'}
-              </code>
-              <span className={`verdict ${VERDICT[row.tone]}`} title={row.explain}>
-                {row.tone === 'ok' ? '✓ ' : row.tone === 'bad' ? '⚠ ' : ''}
-                {row.label}
-              </span>
-              {row.link && (
-                <a href={row.link} target="_blank" rel="noreferrer noopener" className="small">
-                  View on explorer
-                </a>
-              )}
-              {row.tone === 'bad' && <div className="warning-text payout-warning">{row.explain}</div>}
-            </li>
-          ))}
-        </ul>
+        <PayoutList rows={rows} rowTestId="wallet-payout-row" />
       )}
     </section>
   );
