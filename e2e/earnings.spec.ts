@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { generateKeyPairSigner } from '@solana/kit';
+import { createSolanaRpc, generateKeyPairSigner, signature as toSignature } from '@solana/kit';
 import { CSV_COLUMNS, parseCsv } from '../protocol/earnings-csv.js';
 import { formatBaseUnits } from '../protocol/network-format.js';
 import { ProviderStatementSchema, type StatementReceipt } from '../protocol/network.js';
@@ -61,7 +61,7 @@ function amountOf(text: string): number {
 test.describe('Earnings (embedded network)', () => {
   test.skip(!found?.registryImage, 'SKIPPED: no container engine with the local registry image (source .ci/podman.sh)');
 
-  test('first run to first payout: live ticker, paid and verified on chain, CSV equal to the ledger, and each state of the page', async ({ page, dataDir }) => {
+  test('first run to first payout: live ticker, paid per second with a signed receipt, the transfer on the local Solana, the audit, CSV equal to the ledger, and each state of the page', async ({ page, dataDir }) => {
     test.setTimeout(420_000);
     const wallet = (await generateKeyPairSigner()).address;
     const daemon = await startDaemon(
@@ -112,6 +112,22 @@ test.describe('Earnings (embedded network)', () => {
       await expect(page.getByTestId('period-today')).not.toHaveText(/^0 /);
       await saveScreenshot(page, 'earnings-paid');
 
+      // What the app checked, checked again here: rate × seconds, the transfer on the local chain, the network's audit.
+      const earnings = await earningsOf(dataDir);
+      const verified = earnings.payouts.find((entry) => entry.payout.state === 'paid' && entry.chain === 'verified')!.payout;
+      expect(verified.recipient).toBe(wallet);
+      for (const { receipt, check } of earnings.receipts) {
+        expect(check).toBe('verified');
+        expect(BigInt(receipt.body.amount)).toBe(BigInt(receipt.body.ratePerSecond) * BigInt(receipt.body.seconds));
+      }
+      expect(earnings.chain?.cluster).toBe('localnet');
+      const transaction = await createSolanaRpc(earnings.chain!.rpcUrl).getTransaction(toSignature(verified.signature!), { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }).send();
+      expect(transaction?.meta?.err).toBeNull();
+      const mine = (balances: readonly { owner?: string; mint: string; uiTokenAmount: { amount: string } }[] | null | undefined) =>
+        BigInt(balances?.find((entry) => entry.owner === wallet && entry.mint === earnings.chain!.mint)?.uiTokenAmount.amount ?? '0');
+      expect(mine(transaction?.meta?.postTokenBalances) - mine(transaction?.meta?.preTokenBalances)).toBe(BigInt(verified.transferAmount));
+      expect((await cli('coordinator', 'audit', '--data-dir', dataDir)).stdout).toContain('Audit passed');
+
       // The CSV export against the coordinator's ledger: while the ledger stands still across an export, they are equal.
       const network = await networkOf(dataDir);
       const providerId = network.providerId!;
@@ -141,8 +157,7 @@ test.describe('Earnings (embedded network)', () => {
       await expect(page.getByTestId('payout-row').first()).toBeVisible();
       await saveScreenshot(page, 'earnings-offline');
 
-      const slice = await earningsOf(dataDir);
-      expect(slice.daily.length).toBeGreaterThan(0);
+      expect((await earningsOf(dataDir)).daily.length).toBeGreaterThan(0);
       expect(errors).toEqual([]);
     } finally {
       daemon.process.kill('SIGTERM');

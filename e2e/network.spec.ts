@@ -3,8 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AdminJobSchema } from '../protocol/network.js';
-import { EarningsSliceSchema, NetworkSliceSchema } from '../protocol/state.js';
-import { createSolanaRpc, generateKeyPairSigner, signature as toSignature } from '@solana/kit';
+import { NetworkSliceSchema } from '../protocol/state.js';
 import { findTestEngine } from '../electron/core/jobs/test-engine.js';
 import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
@@ -27,11 +26,6 @@ function startNetworkDaemon(dataDir: string, options: { payoutAddress?: string }
     // Settle every few seconds, so the test sees its payout land soon after the job.
     OFFHOURS_PAYOUT_INTERVAL_S: '3',
   });
-}
-
-async function earningsSlice(dataDir: string) {
-  const cli = await run(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'earnings', '--json', '--data-dir', dataDir]);
-  return EarningsSliceSchema.parse(JSON.parse(cli.stdout));
 }
 
 /** The embedded coordinator as it describes itself in <data>/network/coordinator.json. */
@@ -90,58 +84,7 @@ test.describe('Network (embedded)', () => {
     }
   });
 
-  test('a demo job is paid: credited per second, a signed receipt, the payout lands on the local Solana, and the audit passes', async ({ page, dataDir }) => {
-    test.setTimeout(300_000);
-    const wallet = (await generateKeyPairSigner()).address;
-    const daemon = await startNetworkDaemon(dataDir, { payoutAddress: wallet });
-    try {
-      const errors = watchConsole(page);
-      await page.goto(daemon.url);
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Jobs', exact: true }).click();
-      await expect(page.getByTestId('job-source')).toHaveAttribute('data-source', 'network', { timeout: 150_000 });
-      const jobId = (await page.getByTestId('current-job').getByRole('heading').textContent())!.replace(/^Now: job /, '').trim();
-      await expect(page.getByTestId('recent-jobs').locator(`tr[data-job="${jobId}"]`)).toContainText('Finished', { timeout: 120_000 });
-
-      // The receipt for that job, verified by the app; then its payout, checked on chain by the app.
-      let earnings = await earningsSlice(dataDir);
-      await expect
-        .poll(async () => {
-          earnings = await earningsSlice(dataDir);
-          return earnings.payouts.find((entry) => entry.payout.state === 'paid' && entry.chain === 'verified') !== undefined;
-        }, { timeout: 90_000 })
-        .toBe(true);
-      const receipt = earnings.receipts.find((entry) => entry.receipt.body.jobId === jobId)!;
-      expect(receipt.check).toBe('verified');
-      expect(receipt.receipt.body.seconds).toBeGreaterThan(0);
-      expect(BigInt(receipt.receipt.body.amount)).toBe(BigInt(receipt.receipt.body.ratePerSecond) * BigInt(receipt.receipt.body.seconds));
-      const payout = earnings.payouts.find((entry) => entry.payout.state === 'paid')!.payout;
-      expect(payout.recipient).toBe(wallet);
-      expect(BigInt(earnings.summary!.paid)).toBeGreaterThanOrEqual(BigInt(receipt.receipt.body.amount));
-      expect(earnings.chain?.cluster).toBe('localnet');
-
-      // The local RPC shows the transfer to the wallet's token account in that transaction.
-      const rpc = createSolanaRpc(earnings.chain!.rpcUrl);
-      const transaction = await rpc.getTransaction(toSignature(payout.signature!), { encoding: 'json', maxSupportedTransactionVersion: 0, commitment: 'confirmed' }).send();
-      expect(transaction?.meta?.err).toBeNull();
-      const mine = (balances: readonly { owner?: string; mint: string; uiTokenAmount: { amount: string } }[] | null | undefined) =>
-        BigInt(balances?.find((entry) => entry.owner === wallet && entry.mint === earnings.chain!.mint)?.uiTokenAmount.amount ?? '0');
-      expect(mine(transaction?.meta?.postTokenBalances) - mine(transaction?.meta?.preTokenBalances)).toBe(BigInt(payout.transferAmount));
-
-      const slice = await networkSlice(dataDir);
-      expect(slice.network?.payouts).toMatchObject({ cluster: 'localnet', rpcUrl: earnings.chain!.rpcUrl, mint: earnings.chain!.mint });
-      const audit = await run(process.execPath, [join(REPO_ROOT, 'bin', 'offhours.js'), 'coordinator', 'audit', '--data-dir', dataDir]);
-      expect(audit.stdout).toContain('Audit passed');
-
-      await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Earnings', exact: true }).click();
-      await expect(page.getByTestId('receipt-row').first()).toHaveAttribute('data-check', 'verified');
-      await expect(page.getByTestId('payout-row').first()).toHaveAttribute('data-chain', 'verified');
-      await saveScreenshot(page, 'earnings-paid');
-      expect(errors).toEqual([]);
-    } finally {
-      daemon.process.kill('SIGTERM');
-      await new Promise((resolve) => daemon.process.once('exit', resolve));
-    }
-  });
+  // Paid work (receipt, payout on the local Solana, audit, CSV) is e2e/earnings.spec.ts, from the first run on.
 
   test('the coordinator killed mid-job: the app says it is retrying, the job goes on, the session resumes and the job is recorded once', async ({ page, dataDir }) => {
     test.setTimeout(300_000);
