@@ -5,7 +5,7 @@ import { promisify } from 'node:util';
 import { AdminJobSchema } from '../protocol/network.js';
 import { EarningsSliceSchema, NetworkSliceSchema } from '../protocol/state.js';
 import { createSolanaRpc, generateKeyPairSigner, signature as toSignature } from '@solana/kit';
-import { findTestEngine } from '../electron/core/jobs/test-engine.js';
+import { findTestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
 /**

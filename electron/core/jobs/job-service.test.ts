@@ -6,7 +6,7 @@ import { DockerEngineConnector } from '../adapters/docker-engine.js';
 import type { Logger } from '../ports.js';
 import { LABEL_JOB_ID } from './engine-port.js';
 import { JobService } from './job-service.js';
-import { findTestEngine } from './test-engine.js';
+import { findTestEngine } from './test-support/test-engine.js';
 
 const found = await findTestEngine();
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
