@@ -38,10 +38,11 @@ import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { WalletKeyFile, type WalletKeyFileOptions } from '../core/wallet/wallet-key-file.js';
 
 /**
- * The one Node wiring both composition roots share (docs/ARCHITECTURE.md rule 9): the daemon
+ * The one Node wiring both composition roots share (docs/ARCHITECTURE.md, Layout: electron/compose/): the daemon
  * (electron/headless/compose.ts) and the desktop shell (electron/main/compose.ts) build their services from these
  * builders. Like the roots, this module may import core's adapters; it never imports electron, headless/ or main/.
  */
+
 /** How long one balance read may take before the Wallet page says the RPC did not answer. */
 const BALANCE_TIMEOUT_MS = 15_000;
 
