@@ -7,13 +7,13 @@ import { headlessIdleSource } from '../electron/core/adapters/idle-headless.js';
 import { XprintidleIdleSource } from '../electron/core/adapters/idle-xprintidle.js';
 import { LogindIdleSource } from '../electron/core/adapters/logind-idle.js';
 import { StandInIdleMonitor, standInEvdevDevice, standInLoginctl, standInXprintidle } from '../electron/core/adapters/test-support/idle-stand-ins.js';
-import { findTestEngine, type TestEngine } from '../electron/core/jobs/test-engine.js';
+import { findTestEngine, type TestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import type { Clock, IdleSource } from '../electron/core/ports.js';
 import { systemCalendar } from '../electron/core/schedule/calendar.js';
 import { LOGIND_CADENCE, XPRINTIDLE_CADENCE } from '../electron/core/schedule/poll-cadence.js';
 import { SchedulerService } from '../electron/core/schedule/scheduler-service.js';
 import { MonitorIdleSource } from '../electron/core/schedule/system-idle-monitor.js';
-import { memorySettings, quietLogger, startRealJob } from '../electron/core/schedule/test-world.js';
+import { memorySettings, quietLogger, startRealJob } from '../electron/core/schedule/test-support/test-world.js';
 import { median, percentile, type BenchFigure, type BenchSuite } from './figure.js';
 
 const TRIALS = Number(process.env.OFFHOURS_BENCH_OWNER_TRIALS ?? 20);

@@ -2,11 +2,11 @@ import { systemClock } from '../electron/core/adapters/console-logger.js';
 import { NvidiaSmiGpuActivity } from '../electron/core/adapters/gpu-processes-nvidia-smi.js';
 import { headlessIdleSource } from '../electron/core/adapters/idle-headless.js';
 import { ProcProcessScanner } from '../electron/core/adapters/process-scan-proc.js';
-import { findTestEngine } from '../electron/core/jobs/test-engine.js';
+import { findTestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import type { IdleReading, IdleSource } from '../electron/core/ports.js';
 import { systemCalendar } from '../electron/core/schedule/calendar.js';
 import { SchedulerService } from '../electron/core/schedule/scheduler-service.js';
-import { ManualIdle, memorySettings, quietLogger, startRealJob } from '../electron/core/schedule/test-world.js';
+import { ManualIdle, memorySettings, quietLogger, startRealJob } from '../electron/core/schedule/test-support/test-world.js';
 import { median, percentile, type BenchFigure, type BenchSuite } from './figure.js';
 
 const TRIALS = 50;

@@ -2,6 +2,7 @@ import { performance } from 'node:perf_hooks';
 import { generateSecretKey, memorySigner } from '../protocol/bench/signing.js';
 import { DawnWebGpuRunner } from '../electron/core/adapters/dawn-webgpu.js';
 import { BenchService, type BenchHistoryEntry } from '../electron/core/bench/bench-service.js';
+import { verifyInChild } from '../electron/core/adapters/verify-child.js';
 import { protocolJudge } from '../electron/core/bench/judge.js';
 import type { BenchFigure, BenchSuite } from './figure.js';
 
@@ -38,7 +39,7 @@ export const webgpuSuite: BenchSuite = {
           cuda: null,
           signer: memorySigner(generateSecretKey()),
           history: { append: (entry) => entries.push(entry), list: () => entries.map((e) => e.summary) },
-          judge: protocolJudge(),
+          judge: protocolJudge(verifyInChild),
           clock: { now: () => Date.now() },
           logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
         },

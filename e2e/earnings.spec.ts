@@ -7,7 +7,7 @@ import { CSV_COLUMNS, parseCsv } from '../protocol/earnings-csv.js';
 import { formatBaseUnits } from '../protocol/network-format.js';
 import { ProviderStatementSchema, type StatementReceipt } from '../protocol/network.js';
 import { EarningsSliceSchema, NetworkSliceSchema } from '../protocol/state.js';
-import { findTestEngine } from '../electron/core/jobs/test-engine.js';
+import { findTestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
 /**

@@ -79,11 +79,24 @@ test.describe('desktop app (Electron)', () => {
     const page = await app.firstWindow();
     await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
     const before = page.url();
+    // Watch from the main process, after the app's own handlers: every window created, every navigation attempted.
+    await app.evaluate(({ app: electronApp, BrowserWindow }) => {
+      const seen = { created: 0, navigations: [] as string[] };
+      (globalThis as { __probe?: typeof seen }).__probe = seen;
+      electronApp.on('browser-window-created', () => seen.created++);
+      BrowserWindow.getAllWindows()[0]!.webContents.on('will-navigate', (_event, url) => seen.navigations.push(url));
+    });
     await page.evaluate(() => {
+      // window.open is synchronous: the main process's open handler has answered before it returns.
       (globalThis as unknown as { open(url: string): unknown }).open('https://example.com');
       (globalThis as unknown as { location: { href: string } }).location.href = 'https://example.com';
     });
-    await page.waitForTimeout(500);
+    const probe = () => app.evaluate(() => (globalThis as { __probe?: { created: number; navigations: string[] } }).__probe!);
+    // The navigation reached the main process (and its will-navigate handler, registered first, answered it).
+    await expect.poll(async () => (await probe()).navigations).toContain('https://example.com/');
+    // The page still answers on the same document.
+    expect(await page.evaluate(() => (globalThis as unknown as { location: { href: string } }).location.href)).toBe(before);
+    expect((await probe()).created).toBe(0);
     expect(app.windows()).toHaveLength(1);
     expect(page.url()).toBe(before);
   });

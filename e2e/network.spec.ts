@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { AdminJobSchema } from '../protocol/network.js';
 import { NetworkSliceSchema } from '../protocol/state.js';
-import { findTestEngine } from '../electron/core/jobs/test-engine.js';
+import { findTestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import { REPO_ROOT, expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 
 /**

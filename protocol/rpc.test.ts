@@ -48,12 +48,19 @@ describe('client', () => {
     await expect(api.dismissNotice('x')).rejects.toBeInstanceOf(ApiCallError);
   });
 
-  it('drops event payloads that do not match the schema', () => {
-    let deliver: (payload: unknown) => void = () => undefined;
-    const api = createApiClient({ invoke: async () => ({ ok: true, value: null }), subscribe: (_event, listener) => ((deliver = listener), () => undefined) });
-    const seen: unknown[] = [];
-    api.onState((state) => seen.push(state));
-    deliver({ revision: 'not a number' });
-    expect(seen).toEqual([]);
+  it('drops event payloads that do not match the schema and delivers the ones that do', () => {
+    const deliver = new Map<string, (payload: unknown) => void>();
+    const api = createApiClient({ invoke: async () => ({ ok: true, value: null }), subscribe: (event, listener) => (deliver.set(event, listener), () => undefined) });
+    const states: unknown[] = [];
+    const progress: unknown[] = [];
+    api.onState((state) => states.push(state));
+    api.onBenchProgress((event) => progress.push(event));
+    deliver.get('state')!({ revision: 'not a number' });
+    expect(states).toEqual([]);
+    const valid = { runId: 'r1', running: true, stage: 'kernel', kernel: 'sgemm', perMille: 250, message: 'SGEMM', startedAt: '2026-11-30T00:00:00.000Z', error: null };
+    deliver.get('benchProgress')!({ ...valid, perMille: 2000 });
+    expect(progress).toEqual([]);
+    deliver.get('benchProgress')!(valid);
+    expect(progress).toEqual([valid]);
   });
 });

@@ -1,42 +1,13 @@
 import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { ProviderCore, type ProviderCoreOptions } from '../core/api.js';
+import { ProviderCore } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
-import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
-import { nodeHostProbe } from '../core/doctor/engine-checks.js';
-import { JobService } from '../core/jobs/job-service.js';
-import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';
-import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
-import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
-import { Doctor, type DoctorContext } from '../core/doctor/index.js';
-import { CudaBenchProcessRunner } from '../core/adapters/cuda-bench-runner.js';
-import { BenchService } from '../core/bench/bench-service.js';
-import { JsonlBenchHistory } from '../core/bench/history-file.js';
-import { protocolJudge } from '../core/bench/judge.js';
-import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
-import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
-import { NvidiaSmiPowerMeter } from '../core/adapters/gpu-power-nvidia-smi.js';
-import { ProcProcessScanner } from '../core/adapters/process-scan-proc.js';
-import { TasklistProcessScanner } from '../core/adapters/process-scan-tasklist.js';
-import { SteamAwareProcessScanner } from '../core/adapters/process-scan-steam-windows.js';
-import { systemCalendar } from '../core/schedule/calendar.js';
-import { appVersion, packageRoot } from './paths.js';
-import { WsCoordinatorSocket } from '../core/adapters/ws-coordinator-socket.js';
-import { EmbeddedNetworkProcess } from '../core/adapters/embedded-network-process.js';
-import { LinkStateFile } from '../core/network/link-state-file.js';
-import { TimedBenchResponder } from '../core/network/timed-responder.js';
+import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import type { NetworkTarget } from '../core/network/slice.js';
-import type { Timers } from '../core/network/ports.js';
-import { EarningsFile } from '../core/earnings/earnings-file.js';
-import { CHECK_TIMEOUT_MS } from '../core/earnings/earnings-book.js';
-import { SolanaPayoutChecker } from '../core/adapters/solana-payout-checker.js';
-import { SolanaBalanceReader } from '../core/adapters/solana-balances.js';
-import { AesFileSealer } from '../core/bench/keys/aes-file-sealer.js';
-import { KEYS_DIR } from '../core/bench/keys/headless.js';
-import { WalletKeyFile, type WalletKeyFileOptions } from '../core/wallet/wallet-key-file.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { appVersion } from './paths.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
@@ -72,106 +43,4 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     power: powerPorts(),
     wallet: walletPorts(options.dataDir),
   });
-}
-
-/** How long one balance read may take before the Wallet page says the RPC did not answer. */
-const BALANCE_TIMEOUT_MS = 15_000;
-
-/**
- * The wallet's world: the key created here in <data dir>/keys/wallet-key.json, sealed like the device key (the
- * AES file key headless; the desktop app passes its keychain sealer first), and the network's Solana RPC for
- * balances. The daemon, the desktop app and `offhours wallet` without a running service share it.
- */
-export function walletPorts(dataDir: string, sealers: WalletKeyFileOptions['sealers'] = [headlessSealer(dataDir)]): NonNullable<ProviderCoreOptions['wallet']> {
-  return {
-    keys: new WalletKeyFile({ file: join(dataDir, KEYS_DIR, 'wallet-key.json'), sealers }),
-    balances: new SolanaBalanceReader({ timeoutMs: BALANCE_TIMEOUT_MS }),
-  };
-}
-
-/** The AES-256-GCM file sealer the headless device key uses (<data dir>/keys/sealing.key). */
-export function headlessSealer(dataDir: string): AesFileSealer {
-  return new AesFileSealer(join(dataDir, KEYS_DIR, 'sealing.key'));
-}
-
-/** Node's timers; the interval is unref'd so a heartbeat alone never keeps a process alive. */
-const nodeTimers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
-
-/** GPU power read while a job runs (nvidia-smi), for net profit after electricity; the daemon and the desktop app share it. */
-export function powerPorts(): NonNullable<ProviderCoreOptions['power']> {
-  return { meter: new NvidiaSmiPowerMeter(), timers: nodeTimers };
-}
-
-/**
- * The earnings book's world: <data dir>/earnings.json, and the Solana RPC the network names for looking each payout
- * up (the daemon and the desktop app share it).
- */
-export function earningsPorts(dataDir: string, logger: Logger): NonNullable<ProviderCoreOptions['earnings']> {
-  return {
-    store: new EarningsFile(join(dataDir, 'earnings.json'), logger),
-    checker: new SolanaPayoutChecker({ timeoutMs: CHECK_TIMEOUT_MS }),
-    timers: nodeTimers,
-    random: Math.random,
-  };
-}
-
-/**
- * The network link's world (issue 8): `ws` to the coordinator, the embedded coordinator as a child process in
- * <data dir>/network, the link's own state file. The desktop app passes its safeStorage device key and, since its
- * execPath is Electron, ELECTRON_RUN_AS_NODE=1 in `env`.
- */
-export function networkPorts(dataDir: string, logger: Logger, signer: DeviceKeyStore, override?: NetworkTarget, env?: NodeJS.ProcessEnv): NonNullable<ProviderCoreOptions['network']> {
-  return {
-    override,
-    socket: new WsCoordinatorSocket(),
-    launcher: new EmbeddedNetworkProcess({ execPath: process.execPath, cliPath: join(packageRoot(), 'bin', 'offhours.js'), env }),
-    // The coordinator times this itself; it runs on the same WebGPU (Dawn) and CUDA program as `offhours bench`.
-    responder: new TimedBenchResponder({ webgpu: new DawnWebGpuRunner(), cuda: new CudaBenchProcessRunner() }),
-    signer,
-    store: new LinkStateFile(join(dataDir, 'network-link.json'), logger),
-    embeddedDataDir: join(dataDir, 'network'),
-    timers: nodeTimers,
-    random: Math.random,
-  };
-}
-
-/** What the scheduler watches; the desktop app passes its powerMonitor idle source instead. */
-export function scheduleSources(jobs: JobService, idle: IdleSource): NonNullable<ProviderCoreOptions['schedule']> {
-  return {
-    calendar: systemCalendar,
-    idle,
-    processes: process.platform === 'win32' ? new SteamAwareProcessScanner(new TasklistProcessScanner()) : new ProcProcessScanner(),
-    // Our own containers' processes are ours, not a game's: they count only while no job of ours runs.
-    gpu: new NvidiaSmiGpuActivity(() => jobs.control.current() !== null),
-  };
-}
-
-/** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */
-export function createHeadlessBench(dataDir: string, logger: Logger, signer: DeviceKeyStore = headlessDeviceKeyStore(dataDir)): BenchService {
-  mkdirSync(dataDir, { recursive: true, mode: 0o700 });
-  return new BenchService(
-    {
-      webgpu: new DawnWebGpuRunner(),
-      cuda: new CudaBenchProcessRunner(),
-      signer,
-      history: new JsonlBenchHistory(dataDir),
-      judge: protocolJudge(),
-      clock: systemClock,
-      logger,
-    },
-    { appVersion: appVersion() },
-  );
-}
-
-/** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
-export function createHeadlessJobs(dataDir: string, logger: Logger, gpuProbe: GpuProbe = new SystemGpuProbe()): JobService {
-  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
-}
-
-/** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
-export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner(), overrides: Partial<DoctorContext> = {}): Doctor {
-  return new Doctor(
-    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe(), ...overrides },
-    systemClock,
-  );
 }

@@ -10,7 +10,7 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, scheduleSources, walletPorts } from '../headless/compose.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
 import type { SecretSealer } from '../core/ports.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
@@ -25,8 +25,8 @@ export interface DesktopCoreOptions {
 }
 
 /**
- * Core wired for the desktop app; mirrors electron/headless/compose.ts with mode 'desktop', reusing its
- * service builders and swapping in the Electron adapters: electron-store settings and powerMonitor idle
+ * Core wired for the desktop app; mirrors electron/headless/compose.ts with mode 'desktop', building from the same
+ * shared wiring (electron/compose/node-wiring.ts) and swapping in the Electron adapters: electron-store settings and powerMonitor idle
  * (Windows/macOS).
  * Seams for later: a hidden BrowserWindow running the WebGPU benchmark on navigator.gpu would implement
  * WebGpuRunner and replace DawnWebGpuRunner.

@@ -1,4 +1,4 @@
-import { app, dialog, ipcMain, Menu, type BrowserWindow } from 'electron';
+import { app, dialog, Menu, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ProviderCore } from '../core/api.js';
@@ -64,7 +64,7 @@ class DesktopShell {
       resourcesPath: app.isPackaged ? process.resourcesPath : null,
     });
     this.core = core;
-    this.disposers.push(registerIpc(ipcMain, core.handlers, this.indexUrl));
+    this.disposers.push(registerIpc(core.handlers, this.indexUrl));
     this.open();
     this.model = this.trayModel();
     this.tray = new AppTray(this.resourcesDir, (action) => this.trayAction(action), this.model);

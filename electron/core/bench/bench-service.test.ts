@@ -6,6 +6,7 @@ import { UserFacingError } from '../../../protocol/errors.js';
 import { DawnWebGpuRunner } from '../adapters/dawn-webgpu.js';
 import type { Logger } from '../ports.js';
 import { BenchService, type BenchHistoryEntry, type BenchServiceOptions } from './bench-service.js';
+import { verifyInChild } from '../adapters/verify-child.js';
 import { protocolJudge } from './judge.js';
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -18,7 +19,7 @@ function makeService(options: Partial<BenchServiceOptions> = {}) {
       cuda: null,
       signer: memorySigner(generateSecretKey()),
       history: { append: (entry) => entries.push(entry), list: () => entries.map((e) => e.summary).reverse() },
-      judge: protocolJudge(),
+      judge: protocolJudge(verifyInChild),
       clock: { now: () => Date.now() },
       logger: silent,
     },

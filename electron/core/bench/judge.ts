@@ -1,7 +1,6 @@
 import type { KernelName } from '../../../protocol/bench/report.js';
 import { REFERENCE_MILLI } from '../../../protocol/bench/score.js';
 import { specById } from '../../../protocol/bench/spec-table.js';
-import { verifyInChild } from '../adapters/verify-child.js';
 import type { BenchJudge } from './summary.js';
 import type { VerdictFn } from './verdict.js';
 
@@ -19,9 +18,9 @@ export function specPeaksFor(model: string | null, backend: 'webgpu' | 'cuda'): 
 /**
  * The protocol's own score, spec table and verifier: the same code the coordinator runs. The check runs in a
  * child process that exits when done (verifyInChild), so the daemon never holds the memory a large-n check
- * takes. (The composition root should pass it; the default stands in until it does.)
+ * takes. The composition root passes it (adapters/verify-child.ts); core never imports an adapter.
  */
-export function protocolJudge(verify: VerdictFn = verifyInChild): BenchJudge {
+export function protocolJudge(verify: VerdictFn): BenchJudge {
   return {
     specPeaks: specPeaksFor,
     referenceValues: (backend) => REFERENCE_MILLI[backend],

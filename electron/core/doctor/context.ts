@@ -5,7 +5,7 @@ import type { HostProbe } from './engine-checks.js';
 import type { DoctorCheck } from './framework.js';
 
 /**
- * What checks may look at. Filled by the composition roots (electron/headless/compose.ts and
+ * What checks may look at. Filled by the composition roots (electron/compose/node-wiring.ts, used by
  * electron/main); add an optional field here when a new check needs another port.
  */
 export interface DoctorContext {

@@ -11,7 +11,7 @@
  *      run() may throw or hang: the runner reports that as a failed finding (30 s limit per check).
  *   2. Append it to DOCTOR_CHECK_PROVIDERS below (one import, one array entry).
  *   3. If it needs a port (say a ContainerEngine), add an optional field to DoctorContext in
- *      ./context.ts and fill it where the Doctor is built: electron/headless/compose.ts (createDoctor)
+ *      ./context.ts and fill it where the Doctor is built: electron/compose/node-wiring.ts (createHeadlessDoctor)
  *      and electron/main/compose.ts. Keep the check itself free of adapters, so it stays testable.
  * Checks run side by side; the report keeps the order of this list. `offhours doctor` exits 1 when any
  * check fails, and ProviderApi.runDoctor returns the same report to the UI.

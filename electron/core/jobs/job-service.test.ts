@@ -6,7 +6,7 @@ import { DockerEngineConnector } from '../adapters/docker-engine.js';
 import type { Logger } from '../ports.js';
 import { LABEL_JOB_ID } from './engine-port.js';
 import { JobService } from './job-service.js';
-import { findTestEngine } from './test-engine.js';
+import { findTestEngine } from './test-support/test-engine.js';
 
 const found = await findTestEngine();
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
@@ -50,8 +50,8 @@ describe.skipIf(!found)('JobService on the real engine', () => {
 
     const id = `svc-${Date.now().toString(36)}`;
     expect(await a.runLocalText(spec(id, "trap 'exit 0' TERM; while true; do echo hi; sleep 0.2; done"))).toEqual({ accepted: true, jobId: id });
+    await vi.waitFor(() => expect(a.state().current).toMatchObject({ jobId: id, phase: 'running' }), { timeout: 5000, interval: 50 });
     // Local test jobs are not the scheduler's to freeze.
-    for (let i = 0; i < 100 && a.state().current?.phase !== 'running'; i++) await sleep(50);
     expect(a.control.current()).toBeNull();
     await sleep(1100);
     await a.shutdown(true);

@@ -9,7 +9,7 @@ import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type Cont
 import { guestConfigFor } from './hardening.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from './runner.js';
-import { findTestEngine, type TestEngine } from './test-engine.js';
+import { findTestEngine, type TestEngine } from './test-support/test-engine.js';
 
 /** Integration tests against the real engine at DOCKER_HOST (`source .ci/podman.sh`). */
 const found = await findTestEngine();

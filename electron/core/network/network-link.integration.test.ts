@@ -9,7 +9,7 @@ import { DockerEngineConnector } from '../adapters/docker-engine.js';
 import { WsCoordinatorSocket } from '../adapters/ws-coordinator-socket.js';
 import { LABEL_JOB_ID } from '../jobs/engine-port.js';
 import { JobService } from '../jobs/job-service.js';
-import { findTestEngine } from '../jobs/test-engine.js';
+import { findTestEngine } from '../jobs/test-support/test-engine.js';
 import { networkJobsOf } from './jobs-port.js';
 import { LinkStateFile } from './link-state-file.js';
 import { NetworkLink } from './network-link.js';

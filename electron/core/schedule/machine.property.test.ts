@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { zoneCalendar } from './calendar.js';
 import { AvailabilityMachine, ownerActive, type ScheduleSample } from './machine.js';
-import { rules } from './test-helpers.js';
+import { rules } from './test-support/test-helpers.js';
 
 const T0 = Date.UTC(2026, 2, 28, 20, 0); // a Saturday evening before the Berlin DST change
 

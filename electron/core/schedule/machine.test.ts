@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { nextGridChange, zoneCalendar, type LocalCalendar } from './calendar.js';
 import { AvailabilityMachine, BATTERY_CLEAR_MS, GUARD_CLEAR_MS, type JobAction, type ScheduleSample } from './machine.js';
-import { EVERY_DAY, gridOf, rules, sample } from './test-helpers.js';
+import { EVERY_DAY, gridOf, rules, sample } from './test-support/test-helpers.js';
 import { presetSchedule } from '../../../protocol/setup.js';
 
 const berlin = zoneCalendar('Europe/Berlin');

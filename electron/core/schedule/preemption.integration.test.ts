@@ -1,9 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import type { PreemptionEvent } from '../../../protocol/availability.js';
-import { findTestEngine } from '../jobs/test-engine.js';
+import { findTestEngine } from '../jobs/test-support/test-engine.js';
 import { zoneCalendar } from './calendar.js';
 import { SchedulerService } from './scheduler-service.js';
-import { ManualIdle, memorySettings, quietLogger, startRealJob } from './test-world.js';
+import { ManualIdle, memorySettings, quietLogger, startRealJob } from './test-support/test-world.js';
 
 /** Against the real engine at DOCKER_HOST (`source .ci/podman.sh`); skipped loudly without one, fails under CI=true. */
 const found = await findTestEngine();

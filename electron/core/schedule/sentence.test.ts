@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { zoneCalendar } from './calendar.js';
 import { AvailabilityMachine } from './machine.js';
 import { describeAvailability } from './sentence.js';
-import { EVERY_DAY, gridOf, rules, sample } from './test-helpers.js';
+import { EVERY_DAY, gridOf, rules, sample } from './test-support/test-helpers.js';
 
 const utc = zoneCalendar('UTC');
 const NOON = Date.UTC(2026, 10, 25, 12, 0); // Wednesday

@@ -3,7 +3,7 @@ import { ChallengeSchema, type Challenge } from '../../../protocol/bench/challen
 import type { BenchProgress, BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
 import { UserFacingError, summarizeZodError } from '../../../protocol/errors.js';
 import { UsageError, dataDirOption, jsonOption, parseCli, printJson, progressLine, resolveDataDir, type CliCommand, type ProgressLine } from '../cli-kit.js';
-import { createHeadlessBench } from '../compose.js';
+import { createHeadlessBench } from '../../compose/node-wiring.js';
 
 export function formatBenchSummary(summary: BenchRunSummary, outPath: string | null): string {
   const width = Math.max(...summary.kernels.map((k) => k.label.length), 16);

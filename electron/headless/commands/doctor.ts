@@ -1,6 +1,6 @@
 import { formatDoctorReport } from '../../core/doctor/index.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
-import { createHeadlessDoctor } from '../compose.js';
+import { createHeadlessDoctor } from '../../compose/node-wiring.js';
 
 export const doctorCommand: CliCommand = {
   name: 'doctor',

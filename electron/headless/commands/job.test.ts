@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { findTestEngine } from '../../core/jobs/test-engine.js';
+import { findTestEngine } from '../../core/jobs/test-support/test-engine.js';
 import { jobCommand } from './job.js';
 
 const found = await findTestEngine();

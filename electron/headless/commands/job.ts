@@ -2,7 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { earningsFor, validateJobSpec, type CurrentJob } from '../../../protocol/job-spec.js';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { ConsoleLogger } from '../../core/adapters/console-logger.js';
-import { createHeadlessJobs } from '../compose.js';
+import { createHeadlessJobs } from '../../compose/node-wiring.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 
 export function formatBytes(bytes: number): string {

@@ -7,7 +7,7 @@ import { SystemGpuProbe } from '../../core/adapters/system-gpu-probe.js';
 import type { BenchService } from '../../core/bench/bench-service.js';
 import type { GpuProbe, Logger } from '../../core/ports.js';
 import { completeSetup } from '../../core/setup/complete-setup.js';
-import { createHeadlessBench } from '../compose.js';
+import { createHeadlessBench } from '../../compose/node-wiring.js';
 import { callDaemon, listenToDaemon, NoDaemonError, readDaemonInfo } from './status.js';
 import { openDataFolderWallet } from './wallet.js';
 

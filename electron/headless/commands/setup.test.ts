@@ -9,7 +9,7 @@ import { ProviderCore } from '../../core/api.js';
 import { ConfSettingsStore } from '../../core/adapters/conf-settings-store.js';
 import { main } from '../cli.js';
 import { UsageError } from '../cli-kit.js';
-import { walletPorts } from '../compose.js';
+import { walletPorts } from '../../compose/node-wiring.js';
 import { startDaemon, type RunningDaemon } from '../daemon.js';
 import { missingFlags, parseSetupFlags, presetFromAnswer, runSetup, type SetupIo } from './setup.js';
 import { dataFolderTarget } from './setup-target.js';

@@ -8,7 +8,7 @@ import { ProviderCore } from '../../core/api.js';
 import { ConfSettingsStore } from '../../core/adapters/conf-settings-store.js';
 import { networkInfo, payout, signatureFor } from '../../core/earnings/test-support/earnings-world.js';
 import { main } from '../cli.js';
-import { walletPorts } from '../compose.js';
+import { walletPorts } from '../../compose/node-wiring.js';
 import { startDaemon, type RunningDaemon } from '../daemon.js';
 
 const PASTED = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';

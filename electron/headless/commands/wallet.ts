@@ -12,7 +12,7 @@ import type { Logger } from '../../core/ports.js';
 import { SettingsService } from '../../core/settings/settings-service.js';
 import { WalletService } from '../../core/wallet/wallet-service.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
-import { walletPorts } from '../compose.js';
+import { walletPorts } from '../../compose/node-wiring.js';
 import { payoutLines } from './earnings.js';
 import { callDaemon, DaemonRefusedError, NoDaemonError, readDaemonInfo } from './status.js';
 

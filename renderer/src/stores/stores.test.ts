@@ -49,12 +49,17 @@ describe('ui slice', () => {
 describe('settings slice', () => {
   it('shows a change at once and keeps core’s answer', async () => {
     let release: (settings: Settings) => void = () => undefined;
-    const store = createAppStore(apiWith((patch) => new Promise((resolve) => (release = () => resolve({ ...defaultSettings(), general: { ...defaultSettings().general, ...patch.general } })))));
+    const store = createAppStore(apiWith(() => new Promise((resolve) => (release = resolve))));
     await store.getState().loadSettings();
     const saving = store.getState().saveSettings({ general: { launchAtLogin: true } });
     expect(store.getState().settings?.general.launchAtLogin).toBe(true);
-    release(defaultSettings());
+    expect(store.getState().savingSettings).toBe(true);
+    // Core answers with something other than what was shown (it declined the change): its answer wins.
+    const answer = defaultSettings();
+    release(answer);
     expect(await saving).toBe(true);
+    expect(store.getState().settings).toEqual(answer);
+    expect(store.getState().settings?.general.launchAtLogin).toBe(false);
     expect(store.getState().savingSettings).toBe(false);
   });
 

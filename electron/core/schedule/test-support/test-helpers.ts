@@ -1,5 +1,5 @@
-import { defaultSettings, WEEK_CELLS } from '../../../protocol/settings.js';
-import type { ScheduleRules, ScheduleSample } from './machine.js';
+import { defaultSettings, WEEK_CELLS } from '../../../../protocol/settings.js';
+import type { ScheduleRules, ScheduleSample } from '../machine.js';
 
 /** A grid with '1' in the given [start, end) half-hour ranges; days 0 = Monday, times "HH:MM". end "24:00" allowed. */
 export function gridOf(ranges: { days: number[]; from: string; to: string }[]): string {

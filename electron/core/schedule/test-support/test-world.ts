@@ -1,12 +1,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jobSpecHash, type JobSpec } from '../../../protocol/job-spec.js';
-import { applySettingsPatch, defaultSettings, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
-import { LABEL_JOB_ID, type ContainerEngine } from '../jobs/engine-port.js';
-import { JobJournal } from '../jobs/journal.js';
-import { DEFAULT_RUNNER_OPTIONS, JobRunner } from '../jobs/runner.js';
-import type { Clock, IdleReading, IdleSource, Logger } from '../ports.js';
+import { jobSpecHash, type JobSpec } from '../../../../protocol/job-spec.js';
+import { applySettingsPatch, defaultSettings, type Settings, type SettingsPatch } from '../../../../protocol/settings.js';
+import { LABEL_JOB_ID, type ContainerEngine } from '../../jobs/engine-port.js';
+import { JobJournal } from '../../jobs/journal.js';
+import { DEFAULT_RUNNER_OPTIONS, JobRunner } from '../../jobs/runner.js';
+import type { Clock, IdleReading, IdleSource, Logger } from '../../ports.js';
 
 /** Shared by the preemption integration test and bench/schedule.bench.ts: a real job on the real engine. */
 export const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
