@@ -85,7 +85,8 @@ export class ProviderCore {
   private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
-    this.settings = new SettingsService(options.ports.settingsStore);
+    // Core's clock: the pause horizon and the settings revision follow the same time as the scheduler.
+    this.settings = new SettingsService(options.ports.settingsStore, () => options.ports.clock.now());
     const notice = this.settings.startupNotice();
     if (notice) options.ports.logger.warn(notice.message);
     this.state = {
