@@ -147,6 +147,15 @@ export const SettingsSchema = z
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
 
+/**
+ * Settings as core pushes them after every change, whatever made it (a page, the tray, `offhours pause`).
+ * revision orders pushes against each other: events and method replies travel on different channels (a WebSocket
+ * and HTTP in headless), so a late one must be recognisable. Core starts counting at its start time in ms, so a
+ * restarted daemon's pushes still count as newer than the previous run's.
+ */
+export const SettingsPushSchema = z.object({ revision: z.number().int().nonnegative(), settings: SettingsSchema }).strict();
+export type SettingsPush = z.infer<typeof SettingsPushSchema>;
+
 export const SettingsPatchSchema = z
   .object({
     general: GeneralSettingsSchema.partial().strict(),

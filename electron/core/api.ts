@@ -137,6 +137,8 @@ export class ProviderCore {
     this.helloSettings = helloSettingsOf(this.settings.get());
     if (this.network) this.state = { ...this.state, network: this.network.state() };
     this.settings.onChange((next) => {
+      // Every change, whoever made it, reaches every window: a tray pause must flip the Schedule page's button too.
+      this.events.emit('settings', { revision: this.settings.revision, settings: next });
       this.refreshProfit();
       const before = this.helloSettings;
       this.helloSettings = helloSettingsOf(next);

@@ -168,6 +168,34 @@ describe('headless daemon', () => {
     expect(outcome).toMatch(/401/);
   });
 
+  it('pushes the settings to dashboards after a change made through the API (as offhours pause and the CLI do)', async () => {
+    const core = makeCore();
+    const pushes: Array<{ revision: number; settings: Settings }> = [];
+    core.events.on('settings', (push) => pushes.push(push));
+    running = await startDaemon({ core, host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    const socket = new WebSocket(`ws://127.0.0.1:${running.port}/api/events?token=${TOKEN}`);
+    const pushed = new Promise<{ revision: number; settings: Settings }>((resolve) =>
+      socket.on('message', (data) => {
+        const message = JSON.parse(String(data)) as { event: string; payload: { revision: number; settings: Settings } };
+        if (message.event === 'settings') resolve(message.payload);
+      }),
+    );
+    await new Promise((resolve) => socket.once('open', resolve));
+    const reply = await fetch(`http://127.0.0.1:${running.port}/api/rpc/updateSettings`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ input: { schedule: { pausedUntil: 'forever' } } }),
+    });
+    expect(reply.status).toBe(200);
+    const push = await pushed;
+    expect(push.settings.schedule.pausedUntil).toBe('forever');
+    socket.close();
+    // Core emits one push per change, each with a higher revision.
+    await core.handlers.updateSettings({ schedule: { pausedUntil: null } });
+    expect(pushes.map((p) => p.settings.schedule.pausedUntil)).toEqual(['forever', null]);
+    expect(pushes[1]!.revision).toBeGreaterThan(pushes[0]!.revision);
+  });
+
   it('refuses a WebSocket upgrade on any route but /api/events before the handshake, and closes the socket', async () => {
     running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
     for (const path of ['/', '/api/rpc/getState', '/nowhere', `/?token=${TOKEN}`]) {

@@ -24,4 +24,17 @@ describe('SettingsService', () => {
     expect(store.saved.schedule.pausedUntil).toBeNull();
     expect(service.update({ schedule: { pausedUntil: '2026-12-24T00:00:00.000Z' } }).schedule.pausedUntil).toBe('2026-12-24T00:00:00.000Z');
   });
+
+  it('numbers each change above the last and above the start time, so a restarted core never counts backwards', () => {
+    let clock = now;
+    const service = new SettingsService(new MemoryStore(), () => clock);
+    const seen: number[] = [];
+    service.onChange(() => seen.push(service.revision));
+    expect(service.revision).toBe(now);
+    service.update({ schedule: { idleMinutes: 7 } });
+    service.update({ schedule: { idleMinutes: 8 } });
+    clock = now + 60_000;
+    service.update({ schedule: { idleMinutes: 9 } });
+    expect(seen).toEqual([now + 1, now + 2, now + 60_000]);
+  });
 });

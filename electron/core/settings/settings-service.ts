@@ -27,6 +27,8 @@ function checkPausedUntil(patch: SettingsPatch, now: number): void {
 /** Holds the current settings in memory, validates every change and writes it through the store. */
 export class SettingsService {
   private current: Settings;
+  /** Orders the pushes of settings (see SettingsPushSchema): starts at the clock, so a restart never counts backwards. */
+  private revisionCounter: number;
   private readonly listeners = new Set<Listener>();
   readonly loadResult: SettingsLoadResult;
 
@@ -36,6 +38,12 @@ export class SettingsService {
   ) {
     this.loadResult = store.load();
     this.current = this.loadResult.settings;
+    this.revisionCounter = Math.max(0, Math.floor(this.now()));
+  }
+
+  /** The revision of the current settings; it grows with every change. */
+  get revision(): number {
+    return this.revisionCounter;
   }
 
   get(): Settings {
@@ -47,6 +55,7 @@ export class SettingsService {
     const next = applySettingsPatch(this.current, withCheckedPayoutAddress(patch, this.current));
     this.store.save(next);
     this.current = next;
+    this.revisionCounter = Math.max(this.revisionCounter + 1, Math.floor(this.now()));
     for (const listener of this.listeners) listener(next);
     return next;
   }
