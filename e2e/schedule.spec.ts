@@ -107,9 +107,12 @@ test('quick pause and resume, from the page and from the CLI; offhours status re
     expect(paused.stdout).toMatch(/^Paused until /);
     await expect(now).toHaveText('Off: you paused earning');
     await expect(page.getByTestId('right-next')).toContainText('Resumes at ');
+    // The page's button follows a pause made elsewhere (the settings event), not only the sentence (the state).
+    await expect(page.getByRole('button', { name: 'Resume earning' })).toBeVisible();
     const resumed = await cli(['resume', '--data-dir', dataDir]);
     expect(resumed.stdout).toContain('Resumed.');
     await expect(now).toHaveText('Waiting: you are using the PC');
+    await expect(page.getByRole('button', { name: 'Pause until I resume' })).toBeVisible();
     expect((await cli(['pause', '--for', 'soon', '--data-dir', dataDir])).code).toBe(2);
   } finally {
     daemon.process.kill('SIGTERM');

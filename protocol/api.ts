@@ -6,7 +6,7 @@ import { EarningsCsvSchema } from './earnings-csv.js';
 import { EarningsTickSchema } from './earnings-stats.js';
 import { GpuInventorySchema } from './gpu.js';
 import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './job-spec.js';
-import { SettingsPatchSchema, SettingsSchema } from './settings.js';
+import { SettingsPatchSchema, SettingsPushSchema, SettingsSchema } from './settings.js';
 import { CompleteSetupRequestSchema } from './setup.js';
 import { ProviderStateSchema } from './state.js';
 import { WalletExportRequestSchema, WalletSecretExportSchema, WalletSliceSchema } from './wallet.js';
@@ -71,6 +71,8 @@ export const providerEvents = {
   benchProgress: BenchProgressSchema,
   /** While a paid job runs: what it and today have earned, every second; once more when it ends (jobId null). */
   earningsTick: EarningsTickSchema,
+  /** The settings after every change from any source (API, tray, CLI through the daemon), so no page shows stale ones. */
+  settings: SettingsPushSchema,
 };
 
 export type ProviderMethodTable = typeof providerMethods;

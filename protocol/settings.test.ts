@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { applySettingsPatch, defaultSettings, migrateSettings, SETTINGS_VERSION, WEEK_CELLS } from './settings.js';
+import { applySettingsPatch, defaultSettings, migrateSettings, pausedUntilProblem, SETTINGS_VERSION, WEEK_CELLS } from './settings.js';
 
 describe('settings', () => {
   it('defaults are valid and current', () => {
@@ -71,5 +71,71 @@ describe('settings', () => {
     expect(next.schedule.idleMinutes).toBe(15);
     expect(next.schedule.maxGpuTempC).toBe(83);
     expect(() => applySettingsPatch(defaultSettings(), { schedule: { idleMinutes: 0 } })).toThrow();
+  });
+});
+
+describe('bounded settings fields', () => {
+  const now = Date.parse('2026-11-30T12:00:00.000Z');
+  const patch = (schedule: Record<string, unknown>) => applySettingsPatch(defaultSettings(), { schedule } as never);
+
+  it.each([
+    ['garbage', 'garbage'],
+    ['a 6-digit year', '+275760-09-13T00:00:00.000Z'],
+    ['a date without a time', '2026-12-01'],
+  ])('refuses a pause end that is %s', (_label, value) => {
+    expect(() => patch({ pausedUntil: value })).toThrow();
+    expect(pausedUntilProblem(value, now)).toMatch(/ISO 8601/);
+  });
+
+  it('accepts an ISO pause end within a year, forever and null; refuses one further ahead', () => {
+    expect(patch({ pausedUntil: '2026-12-01T00:00:00.000Z' }).schedule.pausedUntil).toBe('2026-12-01T00:00:00.000Z');
+    expect(patch({ pausedUntil: 'forever' }).schedule.pausedUntil).toBe('forever');
+    expect(pausedUntilProblem('2027-11-30T12:00:00.000Z', now)).toBeNull();
+    expect(pausedUntilProblem(null, now)).toBeNull();
+    expect(pausedUntilProblem('9999-01-01T00:00:00.000Z', now)).toMatch(/a year ahead/);
+  });
+
+  it('bounds the payout address and the coordinator URL', () => {
+    const huge = 'x'.repeat(900 * 1024);
+    expect(() => applySettingsPatch(defaultSettings(), { wallet: { payoutAddress: huge } })).toThrow(/at most 128/);
+    expect(() => applySettingsPatch(defaultSettings(), { network: { coordinator: `https://a.example/${huge}` } })).toThrow(/at most 2048/);
+  });
+
+  it('refuses control characters in game names and the panic hotkey', () => {
+    expect(() => patch({ extraGameExecutables: ['game.exe', 'evil\nname.exe'] })).toThrow(/control characters/);
+    expect(() => patch({ panicHotkey: 'Ctrl+\u0000' })).toThrow(/control characters/);
+    expect(patch({ extraGameExecutables: ['My Game.exe'] }).schedule.extraGameExecutables).toEqual(['My Game.exe']);
+  });
+
+  it('loads an older file with now-invalid values: those fields fall back, the rest is kept, and each is named', () => {
+    const outcome = migrateSettings(
+      {
+        schemaVersion: 1,
+        schedule: { idleMinutes: 12, pausedUntil: 'garbage', panicHotkey: 'F12\u001b', extraGameExecutables: ['ok.exe', 'bad\u0007.exe'] },
+        network: { coordinator: `https://a.example/${'x'.repeat(5000)}` },
+        wallet: { payoutAddress: 'y'.repeat(1000) },
+      },
+      now,
+    );
+    expect(outcome.kind).toBe('ok');
+    if (outcome.kind !== 'ok') return;
+    expect(outcome.settings.schedule).toMatchObject({ idleMinutes: 12, pausedUntil: null, panicHotkey: defaultSettings().schedule.panicHotkey, extraGameExecutables: ['ok.exe'] });
+    expect(outcome.settings.network.coordinator).toBe('embedded');
+    expect(outcome.settings.wallet.payoutAddress).toBeNull();
+    expect(outcome.fieldsReset?.map((entry) => entry.field)).toEqual([
+      'schedule.pausedUntil',
+      'schedule.panicHotkey',
+      'schedule.extraGameExecutables',
+      'network.coordinator',
+      'wallet.payoutAddress',
+    ]);
+  });
+
+  it('falls back from a stored pause more than a year ahead, keeps one within', () => {
+    const far = migrateSettings({ schemaVersion: 1, schedule: { pausedUntil: '9999-01-01T00:00:00.000Z' } }, now);
+    expect(far.kind === 'ok' && far.settings.schedule.pausedUntil).toBeNull();
+    const near = migrateSettings({ schemaVersion: 1, schedule: { pausedUntil: '2026-12-01T00:00:00.000Z' } }, now);
+    expect(near.kind === 'ok' && near.settings.schedule.pausedUntil).toBe('2026-12-01T00:00:00.000Z');
+    expect(near.kind === 'ok' && near.fieldsReset).toBeUndefined();
   });
 });

@@ -6,6 +6,37 @@ export const SETTINGS_VERSION = 1;
 export const WEEK_CELLS = 7 * 48;
 export const WeeklyGridSchema = z.string().regex(new RegExp(`^[01]{${WEEK_CELLS}}$`), 'must be 336 cells of 0 or 1');
 
+/** Printable text only: a control character (newline, NUL, escape) in a name the app matches or shows is never meant. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+const noControlChars = 'must not contain control characters (newlines, tabs, NUL)';
+
+const MAX_URL_LENGTH = 2048;
+/** A Solana address is 32–44 characters; room to spare for a future chain, none for a pasted blob. */
+const MAX_ADDRESS_LENGTH = 128;
+
+/** How far ahead a timed pause may reach: longer than a year is a typo (or garbage), and "until I resume" exists for it. */
+export const PAUSE_HORIZON_MS = 366 * 24 * 60 * 60 * 1000;
+
+/** An ISO 8601 time with its offset, as `new Date().toISOString()` writes it. */
+const IsoTimeSchema = z.iso.datetime({ offset: true });
+
+/**
+ * 'forever' (until the owner resumes), an ISO time, or null (not paused). Anything else used to be saved and read
+ * as "not paused"; a 6-digit year showed as a weekday. The one-year horizon needs the clock, so it is checked where
+ * a clock is at hand: pausedUntilProblem below, called by core on every change and on load.
+ */
+export const PausedUntilSchema = z.union([z.literal('forever'), IsoTimeSchema]).nullable();
+
+/** Why a pausedUntil value is refused at `now`, in plain words; null when it is fine. Pure. */
+export function pausedUntilProblem(value: unknown, now: number): string | null {
+  const parsed = PausedUntilSchema.safeParse(value);
+  if (!parsed.success) return 'must be a date and time (ISO 8601), "forever" (until resumed) or null (not paused)';
+  if (parsed.data === null || parsed.data === 'forever') return null;
+  if (Date.parse(parsed.data) > now + PAUSE_HORIZON_MS) return 'must be at most a year ahead (pause "until I resume" instead)';
+  return null;
+}
+
 export const GeneralSettingsSchema = z.object({
   launchAtLogin: z.boolean(),
   closeToTray: z.boolean(),
@@ -21,10 +52,10 @@ export const ScheduleSettingsSchema = z.object({
   pauseOnBattery: z.boolean(),
   maxGpuTempC: z.number().int().min(50).max(100),
   dedicatedRig: z.boolean(),
-  extraGameExecutables: z.array(z.string().min(1).max(260)).max(200),
-  panicHotkey: z.string().max(64),
+  extraGameExecutables: z.array(z.string().min(1).max(260).regex(NO_CONTROL_CHARS, noControlChars)).max(200),
+  panicHotkey: z.string().max(64).regex(NO_CONTROL_CHARS, noControlChars),
   /** ISO time until which the owner paused earning; 'forever' until they resume; null when not paused. */
-  pausedUntil: z.string().nullable(),
+  pausedUntil: PausedUntilSchema,
   /** How long a frozen job waits for the owner to leave again before it is stopped (new in 0.1; older files get the default). */
   yieldGraceSeconds: z.number().int().min(5).max(3600),
 });
@@ -32,6 +63,8 @@ export const ScheduleSettingsSchema = z.object({
 /** Job offers and payouts travel over this link: https, or http to this machine for development. */
 export const CoordinatorUrlSchema = z
   .string()
+  // Real coordinator addresses are short; 900 KB of URL was once accepted and saved twice over.
+  .max(MAX_URL_LENGTH, `must be at most ${MAX_URL_LENGTH} characters`)
   .url()
   // A regex, not URL: protocol/ sees neither DOM nor Node globals.
   .regex(/^(https:\/\/|http:\/\/(localhost|127\.0\.0\.1|\[::1\])(:\d+)?(\/|$))/i, 'must be an https:// address (http:// only for localhost)');
@@ -47,7 +80,8 @@ export const NetworkSettingsSchema = z.object({
 });
 
 export const WalletSettingsSchema = z.object({
-  payoutAddress: z.string().nullable(),
+  /** Checked as a Solana address when set through core; the bound keeps a hand-edited or pasted blob out of the file. */
+  payoutAddress: z.string().max(MAX_ADDRESS_LENGTH, `must be at most ${MAX_ADDRESS_LENGTH} characters`).nullable(),
 });
 
 /**
@@ -86,9 +120,6 @@ export const SCHEDULE_PRESETS = ['away', 'nights', 'always'] as const;
 export const SchedulePresetSchema = z.enum(SCHEDULE_PRESETS);
 export type SchedulePreset = z.infer<typeof SchedulePresetSchema>;
 
-/** An ISO 8601 time with its offset, as `new Date().toISOString()` writes it. */
-const IsoTimeSchema = z.iso.datetime({ offset: true });
-
 /**
  * The first-run setup (the app's wizard or `offhours setup`). New in 0.1; older files get the default: not completed,
  * not skipped, so an owner upgrading from before the wizard sees it once, with their wallet and hours already filled in.
@@ -115,6 +146,15 @@ export const SettingsSchema = z
   })
   .strict();
 export type Settings = z.infer<typeof SettingsSchema>;
+
+/**
+ * Settings as core pushes them after every change, whatever made it (a page, the tray, `offhours pause`).
+ * revision orders pushes against each other: events and method replies travel on different channels (a WebSocket
+ * and HTTP in headless), so a late one must be recognisable. Core starts counting at its start time in ms, so a
+ * restarted daemon's pushes still count as newer than the previous run's.
+ */
+export const SettingsPushSchema = z.object({ revision: z.number().int().nonnegative(), settings: SettingsSchema }).strict();
+export type SettingsPush = z.infer<typeof SettingsPushSchema>;
 
 export const SettingsPatchSchema = z
   .object({
@@ -189,12 +229,45 @@ const MIGRATIONS: Record<number, Migration> = {
   },
 };
 
+/** A field of an older file that fails a bound added since, reset to its default on load. */
+export interface SettingsFieldReset {
+  /** Dotted path, e.g. "schedule.pausedUntil". */
+  field: string;
+  reason: string;
+}
+
+type Section = Exclude<keyof Settings, 'schemaVersion'>;
+/**
+ * Fields whose bounds were tightened after files were already written with looser ones. Such a value falls back to
+ * its default (with a notice) instead of resetting the whole file: the file was valid when it was written.
+ * Any other invalid value still sets the file aside, as before.
+ */
+const TIGHTENED_FIELDS: ReadonlyArray<{
+  section: Section;
+  key: string;
+  /** Only what the tightened bound refuses; a value that was always invalid is left for the schema to refuse. */
+  problem: (value: unknown, now: number) => string | null;
+  /** What to keep instead of the default, where part of the value is good (the other game names). */
+  repair?: (value: unknown) => unknown;
+}> = [
+  { section: 'schedule', key: 'pausedUntil', problem: (value, now) => (typeof value === 'string' ? pausedUntilProblem(value, now) : null) },
+  { section: 'schedule', key: 'panicHotkey', problem: (value) => (typeof value === 'string' && !NO_CONTROL_CHARS.test(value) ? noControlChars : null) },
+  {
+    section: 'schedule',
+    key: 'extraGameExecutables',
+    problem: (value) => (Array.isArray(value) && value.some((name) => typeof name === 'string' && !NO_CONTROL_CHARS.test(name)) ? `a name ${noControlChars}` : null),
+    repair: (value) => (value as unknown[]).filter((name) => !(typeof name === 'string' && !NO_CONTROL_CHARS.test(name))),
+  },
+  { section: 'network', key: 'coordinator', problem: (value) => (typeof value === 'string' && value.length > MAX_URL_LENGTH ? `must be at most ${MAX_URL_LENGTH} characters` : null) },
+  { section: 'wallet', key: 'payoutAddress', problem: (value) => (typeof value === 'string' && value.length > MAX_ADDRESS_LENGTH ? `must be at most ${MAX_ADDRESS_LENGTH} characters` : null) },
+];
+
 export type SettingsLoadOutcome =
-  | { kind: 'ok'; settings: Settings; migratedFrom: number | null }
+  | { kind: 'ok'; settings: Settings; migratedFrom: number | null; fieldsReset?: SettingsFieldReset[] }
   | { kind: 'invalid'; reason: string };
 
 /** Migrates a parsed settings document to the current version and validates it. Pure. */
-export function migrateSettings(raw: unknown): SettingsLoadOutcome {
+export function migrateSettings(raw: unknown, now: number = Date.now()): SettingsLoadOutcome {
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
     return { kind: 'invalid', reason: 'the file does not hold a settings object' };
   }
@@ -222,10 +295,19 @@ export function migrateSettings(raw: unknown): SettingsLoadOutcome {
     electricity: { ...defaults.electricity, ...(doc.electricity as object | undefined) },
     setup: { ...defaults.setup, ...(doc.setup as object | undefined) },
   };
+  const fieldsReset: SettingsFieldReset[] = [];
+  for (const { section, key, problem, repair } of TIGHTENED_FIELDS) {
+    const values = merged[section] as Record<string, unknown>;
+    const reason = problem(values[key], now);
+    if (reason === null) continue;
+    values[key] = repair ? repair(values[key]) : (defaults[section] as Record<string, unknown>)[key];
+    fieldsReset.push({ field: `${section}.${key}`, reason });
+  }
   const parsed = SettingsSchema.safeParse(merged);
   if (!parsed.success) {
     const first = parsed.error.issues[0];
     return { kind: 'invalid', reason: `${first?.path.join('.') || 'settings'}: ${first?.message ?? 'invalid'}` };
   }
-  return { kind: 'ok', settings: parsed.data, migratedFrom: startVersion === SETTINGS_VERSION ? null : startVersion };
+  const migratedFrom = startVersion === SETTINGS_VERSION ? null : startVersion;
+  return fieldsReset.length > 0 ? { kind: 'ok', settings: parsed.data, migratedFrom, fieldsReset } : { kind: 'ok', settings: parsed.data, migratedFrom };
 }

@@ -85,7 +85,8 @@ export class ProviderCore {
   private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
-    this.settings = new SettingsService(options.ports.settingsStore);
+    // Core's clock: the pause horizon and the settings revision follow the same time as the scheduler.
+    this.settings = new SettingsService(options.ports.settingsStore, () => options.ports.clock.now());
     const notice = this.settings.startupNotice();
     if (notice) options.ports.logger.warn(notice.message);
     this.state = {
@@ -136,6 +137,8 @@ export class ProviderCore {
     this.helloSettings = helloSettingsOf(this.settings.get());
     if (this.network) this.state = { ...this.state, network: this.network.state() };
     this.settings.onChange((next) => {
+      // Every change, whoever made it, reaches every window: a tray pause must flip the Schedule page's button too.
+      this.events.emit('settings', { revision: this.settings.revision, settings: next });
       this.refreshProfit();
       const before = this.helloSettings;
       this.helloSettings = helloSettingsOf(next);

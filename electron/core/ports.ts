@@ -1,5 +1,5 @@
 import type { GpuInventory } from '../../protocol/gpu.js';
-import type { Settings } from '../../protocol/settings.js';
+import type { Settings, SettingsFieldReset } from '../../protocol/settings.js';
 import type {
   AdapterDescription as WebGpuAdapterDescription,
   HarnessOptions as WebGpuHarnessOptions,
@@ -34,6 +34,8 @@ export interface SettingsLoadResult {
   /** Set when the file on disk was unreadable or invalid and was moved aside. */
   quarantined: { movedTo: string; reason: string } | null;
   migratedFrom: number | null;
+  /** Set when fields of an older file failed bounds added since and fell back to their defaults (the file was copied aside first). */
+  fieldsReset?: { fields: SettingsFieldReset[]; copyAt: string };
 }
 
 /** Persists settings (conf in headless, electron-store in the desktop app; same schema). */

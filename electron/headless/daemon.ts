@@ -18,6 +18,8 @@ export interface DaemonOptions {
   rendererDir: string;
   /** Accept Host headers other than loopback names (only with --allow-remote). */
   allowRemote: boolean;
+  /** Time a client has to send a whole request, headers and body (tests shorten it). */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningDaemon {
@@ -50,14 +52,41 @@ function requestToken(request: FastifyRequest): string | undefined {
 }
 
 const LOOPBACK_HOSTNAMES = new Set(['127.0.0.1', 'localhost', '[::1]']);
+const WILDCARD_HOSTS = new Set(['0.0.0.0', '::', '[::]']);
+/** A name or IPv4 (letters, digits, dots, hyphens) or a bracketed IPv6, then an optional port: nothing else in a Host header. */
+const HOST_HEADER = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(?::(\d{1,5}))?$/i;
 
-/** Rejects DNS-rebinding: a page on another site resolving its name to 127.0.0.1 must not reach the API. */
-function hostAllowed(request: FastifyRequest, allowRemote: boolean): boolean {
-  if (allowRemote) return true;
-  const host = request.headers.host ?? '';
-  const hostname = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : host.split(':')[0]!;
-  return LOOPBACK_HOSTNAMES.has(hostname);
+/**
+ * Splits a Host header into its name and port, or null when it is not exactly host[:port]. A prefix match once let
+ * `127.0.0.1:evil.com` and `[::1]evil.com` through; whatever follows the name must be a port number and nothing more.
+ */
+export function parseHostHeader(host: string): { hostname: string; port: number | null } | null {
+  const match = HOST_HEADER.exec(host);
+  if (!match) return null;
+  const port = match[2] === undefined ? null : Number(match[2]);
+  if (port !== null && (port < 1 || port > 65535)) return null;
+  return { hostname: match[1]!.toLowerCase(), port };
 }
+
+/**
+ * Rejects DNS-rebinding: a page on another site resolving its name to 127.0.0.1 must not reach the API. Loopback
+ * names always pass; with --allow-remote the configured listen address passes too, and any well-formed host when that
+ * address is a wildcard (0.0.0.0: the names other PCs use for this one cannot be known here).
+ */
+export function hostAllowed(hostHeader: string | undefined, listenHost: string, allowRemote: boolean): boolean {
+  const parsed = parseHostHeader(hostHeader ?? '');
+  if (!parsed) return false;
+  if (LOOPBACK_HOSTNAMES.has(parsed.hostname)) return true;
+  if (!allowRemote) return false;
+  const configured = (listenHost.includes(':') ? `[${listenHost}]` : listenHost).toLowerCase();
+  return WILDCARD_HOSTS.has(configured) || parsed.hostname === configured;
+}
+
+/** The one route that speaks WebSocket; an upgrade anywhere else is refused before the handshake. */
+const EVENTS_ROUTE = '/api/events';
+
+/** Default time for a whole request: the largest body (1 MB) arrives in well under this even on a slow link. */
+export const REQUEST_TIMEOUT_MS = 15_000;
 
 /**
  * Answers with an error. A refused WebSocket upgrade owns its raw socket (no HTTP server manages it),
@@ -78,12 +107,29 @@ export function tooFarBehind(bufferedBytes: number): boolean {
 /** Serves ProviderApi over HTTP (methods) and WebSocket (events), plus the web dashboard, on one port. */
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
   const { core, token } = options;
-  const app = Fastify({ logger: false, bodyLimit: 1024 * 1024, forceCloseConnections: true });
+  const requestTimeout = options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS;
+  const app = Fastify({
+    logger: false,
+    bodyLimit: 1024 * 1024,
+    forceCloseConnections: true,
+    // A client that sends headers and then trickles its body (or its headers) must not hold a connection for good:
+    // Node cuts off a request not fully received in this time. It checks on an interval, so that is kept short too.
+    requestTimeout,
+    http: { headersTimeout: requestTimeout, connectionsCheckingInterval: Math.min(1000, requestTimeout) },
+  });
   const dispatch = createDispatcher(core.handlers);
 
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!hostAllowed(request, options.allowRemote)) {
+    if (!hostAllowed(request.headers.host, options.host, options.allowRemote)) {
       return refuse(request, reply, 421, { ok: false, error: { code: 'bad-host', message: 'Unexpected Host header.', nextStep: null } });
+    }
+    // The websocket plugin would complete the handshake on any route and only then close (the socket then lingered
+    // for the close timeout): refuse upgrades off the events route while this is still a plain HTTP answer.
+    if (request.headers.upgrade && request.routeOptions.url !== EVENTS_ROUTE) {
+      return refuse(request, reply, 400, {
+        ok: false,
+        error: { code: 'no-websocket-here', message: `WebSocket connections are only accepted at ${EVENTS_ROUTE}.`, nextStep: null },
+      });
     }
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
@@ -105,7 +151,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     return dispatch(request.params.method, request.body?.input);
   });
 
-  app.get('/api/events', { websocket: true }, (socket) => {
+  app.get(EVENTS_ROUTE, { websocket: true }, (socket) => {
     const unsubscribers = (Object.keys(providerEvents) as ProviderEventName[]).map((event) =>
       core.events.on(event, (payload) => {
         if (socket.readyState !== socket.OPEN) return;

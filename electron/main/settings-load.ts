@@ -18,5 +18,6 @@ export function loadSettingsForStore(dataDir: string, now: Date = new Date()): S
     settings: check.kind === 'ok' ? check.settings : defaultSettings(),
     quarantined: check.kind === 'quarantined' ? { movedTo: check.movedTo, reason: check.reason } : null,
     migratedFrom: check.kind === 'ok' ? check.migratedFrom : null,
+    ...(check.kind === 'ok' && check.fieldsReset ? { fieldsReset: check.fieldsReset } : {}),
   };
 }

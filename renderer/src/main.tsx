@@ -17,6 +17,8 @@ const appStore = store;
 
 api.onState((snapshot) => appStore.getState().applySnapshot(snapshot));
 api.onEarningsTick((tick) => appStore.getState().applyTick(tick));
+// Settings changed anywhere (tray, offhours pause, another window) show up here without a reload.
+api.onSettings((push) => appStore.getState().applyPushedSettings(push));
 api.getState().then(
   (snapshot) => appStore.getState().applySnapshot(snapshot),
   (error: unknown) => appStore.getState().showError(error),

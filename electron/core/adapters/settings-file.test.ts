@@ -1,10 +1,11 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { defaultSettings } from '../../../protocol/settings.js';
 import { ConfSettingsStore } from './conf-settings-store.js';
 import { checkSettingsFile } from './settings-file.js';
+import { SettingsService } from '../settings/settings-service.js';
 
 const freshDir = () => mkdtempSync(join(tmpdir(), 'offhours-settings-'));
 
@@ -36,3 +37,43 @@ describe('settings file', () => {
     expect(second.settings.schedule.idleMinutes).toBe(12);
   });
 });
+
+describe('settings file: owner-only and older values', () => {
+  const mode = (path: string) => statSync(path).mode & 0o777;
+
+  it.skipIf(process.platform === 'win32')('conf store writes settings.json 0600 and narrows an existing 0644 file on load', () => {
+    const dir = freshDir();
+    const fresh = new ConfSettingsStore(dir);
+    fresh.load();
+    fresh.save(defaultSettings());
+    expect(mode(fresh.path)).toBe(0o600);
+
+    const older = freshDir();
+    const path = join(older, 'settings.json');
+    writeFileSync(path, JSON.stringify(defaultSettings()), { mode: 0o644 });
+    chmodSync(path, 0o644);
+    new ConfSettingsStore(older).load();
+    expect(mode(path)).toBe(0o600);
+  });
+
+  it('an older file with a now-invalid field loads with that field at its default, a copy kept aside', () => {
+    const dir = freshDir();
+    const path = join(dir, 'settings.json');
+    const original = JSON.stringify({ schemaVersion: 1, schedule: { idleMinutes: 9, pausedUntil: 'garbage' } });
+    writeFileSync(path, original);
+    const result = new ConfSettingsStore(dir).load();
+    expect(result.quarantined).toBeNull();
+    expect(result.settings.schedule).toMatchObject({ idleMinutes: 9, pausedUntil: null });
+    expect(result.fieldsReset?.fields).toEqual([{ field: 'schedule.pausedUntil', reason: expect.stringContaining('ISO 8601') }]);
+    expect(readFileSync(result.fieldsReset!.copyAt, 'utf8')).toBe(original);
+    const notice = new SettingsService(new ConfSettingsStore(freshDirWith(original))).startupNotice();
+    expect(notice).toMatchObject({ id: 'settings-fields-reset', level: 'warning' });
+    expect(notice?.message).toContain('schedule.pausedUntil');
+  });
+});
+
+function freshDirWith(content: string): string {
+  const dir = freshDir();
+  writeFileSync(join(dir, 'settings.json'), content);
+  return dir;
+}

@@ -1,4 +1,4 @@
-import { applySettingsPatch, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
+import { applySettingsPatch, pausedUntilProblem, type Settings, type SettingsPatch } from '../../../protocol/settings.js';
 import { requireSolanaAddress } from '../../../protocol/solana/address.js';
 import type { Notice } from '../../../protocol/state.js';
 import type { SettingsLoadResult, SettingsStore } from '../ports.js';
@@ -16,15 +16,34 @@ function withCheckedPayoutAddress(patch: SettingsPatch, current: Settings): Sett
   return { ...patch, wallet: { ...patch.wallet, payoutAddress: requireSolanaAddress(address) } };
 }
 
+/** A pause is an ISO time at most a year ahead, 'forever' or null; the schema checks the form, this the horizon (it needs the clock). */
+function checkPausedUntil(patch: SettingsPatch, now: number): void {
+  const value = patch.schedule?.pausedUntil;
+  if (value === undefined) return;
+  const problem = pausedUntilProblem(value, now);
+  if (problem) throw new Error(`The pause end ${JSON.stringify(String(value).slice(0, 40))} ${problem}.`);
+}
+
 /** Holds the current settings in memory, validates every change and writes it through the store. */
 export class SettingsService {
   private current: Settings;
+  /** Orders the pushes of settings (see SettingsPushSchema): starts at the clock, so a restart never counts backwards. */
+  private revisionCounter: number;
   private readonly listeners = new Set<Listener>();
   readonly loadResult: SettingsLoadResult;
 
-  constructor(private readonly store: SettingsStore) {
+  constructor(
+    private readonly store: SettingsStore,
+    private readonly now: () => number = Date.now,
+  ) {
     this.loadResult = store.load();
     this.current = this.loadResult.settings;
+    this.revisionCounter = Math.max(0, Math.floor(this.now()));
+  }
+
+  /** The revision of the current settings; it grows with every change. */
+  get revision(): number {
+    return this.revisionCounter;
   }
 
   get(): Settings {
@@ -32,9 +51,11 @@ export class SettingsService {
   }
 
   update(patch: SettingsPatch): Settings {
+    checkPausedUntil(patch, this.now());
     const next = applySettingsPatch(this.current, withCheckedPayoutAddress(patch, this.current));
     this.store.save(next);
     this.current = next;
+    this.revisionCounter = Math.max(this.revisionCounter + 1, Math.floor(this.now()));
     for (const listener of this.listeners) listener(next);
     return next;
   }
@@ -47,6 +68,17 @@ export class SettingsService {
   /** The notice the UI shows when the settings file had to be moved aside. */
   startupNotice(): Notice | null {
     const quarantined = this.loadResult.quarantined;
+    const reset = this.loadResult.fieldsReset;
+    if (!quarantined && reset) {
+      const fields = reset.fields.map((entry) => `${entry.field} (${entry.reason})`).join('; ');
+      return {
+        id: 'settings-fields-reset',
+        level: 'warning',
+        title: 'Some settings were reset',
+        message: `These settings held values Offhours no longer accepts and are back to their defaults: ${fields}. A copy of the file as it was is at ${reset.copyAt}.`,
+        nextStep: 'Check the Schedule, Network and Wallet pages and set these again if you need them.',
+      };
+    }
     if (!quarantined) return null;
     return {
       id: 'settings-reset',

@@ -4,6 +4,7 @@ import { defaultSettings, type Settings, type SettingsPatch } from '../../../pro
 import type { ProviderState } from '../../../protocol/state.js';
 import { createAppStore } from './app-store.js';
 import { reduceSnapshot } from './provider-slice.js';
+import { reducePushedSettings, reduceSettingsReply, type SettingsView } from './settings-slice.js';
 import { reduceTick } from './ticker-slice.js';
 import { errorToBanner, pageFromHash } from './ui-slice.js';
 import type { EarningsTick } from '../../../protocol/earnings-stats.js';
@@ -69,5 +70,46 @@ describe('settings slice', () => {
     expect(await store.getState().saveSettings({ general: { launchAtLogin: true } })).toBe(false);
     expect(store.getState().settings?.general.launchAtLogin).toBe(false);
     expect(store.getState().lastError).toEqual({ message: 'Could not save.', nextStep: 'Check the disk.' });
+  });
+});
+
+describe('pushed settings', () => {
+  const paused = (until: string | null): Settings => ({ ...defaultSettings(), schedule: { ...defaultSettings().schedule, pausedUntil: until } });
+  const view = (settings: Settings | null, settingsRevision: number | null, settingsPushes: number): SettingsView => ({ settings, settingsRevision, settingsPushes });
+
+  it('applies a newer push and ignores an older or repeated one', () => {
+    const start = view(paused(null), null, 0);
+    const first = reducePushedSettings(start, { revision: 10, settings: paused('forever') });
+    expect(first).toEqual(view(paused('forever'), 10, 1));
+    expect(reducePushedSettings(first, { revision: 9, settings: paused(null) })).toBe(first);
+    expect(reducePushedSettings(first, { revision: 10, settings: paused(null) })).toBe(first);
+    expect(reducePushedSettings(first, { revision: 11, settings: paused(null) }).settings?.schedule.pausedUntil).toBeNull();
+  });
+
+  it('drops a reply whose request was out while a push arrived, keeps one when none did', () => {
+    const pushed = reducePushedSettings(view(paused(null), null, 0), { revision: 10, settings: paused('forever') });
+    // Sent before the push (0 pushes then): the push may be newer than what the reply was read from.
+    expect(reduceSettingsReply(pushed, paused(null), 0)).toBe(pushed);
+    // Sent after it: the reply was read after the pushed change, so it is at least as new.
+    expect(reduceSettingsReply(pushed, paused('2026-12-01T00:00:00.000Z'), 1).settings?.schedule.pausedUntil).toBe('2026-12-01T00:00:00.000Z');
+  });
+
+  it('the store shows a pause made elsewhere (tray, offhours pause) and a late reply does not undo it', async () => {
+    let release: (settings: Settings) => void = () => undefined;
+    const store = createAppStore(apiWith(() => new Promise((resolve) => (release = resolve))));
+    await store.getState().loadSettings();
+    expect(store.getState().settings?.schedule.pausedUntil).toBeNull();
+    // The owner changes something on a page while the tray pauses earning.
+    const saving = store.getState().saveSettings({ general: { launchAtLogin: true } });
+    store.getState().applyPushedSettings({ revision: 5, settings: paused('forever') });
+    expect(store.getState().settings?.schedule.pausedUntil).toBe('forever');
+    // The page's own reply, read before the pause, arrives late: it must not flip the button back.
+    release({ ...paused(null), general: { ...defaultSettings().general, launchAtLogin: true } });
+    expect(await saving).toBe(true);
+    expect(store.getState().settings?.schedule.pausedUntil).toBe('forever');
+    // The push for the page's change follows and carries both.
+    store.getState().applyPushedSettings({ revision: 6, settings: { ...paused('forever'), general: { ...defaultSettings().general, launchAtLogin: true } } });
+    expect(store.getState().settings?.general.launchAtLogin).toBe(true);
+    expect(store.getState().settings?.schedule.pausedUntil).toBe('forever');
   });
 });
