@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { ProviderCoreOptions } from '../core/api.js';
 import { systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
-import { DockerEngineConnector } from '../core/adapters/docker-engine.js';
+import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
 import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
 import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { DockerEngineConnector } from '../adapters/docker-engine.js';
+import { DockerEngineConnector } from '../adapters/docker-engine-connector.js';
 import type { Logger } from '../ports.js';
 import { LABEL_JOB_ID } from './engine-port.js';
 import { JobService } from './job-service.js';

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { cdiDevicesFromSpecs, LogDemuxer, parseImageRef, toCreateBody } from '../adapters/docker-engine.js';
+import { cdiDevicesFromSpecs } from '../adapters/cdi-devices.js';
+import { LogDemuxer, toCreateBody } from '../adapters/docker-wire.js';
+import { parseImageRef } from '../adapters/image-registry-client.js';
 import { engineCandidates, parseEndpoint } from './discovery.js';
 import type { ContainerSummary } from './engine-port.js';
 import { guestConfigFor, guestUser } from './hardening.js';

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdminJobSchema, adminRoutes, type AdminJob } from '../../../protocol/network.js';
 import { DEFAULT_DEMO_IMAGE, type CoordinatorConfig } from '../../../coordinator/config.js';
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/service.js';
-import { DockerEngineConnector } from '../adapters/docker-engine.js';
+import { DockerEngineConnector } from '../adapters/docker-engine-connector.js';
 import { WsCoordinatorSocket } from '../adapters/ws-coordinator-socket.js';
 import { LABEL_JOB_ID } from '../jobs/engine-port.js';
 import { JobService } from '../jobs/job-service.js';
