@@ -1,46 +1,18 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { payoutForReceipt, settlePostingIdOf } from '../../protocol/payout-receipts.js';
 import { accounts, holdPosting } from '../domain/ledger.js';
-import { testEngines, type EngineTarget } from '../test-support/postgres-engines.js';
-import { testReceiptIssuer } from '../test-support/receipts.js';
-import type { CoordinatorDatabase } from './database.js';
-import { KyselyStore } from './kysely-store.js';
+import { testEngines } from '../test-support/postgres-engines.js';
 import { postToLedger } from './ledger-queries.js';
 import { stampEarlierReceipts } from './migrations/003-receipt-payouts.js';
-import { KyselyPayoutStore } from './payout-store.js';
-import type { CoordinatorStore, JobStatusInput, ProviderRecord, SessionRecord } from './store.js';
+import type { ProviderRecord, SessionRecord } from './store.js';
 import { at, jobRequest, readyProvider } from './test-support/fixtures.js';
-
-const MATCH = { limit: 100, offerTtlMs: 30_000 };
-const WALLET = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';
-const OTHER_WALLET = 'So11111111111111111111111111111111111111112';
-const MINT = 'So11111111111111111111111111111111111111112';
-
-function status(jobId: string, providerId: string, kind: JobStatusInput['status']): JobStatusInput {
-  return { jobId, providerId, status: kind, reportedAt: at(0), exitCode: kind === 'finished' ? 0 : null, workedSeconds: null, outputDigest: null, message: null };
-}
+import { jobStatus, MATCH, MINT, OTHER_WALLET, useStoreSuite, WALLET } from './test-support/store-suite.js';
 
 describe.each(testEngines())('receipts and the payouts that paid them on $name', ({ start }) => {
-  let target: EngineTarget;
-  let database: CoordinatorDatabase;
-  let store: CoordinatorStore;
-  let payouts: KyselyPayoutStore;
-  /** Seconds since T0: every step happens later than the one before. */
+  const suite = useStoreSuite({ start });
   let clock = 0;
   let signatures = 0;
-
-  beforeAll(async () => {
-    target = await start();
-    database = await target.open();
-    store = new KyselyStore(database, { receiptIssuer: await testReceiptIssuer() });
-    payouts = new KyselyPayoutStore(database);
-  });
-  afterAll(async () => {
-    await store?.close();
-    await target?.stop();
-  });
-  beforeEach(async () => {
-    await target.reset();
+  beforeEach(() => {
     clock = 0;
     signatures = 0;
   });
@@ -49,40 +21,40 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
 
   /** A ready provider (the only one available, so every match goes to it) paid to `wallet`. */
   async function provider(key: number, wallet = WALLET): Promise<{ provider: ProviderRecord; session: SessionRecord }> {
-    const ready = await readyProvider(store, { key, now: tick() });
-    await store.enrolProvider({ devicePublicKey: ready.provider.devicePublicKey, payoutAddress: wallet, gpus: ready.provider.gpus, minPricePerGpuHour: ready.provider.minPricePerGpuHour, appVersion: '0.1.0', backends: ready.provider.backends }, tick());
+    const ready = await readyProvider(suite.store, { key, now: tick() });
+    await suite.store.enrolProvider({ devicePublicKey: ready.provider.devicePublicKey, payoutAddress: wallet, gpus: ready.provider.gpus, minPricePerGpuHour: ready.provider.minPricePerGpuHour, appVersion: '0.1.0', backends: ready.provider.backends }, tick());
     return ready;
   }
 
   /** One run of `seconds` at 10 a second, start to receipt; returns the receipt id. */
   async function earn(who: { provider: ProviderRecord; session: SessionRecord }, seconds: number): Promise<string> {
     const providerId = who.provider.providerId;
-    await store.touchSession(who.session.sessionId, tick(), { state: 'available', reason: 'owner-away', ownerPresent: false });
-    const job = await store.submitJob(jobRequest({ perSecond: '10' }), 'buyer', tick(0));
-    const [offer] = await store.matchQueuedJobs(tick(0), MATCH);
+    await suite.store.touchSession(who.session.sessionId, tick(), { state: 'available', reason: 'owner-away', ownerPresent: false });
+    const job = await suite.store.submitJob(jobRequest({ perSecond: '10' }), 'buyer', tick(0));
+    const [offer] = await suite.store.matchQueuedJobs(tick(0), MATCH);
     expect(offer?.providerId).toBe(providerId);
-    await store.answerOffer(offer!.offerId, providerId, true, null, tick(0));
-    await store.recordJobStatus(status(job.jobId, providerId, 'started'), tick(0));
-    await store.recordJobStatus(status(job.jobId, providerId, 'finished'), tick(seconds));
-    const row = await database.db.selectFrom('receipts').select('receipt_id').where('job_id', '=', job.jobId).executeTakeFirstOrThrow();
+    await suite.store.answerOffer(offer!.offerId, providerId, true, null, tick(0));
+    await suite.store.recordJobStatus(jobStatus(job.jobId, providerId, 'started'), tick(0));
+    await suite.store.recordJobStatus(jobStatus(job.jobId, providerId, 'finished'), tick(seconds));
+    const row = await suite.database.db.selectFrom('receipts').select('receipt_id').where('job_id', '=', job.jobId).executeTakeFirstOrThrow();
     return row.receipt_id;
   }
 
   /** receipt id → the batch stamped on it. */
   async function stamps(): Promise<Record<string, string | null>> {
-    const rows = await database.db.selectFrom('receipts').select(['receipt_id', 'payout_batch_id']).execute();
+    const rows = await suite.database.db.selectFrom('receipts').select(['receipt_id', 'payout_batch_id']).execute();
     return Object.fromEntries(rows.map((row) => [row.receipt_id, row.payout_batch_id]));
   }
 
   const intent = (batchId: string, providerIds: string[], wallet = WALLET) =>
-    payouts.createIntent(batchId, MINT, providerIds.map((providerId) => ({ providerId, recipient: wallet })), 0n, tick());
+    suite.payouts.createIntent(batchId, MINT, providerIds.map((providerId) => ({ providerId, recipient: wallet })), 0n, tick());
 
   /** Signed, confirmed and booked, under a signature of its own. */
   async function pay(batchId: string): Promise<void> {
     const signature = `${'5'.repeat(87)}${'23456789'[(signatures += 1)]}`;
-    expect(await payouts.recordSignature(batchId, null, { signature, wireBase64: 'AA==', lastValidBlockHeight: 100n }, tick())).toBe(true);
-    await payouts.markConfirmed(batchId, signature, 7n, tick());
-    expect(await payouts.markPaid(batchId, tick())).not.toEqual([]);
+    expect(await suite.payouts.recordSignature(batchId, null, { signature, wireBase64: 'AA==', lastValidBlockHeight: 100n }, tick())).toBe(true);
+    await suite.payouts.markConfirmed(batchId, signature, 7n, tick());
+    expect(await suite.payouts.markPaid(batchId, tick())).not.toEqual([]);
   }
 
   it('an intent stamps the receipts whose amounts it reserved; receipts issued after it are not', async () => {
@@ -101,7 +73,7 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
     const first = await earn(a, 5);
     await intent('po_1', [a.provider.providerId]);
     const second = await earn(a, 2);
-    await payouts.markFailed('po_1', 'the transaction failed on chain', tick());
+    await suite.payouts.markFailed('po_1', 'the transaction failed on chain', tick());
     expect(await stamps()).toEqual({ [first]: null, [second]: null });
     const retry = await intent('po_2', [a.provider.providerId]);
     expect(retry?.items[0]?.amount).toBe(70n);
@@ -111,19 +83,19 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
   it("stamps only the batch's own providers: another provider, or one under the threshold, keeps its receipts payable", async () => {
     const a = await provider(1);
     const b = await provider(2);
-    await store.touchSession(b.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
+    await suite.store.touchSession(b.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
     const ofA = await earn(a, 5);
-    await store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
+    await suite.store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
     const ofB = await earn(b, 1);
-    await payouts.createIntent('po_1', MINT, [a, b].map((p) => ({ providerId: p.provider.providerId, recipient: WALLET })), 20n, tick());
+    await suite.payouts.createIntent('po_1', MINT, [a, b].map((p) => ({ providerId: p.provider.providerId, recipient: WALLET })), 20n, tick());
     expect(await stamps()).toEqual({ [ofA]: 'po_1', [ofB]: null });
   });
 
   it('the interval rule over what the provider is sent, and the migration backfill, give the stamped batch', async () => {
     const a = await provider(1);
     const b = await provider(2, OTHER_WALLET);
-    const aBusy = () => store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
-    const bBusy = () => store.touchSession(b.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
+    const aBusy = () => suite.store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
+    const bBusy = () => suite.store.touchSession(b.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
     // Receipts and batches of two providers interleave, so posting ids of one provider are not consecutive.
     await bBusy();
     await earn(a, 1);
@@ -135,18 +107,18 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
     await intent('po_b1', [b.provider.providerId], OTHER_WALLET);
     await bBusy();
     await earn(a, 5);
-    await payouts.markFailed('po_a1', 'expired', tick());
+    await suite.payouts.markFailed('po_a1', 'expired', tick());
     await intent('po_a2', [a.provider.providerId]);
     await pay('po_a2');
     await earn(a, 6);
     await intent('po_a3', [a.provider.providerId]);
-    await payouts.markFailed('po_a3', 'expired', tick());
+    await suite.payouts.markFailed('po_a3', 'expired', tick());
     await earn(a, 7);
     await intent('po_a4', [a.provider.providerId]);
     await earn(a, 8);
 
     const stamped = await stamps();
-    const earnings = await store.earningsOf(a.provider.providerId, 100, tick());
+    const earnings = await suite.store.earningsOf(a.provider.providerId, 100, tick());
     expect(earnings.receipts).toHaveLength(7);
     expect(earnings.payouts.map((p) => [p.batchId, p.state])).toEqual([['po_a4', 'pending'], ['po_a3', 'failed'], ['po_a2', 'paid'], ['po_a1', 'failed']]);
     expect(earnings.payouts.every((p) => /^[0-9]+$/.test(p.reservePostingId ?? ''))).toBe(true);
@@ -156,29 +128,29 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
     // Every kind of answer occurs: a paid batch, a pending one, and still payable.
     expect(new Set(Object.values(byRule))).toEqual(new Set(['po_a2', 'po_a4', null]));
 
-    await database.db.updateTable('receipts').set({ payout_batch_id: null }).execute();
-    await stampEarlierReceipts(database.db);
+    await suite.database.db.updateTable('receipts').set({ payout_batch_id: null }).execute();
+    await stampEarlierReceipts(suite.database.db);
     expect(await stamps()).toEqual(stamped);
   });
 
   it('a settle waiting for an intent holding the payable balance gets a later posting id than the intent', async () => {
     const a = await provider(1);
     await earn(a, 1);
-    await store.touchSession(a.session.sessionId, tick(), { state: 'available', reason: 'owner-away', ownerPresent: false });
-    const job = await store.submitJob(jobRequest({ perSecond: '10' }), 'buyer', tick(0));
-    const [offer] = await store.matchQueuedJobs(tick(0), MATCH);
-    await store.answerOffer(offer!.offerId, a.provider.providerId, true, null, tick(0));
-    await store.recordJobStatus(status(job.jobId, a.provider.providerId, 'started'), tick(0));
+    await suite.store.touchSession(a.session.sessionId, tick(), { state: 'available', reason: 'owner-away', ownerPresent: false });
+    const job = await suite.store.submitJob(jobRequest({ perSecond: '10' }), 'buyer', tick(0));
+    const [offer] = await suite.store.matchQueuedJobs(tick(0), MATCH);
+    await suite.store.answerOffer(offer!.offerId, a.provider.providerId, true, null, tick(0));
+    await suite.store.recordJobStatus(jobStatus(job.jobId, a.provider.providerId, 'started'), tick(0));
     let finishing: Promise<unknown> = Promise.resolve();
-    const heldId = await database.db.transaction().execute(async (trx) => {
+    const heldId = await suite.database.db.transaction().execute(async (trx) => {
       // What an intent does: the payable row first, then a posting id of its own while holding it.
       await trx.selectFrom('ledger_balances').select('account').where('account', '=', accounts.payable(a.provider.providerId)).forUpdate().execute();
-      finishing = store.recordJobStatus(status(job.jobId, a.provider.providerId, 'finished'), tick(2));
+      finishing = suite.store.recordJobStatus(jobStatus(job.jobId, a.provider.providerId, 'finished'), tick(2));
       await new Promise((resolve) => setTimeout(resolve, 300));
       return (await postToLedger(trx, holdPosting('lock-probe', 'probe', 0n), tick(0))).postingId;
     });
     await finishing;
-    const receipt = await database.db.selectFrom('receipts').select('receipt').where('job_id', '=', job.jobId).executeTakeFirstOrThrow();
+    const receipt = await suite.database.db.selectFrom('receipts').select('receipt').where('job_id', '=', job.jobId).executeTakeFirstOrThrow();
     expect(BigInt(settlePostingIdOf(receipt.receipt))).toBeGreaterThan(BigInt(heldId));
   });
 
@@ -193,7 +165,7 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
       await intent('po_2', [a.provider.providerId]);
       const fourth = await earn(a, 4);
 
-      const page1 = await store.statementOf(a.provider.providerId, { after: null, limit: 3 });
+      const page1 = await suite.store.statementOf(a.provider.providerId, { after: null, limit: 3 });
       expect(page1).toMatchObject({ providerId: a.provider.providerId, payoutAddress: WALLET });
       expect(page1?.receipts.map((r) => r.receiptId)).toEqual([first, second, third]);
       expect(page1?.nextCursor).toBe(third);
@@ -201,22 +173,22 @@ describe.each(testEngines())('receipts and the payouts that paid them on $name',
       expect(page1?.receipts[0]?.payoutSignature).toMatch(/^[1-9A-HJ-NP-Za-km-z]{88}$/);
       expect(page1?.receipts[2]).toMatchObject({ payoutBatchId: 'po_2', payoutState: 'intent', payoutSignature: null });
 
-      const page2 = await store.statementOf(a.provider.providerId, { after: page1!.nextCursor, limit: 3 });
+      const page2 = await suite.store.statementOf(a.provider.providerId, { after: page1!.nextCursor, limit: 3 });
       expect(page2?.receipts).toEqual([expect.objectContaining({ receiptId: fourth, payoutBatchId: null, payoutState: null, payoutSignature: null, amount: '40' })]);
       expect(page2?.nextCursor).toBeNull();
-      const exact = await store.statementOf(a.provider.providerId, { after: null, limit: 4 });
+      const exact = await suite.store.statementOf(a.provider.providerId, { after: null, limit: 4 });
       expect(exact?.nextCursor).toBeNull();
     });
 
     it('is null for an unknown provider and refuses a cursor or page size that is not valid', async () => {
       const a = await provider(1);
       const b = await provider(2);
-      await store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
+      await suite.store.touchSession(a.session.sessionId, tick(), { state: 'waiting', reason: 'owner-active', ownerPresent: true });
       const ofB = await earn(b, 1);
-      expect(await store.statementOf('prv_nobody', { after: null, limit: 10 })).toBeNull();
-      await expect(store.statementOf(a.provider.providerId, { after: ofB, limit: 10 })).rejects.toThrow(/not a receipt of provider/);
-      await expect(store.statementOf(a.provider.providerId, { after: null, limit: 501 })).rejects.toMatchObject({ code: 'invalid-input' });
-      await expect(store.statementOf(a.provider.providerId, { after: null, limit: 0 })).rejects.toMatchObject({ code: 'invalid-input' });
+      expect(await suite.store.statementOf('prv_nobody', { after: null, limit: 10 })).toBeNull();
+      await expect(suite.store.statementOf(a.provider.providerId, { after: ofB, limit: 10 })).rejects.toThrow(/not a receipt of provider/);
+      await expect(suite.store.statementOf(a.provider.providerId, { after: null, limit: 501 })).rejects.toMatchObject({ code: 'invalid-input' });
+      await expect(suite.store.statementOf(a.provider.providerId, { after: null, limit: 0 })).rejects.toMatchObject({ code: 'invalid-input' });
     });
   });
 });
