@@ -1,12 +1,13 @@
 import { app, dialog, Menu, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { localDayKey } from '../../protocol/earnings-stats.js';
 import type { ProviderCore } from '../core/api.js';
 import { createDesktopCore } from './compose.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { installNotifications } from './notifications.js';
 import { installPanicHotkey } from './panic-hotkey.js';
-import { localDayOf, trayModel, type TrayAction, type TrayModel } from '../core/tray/tray-model.js';
+import { trayModel, type TrayAction, type TrayModel } from '../core/tray/tray-model.js';
 import { AppTray } from './tray.js';
 import { createMainWindow, hardenSession } from './window.js';
 
@@ -119,7 +120,7 @@ class DesktopShell {
   }
 
   private trayModel(): TrayModel {
-    return trayModel({ state: this.core!.getState(), today: localDayOf(Date.now()) });
+    return trayModel({ state: this.core!.getState(), today: localDayKey(Date.now()) });
   }
 
   private refreshTray(): void {

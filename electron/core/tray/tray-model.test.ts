@@ -4,10 +4,10 @@ import type { GpuInventory } from '../../../protocol/gpu.js';
 import { initialJobSlice } from '../../../protocol/job-spec.js';
 import { initialEarningsSlice, initialNetworkSlice, type EarningsSlice, type ProviderState, type ReceiptCheckState } from '../../../protocol/state.js';
 import { payout, receiptBody } from '../earnings/test-support/earnings-world.js';
-import { earnedToday, localDayOf, TRAY_ICONS, trayModel, type TrayMenuEntry } from './tray-model.js';
+import { earnedToday, TRAY_ICONS, trayModel, type TrayMenuEntry } from './tray-model.js';
 import { trayNotifications } from './tray-notifications.js';
 
-const TODAY = { startMs: Date.parse('2026-03-04T00:00:00.000Z'), endMs: Date.parse('2026-03-05T00:00:00.000Z') };
+const TODAY = '2026-03-04';
 const gpus: GpuInventory = {
   status: 'ok', reason: null, nextStep: null, detectedAt: '2026-03-04T09:59:00.000Z',
   gpus: [{
@@ -106,25 +106,23 @@ describe('tray model, one state at a time', () => {
 describe("today's earnings", () => {
   const earnings = (receipts: EarningsSlice['receipts']): EarningsSlice => ({ ...initialEarningsSlice(), receipts, token: { symbol: 'USDC', decimals: 6 } });
 
-  it('sums receipts that ended within the local day, skipping receipts the app found wrong', () => {
-    const slice = earnings([
-      receipt(1, '2026-03-04T08:00:00.000Z', '1000000'),
-      receipt(2, '2026-03-04T23:59:59.000Z', '250000', 'no-key'),
-      receipt(3, '2026-03-03T23:59:59.999Z', '7000000'),
-      receipt(4, '2026-03-05T00:00:00.000Z', '7000000'),
-      receipt(5, '2026-03-04T12:00:00.000Z', '9000000', 'bad-signature'),
-    ]);
+  it("shows the local day's bucket, the one the Earnings page sums (wrong receipts were left out when it was built)", () => {
+    const slice: EarningsSlice = {
+      ...earnings([]),
+      daily: [
+        { day: '2026-03-03', amount: '7000000', seconds: 7, runs: 1 },
+        { day: '2026-03-04', amount: '1250000', seconds: 2, runs: 2 },
+        { day: '2026-03-05', amount: '7000000', seconds: 7, runs: 1 },
+      ],
+    };
     expect(earnedToday(slice, TODAY)).toBe(1_250_000n);
     const model = trayModel({ state: state({ earnings: slice }), today: TODAY });
     expect(model.todayLine).toBe('Today: 1.25 USDC');
     expect(model.menu[1]).toEqual({ kind: 'item', label: 'Today: 1.25 USDC', enabled: false, action: null });
   });
 
-  it('the local day comes from the process time zone, midnight to midnight', () => {
-    const day = localDayOf(Date.parse('2026-03-04T10:00:00.000Z'));
-    expect(new Date(day.startMs).getHours()).toBe(0);
-    expect(day.endMs - day.startMs).toBeGreaterThanOrEqual(23 * 3_600_000);
-    expect(day.startMs).toBeLessThanOrEqual(Date.parse('2026-03-04T10:00:00.000Z'));
+  it('nothing earned on the day reads as such', () => {
+    expect(trayModel({ state: state({ earnings: earnings([receipt(1, '2026-03-04T08:00:00.000Z', '1000000')]) }), today: TODAY }).todayLine).toBe('Today: nothing earned yet');
   });
 });
 

@@ -4,7 +4,8 @@
  * is unit-tested without Electron.
  */
 import { formatTokenAmount } from '../../../protocol/network-format.js';
-import type { ProviderState, ReceiptCheckState } from '../../../protocol/state.js';
+import { earningsPeriods } from '../../../protocol/earnings-stats.js';
+import type { ProviderState } from '../../../protocol/state.js';
 
 /** One icon per state, each a PNG in resources/ (tray-<icon>.png and @2x, drawn by resources/make-icons.mjs). */
 export const TRAY_ICONS = ['idle', 'available', 'working', 'paused', 'error', 'offline'] as const;
@@ -27,24 +28,10 @@ export interface TrayModel {
   menu: TrayMenuEntry[];
 }
 
-/** The owner's local day as epoch ms [startMs, endMs): passed in so DST days (23 or 25 h) are the caller's business. */
-export interface LocalDay {
-  startMs: number;
-  endMs: number;
-}
-
 export interface TrayInput {
   state: ProviderState;
-  today: LocalDay;
-}
-
-/** The local day holding `nowMs`, from the process time zone (the shell's one impure helper, kept beside the model). */
-export function localDayOf(nowMs: number): LocalDay {
-  const start = new Date(nowMs);
-  start.setHours(0, 0, 0, 0);
-  const end = new Date(start);
-  end.setDate(end.getDate() + 1);
-  return { startMs: start.getTime(), endMs: end.getTime() };
+  /** The owner's local date (`localDayKey`), passed in so the model stays pure. */
+  today: string;
 }
 
 const STATUS_MAX = 64;
@@ -58,20 +45,12 @@ function lowerFirst(text: string): string {
   return text.charAt(0).toLowerCase() + text.slice(1);
 }
 
-/** Receipts the app found wrong are not counted as earned: the Earnings page explains them instead. */
-const COUNTED_CHECKS: ReadonlySet<ReceiptCheckState> = new Set(['verified', 'no-key']);
-
-/** Base units earned by runs that ended within the local day. */
-export function earnedToday(earnings: ProviderState['earnings'], today: LocalDay): bigint {
-  let total = 0n;
-  for (const { receipt, check } of earnings.receipts) {
-    const ended = Date.parse(receipt.body.endedAt);
-    if (COUNTED_CHECKS.has(check) && ended >= today.startMs && ended < today.endMs) total += BigInt(receipt.body.amount);
-  }
-  return total;
+/** Base units earned by runs that ended on the local day `today`: the same daily buckets the Earnings page sums. */
+export function earnedToday(earnings: ProviderState['earnings'], today: string): bigint {
+  return BigInt(earningsPeriods(earnings.daily, today).today);
 }
 
-function todayLineOf(state: ProviderState, today: LocalDay): string {
+function todayLineOf(state: ProviderState, today: string): string {
   const earned = earnedToday(state.earnings, today);
   return earned === 0n ? 'Today: nothing earned yet' : `Today: ${formatTokenAmount(earned.toString(), state.earnings.token)}`;
 }
