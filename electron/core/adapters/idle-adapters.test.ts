@@ -209,4 +209,24 @@ describe('/proc process scan', () => {
     expect(me?.command).toContain('node');
     expect(list.length).toBeGreaterThan(3);
   });
+
+  it('reads every process with one reused buffer: long argv cut, kernel threads skipped, rewritten argv0 named by comm', async () => {
+    const proc = tempDir();
+    const entry = (pid: number, cmdline: string, comm: string) => {
+      mkdirSync(join(proc, String(pid)));
+      writeFileSync(join(proc, String(pid), 'cmdline'), cmdline);
+      writeFileSync(join(proc, String(pid), 'comm'), `${comm}\n`);
+    };
+    entry(10, `/games/Cyberpunk2077.exe\0${'--flag '.repeat(5000)}\0`, 'Cyberpunk2077.e');
+    entry(11, '', 'kworker/0:1');
+    entry(12, 'steam: runtime\0', 'steamwebhelper');
+    entry(13, '/usr/bin/node\0server.js\0', 'node');
+    mkdirSync(join(proc, 'self'));
+    mkdirSync(join(proc, '14'));
+    const list = await new ProcProcessScanner(proc).list();
+    expect(list.map((p) => [p.pid, p.name])).toEqual([[10, 'Cyberpunk2077.exe'], [12, 'steamwebhelper'], [13, 'node']]);
+    expect(list[0]!.command.length).toBeLessThanOrEqual(16 * 1024);
+    expect(list[0]!.command.startsWith('/games/Cyberpunk2077.exe --flag')).toBe(true);
+    expect(list[2]!.command).toBe('/usr/bin/node server.js');
+  });
 });
