@@ -1,3 +1,4 @@
+import type { KernelName } from '../../protocol/bench/report.js';
 import type { GpuInventory } from '../../protocol/gpu.js';
 import type { Settings, SettingsFieldReset } from '../../protocol/settings.js';
 import type {
@@ -72,17 +73,14 @@ export interface WebGpuRunner {
   runTimedGemms(options: Omit<WebGpuTimedGemmOptions, 'nowMs' | 'onProgress'>): Promise<WebGpuTimedGemmResult>;
 }
 
-/** Kernels of the CUDA benchmark executable (native/). */
-export type CudaKernelName = 'fma' | 'sgemm' | 'hgemm' | 'triad' | 'sgemm_sustained';
-
 export interface CudaBenchOptions {
   /** Challenge seed, 16 lowercase hex digits. */
   seedHex: string;
   /** GEMM size (n×n). */
   n: number;
   quick: boolean;
-  /** Which kernels to run; empty = the executable's default set for the mode. */
-  kernels: CudaKernelName[];
+  /** Which kernels to run (the benchmark's one list, protocol/bench/report.ts); empty = the executable's default set for the mode. */
+  kernels: KernelName[];
   /** Where to write C = A·B as raw little-endian f32 (n·n·4 bytes). */
   outC?: string;
   /** CPU reference mode: the same outputs computed exactly on the CPU (small n, no GPU needed). */
@@ -122,7 +120,7 @@ export interface CudaDeviceDetails {
 }
 
 export interface CudaKernelTiming {
-  name: CudaKernelName;
+  name: KernelName;
   unit: 'GFLOPS' | 'GB/s';
   /** GPU time of each trial (cudaEvents), integer ns, warm-up excluded, in run order. */
   trialsNs: number[];
@@ -161,7 +159,7 @@ export interface CudaBenchFailure {
 /** One progress step of a run; `done`/`total` count trials (or milliseconds for sgemm_sustained). */
 export interface CudaBenchProgress {
   /** The kernel the work belongs to (input fill, self-check and writing C count under sgemm/hgemm). */
-  kernel: CudaKernelName;
+  kernel: KernelName;
   phase: 'inputs' | 'warmup' | 'trial' | 'verify' | 'write' | 'cpu';
   done: number;
   total: number;

@@ -8,6 +8,12 @@ import { ProbeResponseSchema } from './probe.js';
 
 export const REPORT_FORMAT_VERSION = 1;
 
+/**
+ * The benchmark's kernels, listed once: every schema and type of a kernel name (the report, the UI's summaries,
+ * the CUDA runner's port and adapter) derives from it. Also the order the WGSL harness runs them in by default
+ * (the sustained phase is sized from the peak SGEMM, so it comes after it). native/src/options.cpp spells the
+ * same names in C++; native/kernel-names.test.ts keeps the two lists equal.
+ */
 export const KERNEL_NAMES = ['fma', 'sgemm', 'hgemm', 'triad', 'sgemm_sustained'] as const;
 export const KernelNameSchema = z.enum(KERNEL_NAMES);
 export type KernelName = z.infer<typeof KernelNameSchema>;

@@ -3,13 +3,13 @@ import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { KernelNameSchema } from '../../../protocol/bench/report.js';
 import type {
   CudaBenchFailure,
   CudaBenchOptions,
   CudaBenchProgress,
   CudaBenchResult,
   CudaBenchRunner,
-  CudaKernelName,
 } from '../ports.js';
 
 /**
@@ -28,8 +28,6 @@ const STDERR_TAIL_BYTES = 4096;
 const USE_WEBGPU = 'Use the WebGPU benchmark instead.';
 
 // ---- the executable's JSON (native/src/report.cpp) ----
-
-const KernelNameSchema = z.enum(['fma', 'sgemm', 'hgemm', 'triad', 'sgemm_sustained']);
 
 const SuccessSchema = z.object({
   ok: z.literal(true),
@@ -222,7 +220,7 @@ function toResult(doc: z.infer<typeof SuccessSchema>): CudaBenchResult {
     deviceDetails: d
       ? { index: d.index, count: d.count, clockKHz: d.clockKHz, memoryClockKHz: d.memoryClockKHz, memoryBusWidthBits: d.memoryBusWidthBits, l2Bytes: d.l2Bytes, pciBusId: d.pciBusId, uuid: d.uuid }
       : null,
-    kernels: doc.kernels.map((k) => ({ ...k, name: k.name as CudaKernelName })),
+    kernels: doc.kernels,
     gemm: doc.gemm,
     triad: doc.triad,
     selfCheck: doc.selfCheck,

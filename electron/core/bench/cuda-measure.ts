@@ -26,7 +26,7 @@ export async function runCudaBenchmark(runner: CudaBenchRunner, challenge: Chall
   try {
     const outC = join(scratch, 'c.f32');
     const result = await runner.run({ seedHex: challenge.seed, n: challenge.n, quick: challenge.quick, kernels: [], outC }, (p) => {
-      const index = Math.max(0, KERNEL_NAMES.indexOf(p.kernel as (typeof KERNEL_NAMES)[number]));
+      const index = Math.max(0, KERNEL_NAMES.indexOf(p.kernel));
       const within = p.total > 0 ? Math.min(1, p.done / p.total) : 0;
       onProgress({ stage: p.kernel === 'sgemm_sustained' ? 'sustained' : 'kernel', kernel: null, fraction: (index + within) / KERNEL_NAMES.length, message: `CUDA: ${p.kernel} ${p.phase}` });
     });

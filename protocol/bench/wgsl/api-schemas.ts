@@ -3,6 +3,7 @@
  * finished run (the signed report itself stays in core and in the CLI's output).
  */
 import { z } from 'zod';
+import { KernelNameSchema, type KernelName } from '../report.js';
 
 export const BenchBackendSchema = z.enum(['webgpu', 'cuda']);
 export type BenchBackend = z.infer<typeof BenchBackendSchema>;
@@ -15,14 +16,12 @@ export const BenchRunRequestSchema = z
   .strict();
 export type BenchRunRequest = z.infer<typeof BenchRunRequestSchema>;
 
-export const BenchKernelNameSchema = z.enum(['fma', 'sgemm', 'hgemm', 'triad', 'sgemm_sustained']);
-
 export const BenchProgressSchema = z.object({
   runId: z.string(),
   /** False on the last event of a run (finished or failed). */
   running: z.boolean(),
   stage: z.enum(['preparing', 'adapter', 'inputs', 'kernel', 'sustained', 'readback', 'proof', 'signing', 'done', 'failed']),
-  kernel: z.union([BenchKernelNameSchema, z.literal('naive_gemm')]).nullable(),
+  kernel: z.union([KernelNameSchema, z.literal('naive_gemm')]).nullable(),
   /** Whole-run progress in per mille (0–1000). */
   perMille: z.number().int().min(0).max(1000),
   message: z.string(),
@@ -39,7 +38,7 @@ export const BenchFlagSchema = z.object({
 export type BenchFlag = z.infer<typeof BenchFlagSchema>;
 
 export const BenchKernelSummarySchema = z.object({
-  name: BenchKernelNameSchema,
+  name: KernelNameSchema,
   label: z.string(),
   unit: z.enum(['GFLOPS', 'GB/s']),
   /** Measured throughput ×1000. */
@@ -74,7 +73,7 @@ export const BenchRunSummarySchema = z.object({
 });
 export type BenchRunSummary = z.infer<typeof BenchRunSummarySchema>;
 
-export const KERNEL_LABELS: Record<z.infer<typeof BenchKernelNameSchema>, string> = {
+export const KERNEL_LABELS: Record<KernelName, string> = {
   fma: 'Raw FP32 compute',
   sgemm: 'FP32 matrix multiply',
   hgemm: 'FP16 matrix multiply',

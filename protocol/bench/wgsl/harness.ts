@@ -6,23 +6,18 @@
  * seed with WGSL Philox → per kernel: compile, warm up (both excluded), calibrate how many dispatches make
  * one trial long enough, 7 timed trials (GPU timestamps when 'timestamp-query' exists, wall clock otherwise)
  * → a sustained SGEMM phase → read C back. Building the Merkle tree and the report is the caller's job.
+ * This file plans and assembles; measure-kernels.ts holds the steps, bench-device.ts the GPU objects and the
+ * timing of dispatches, progress-steps.ts the progress fractions.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { UserFacingError } from '../../errors.js';
-import { STREAM_A, STREAM_B, STREAM_TRIAD_B, STREAM_TRIAD_C, seedToKey } from '../inputs.js';
-import {
-  FMA_FLOPS_PER_ITERATION,
-  FMA_SOURCE,
-  NAIVE_GEMM_SOURCE,
-  TRIAD_SOURCE,
-  WORKGROUP_SIZE,
-  fillSource,
-  gemmBlock,
-  gemmFlops,
-  tiledGemmSource,
-  type GemmTiling,
-} from './kernels.js';
+import { STREAM_A, STREAM_B, seedToKey } from '../inputs.js';
+import { KERNEL_NAMES, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
+import { BenchDevice, MAP_READ, USAGE_COPY_DST, USAGE_COPY_SRC, USAGE_MAP_READ, USAGE_STORAGE, USAGE_UNIFORM, deviceLost, grid } from './bench-device.js';
+import { FMA_SOURCE, NAIVE_GEMM_SOURCE, TRIAD_SOURCE, WORKGROUP_SIZE, fillSource, gemmBlock, tiledGemmSource, type GemmTiling } from './kernels.js';
+import { generateInputs, measureKernels, measureNaiveGemm, readBackChecked, type RunContext } from './measure-kernels.js';
+import { ProgressSteps } from './progress-steps.js';
 import {
   bindRowCommit,
   DIGEST_BYTES,
@@ -35,16 +30,8 @@ import {
   type RowCommitBindings,
   type RowCommitPipelines,
 } from './row-hash.js';
-import { TRIALS_PER_KERNEL, kernelResult, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
 
-// GPUBufferUsage / GPUMapMode values, spelled out so the harness needs no globals from any host.
-const USAGE_MAP_READ = 0x0001;
-const USAGE_COPY_SRC = 0x0004;
-const USAGE_COPY_DST = 0x0008;
-const USAGE_UNIFORM = 0x0040;
-const USAGE_STORAGE = 0x0080;
-const USAGE_QUERY_RESOLVE = 0x0200;
-const MAP_READ = 0x0001;
+export { grid };
 
 export type BenchMode = 'quick' | 'full';
 export type { KernelName, KernelResult, KernelUnit };
@@ -212,13 +199,6 @@ async function requestAdapter(gpu: GPU): Promise<GPUAdapter> {
   return adapter;
 }
 
-interface Kernel {
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  groups: [number, number, number];
-}
-
-/** Splits a 1-D workgroup count into a grid no dimension of which exceeds the device limit. */
 /** A device with the adapter's own buffer and workgroup limits; `lostReason()` says why the driver dropped it, if it did. */
 async function openDevice(adapter: GPUAdapter, requiredFeatures: GPUFeatureName[]): Promise<{ device: GPUDevice; lostReason: () => string | null }> {
   const device = await adapter.requestDevice({
@@ -237,19 +217,61 @@ async function openDevice(adapter: GPUAdapter, requiredFeatures: GPUFeatureName[
   return { device, lostReason: () => lost };
 }
 
-export function grid(total: number, maxPerDimension: number): [number, number, number] {
-  if (total <= maxPerDimension) return [Math.max(1, total), 1, 1];
-  const y = Math.ceil(total / maxPerDimension);
-  return [Math.ceil(total / y), y, 1];
-}
-
 /** Runs the benchmark on the first high-performance adapter of `gpu`. */
 export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Promise<HarnessResult> {
   const started = options.nowMs();
-  const report = (progress: HarnessProgress) => options.onProgress?.(progress);
-  report({ stage: 'adapter', kernel: null, fraction: 0, message: 'Opening the graphics adapter' });
+  options.onProgress?.({ stage: 'adapter', kernel: null, fraction: 0, message: 'Opening the graphics adapter' });
   const adapter = await requestAdapter(gpu);
   const described = describeAdapter(adapter);
+  const plan = runPlan(described, options);
+  const wanted = options.kernels ?? [...KERNEL_NAMES];
+  const f16 = fp16Support(adapter, wanted);
+  const timestamps = adapter.features.has('timestamp-query');
+  const notes: string[] = [];
+  const requiredFeatures: GPUFeatureName[] = [];
+  if (timestamps) requiredFeatures.push('timestamp-query');
+  if (f16 === 'wanted') requiredFeatures.push('shader-f16');
+  const { device, lostReason } = await openDevice(adapter, requiredFeatures);
+  const benchDevice = new BenchDevice(device, { lostReason, nowMs: options.nowMs, timestamps, notes });
+  try {
+    const ctx: RunContext = {
+      gpu: benchDevice,
+      plan,
+      n: options.n,
+      key: seedToKey(options.seed),
+      // Inputs, each wanted kernel, the naive GEMM when asked for, and the read-back.
+      progress: new ProgressSteps(options.onProgress, wanted.length + (options.includeNaive ? 1 : 0) + 2),
+      notes,
+      nowMs: options.nowMs,
+      sustainedSeconds: options.sustainedSeconds ?? plan.sustainedSeconds,
+    };
+    const inputs = await generateInputs(ctx, f16);
+    ctx.progress.next();
+    const measured = await measureKernels(ctx, inputs, wanted);
+    const naive = options.includeNaive ? await measureNaiveGemm(ctx, inputs) : null;
+    if (naive) ctx.progress.next();
+    const c = await readBackChecked(ctx, inputs, measured, naive?.c ?? null);
+    ctx.progress.finished();
+    return {
+      adapter: described,
+      n: options.n,
+      mode: options.mode,
+      c,
+      kernels: [...measured.kernels],
+      naive: naive?.result ?? null,
+      sustained: measured.sustained,
+      timing: benchDevice.timing,
+      kernelHash: webgpuKernelHash(),
+      notes,
+      wallMs: Math.round(options.nowMs() - started),
+    };
+  } finally {
+    benchDevice.destroy();
+  }
+}
+
+/** The plan for this adapter and mode (with a forced tiling), refusing an n the GEMM or the buffers cannot take. */
+function runPlan(described: AdapterDescription, options: HarnessOptions): BenchPlan {
   const planned = planFor(described, options.mode);
   const plan = options.tiling ? { ...planned, tiling: options.tiling } : planned;
   const { n } = options;
@@ -260,303 +282,12 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
   if (n * n * 4 > Math.min(described.maxBufferSize, described.maxStorageBufferBindingSize)) {
     throw new UserFacingError('bench-too-large', `This graphics card cannot hold a ${n}×${n} matrix in one buffer.`, 'Run a local benchmark without --challenge; it picks a size that fits.');
   }
-  const wanted: KernelName[] = options.kernels ?? ['fma', 'sgemm', 'hgemm', 'triad', 'sgemm_sustained'];
-  const hasF16 = adapter.features.has('shader-f16');
-  const hasTimestamps = adapter.features.has('timestamp-query');
-  const notes: string[] = [];
-  const requiredFeatures: GPUFeatureName[] = [];
-  if (hasTimestamps) requiredFeatures.push('timestamp-query');
-  if (hasF16 && wanted.includes('hgemm')) requiredFeatures.push('shader-f16');
-  const { device, lostReason } = await openDevice(adapter, requiredFeatures);
-  const maxDim = device.limits.maxComputeWorkgroupsPerDimension;
-  const buffers: GPUBuffer[] = [];
-  const querySet = hasTimestamps ? device.createQuerySet({ type: 'timestamp', count: 2 }) : null;
-  const resolveBuffer = hasTimestamps ? track(device.createBuffer({ size: 16, usage: USAGE_QUERY_RESOLVE | USAGE_COPY_SRC })) : null;
-  const readTimes = hasTimestamps ? track(device.createBuffer({ size: 16, usage: USAGE_COPY_DST | USAGE_MAP_READ })) : null;
-  let timing: 'timestamp' | 'wall' = hasTimestamps ? 'timestamp' : 'wall';
+  return plan;
+}
 
-  function track(buffer: GPUBuffer): GPUBuffer {
-    buffers.push(buffer);
-    return buffer;
-  }
-
-  function storage(bytes: number, extra = 0): GPUBuffer {
-    return track(device.createBuffer({ size: bytes, usage: USAGE_STORAGE | USAGE_COPY_SRC | extra }));
-  }
-
-  function uniform(words: ArrayBuffer): GPUBuffer {
-    const buffer = track(device.createBuffer({ size: Math.max(16, words.byteLength), usage: USAGE_UNIFORM | USAGE_COPY_DST }));
-    device.queue.writeBuffer(buffer, 0, words);
-    return buffer;
-  }
-
-  async function pipeline(code: string, label: string): Promise<GPUComputePipeline> {
-    const module = device.createShaderModule({ code, label });
-    try {
-      return await device.createComputePipelineAsync({ layout: 'auto', compute: { module, entryPoint: 'main' }, label });
-    } catch (error) {
-      const info = await module.getCompilationInfo().catch(() => null);
-      const details = info?.messages.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('; ');
-      throw new UserFacingError('bench-shader', `The graphics driver could not compile the ${label} benchmark: ${details || (error as Error).message}`, 'Update your graphics driver and run the benchmark again.');
-    }
-  }
-
-  function kernel(p: GPUComputePipeline, resources: GPUBuffer[], groups: [number, number, number]): Kernel {
-    const bindGroup = device.createBindGroup({ layout: p.getBindGroupLayout(0), entries: resources.map((buffer, binding) => ({ binding, resource: { buffer } })) });
-    return { pipeline: p, bindGroup, groups };
-  }
-
-  /** Runs `reps` dispatches in one pass; returns integer nanoseconds. */
-  async function timeDispatches(k: Kernel, reps: number): Promise<number> {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass(
-      querySet && timing === 'timestamp' ? { timestampWrites: { querySet, beginningOfPassWriteIndex: 0, endOfPassWriteIndex: 1 } } : {},
-    );
-    pass.setPipeline(k.pipeline);
-    pass.setBindGroup(0, k.bindGroup);
-    for (let r = 0; r < reps; r++) pass.dispatchWorkgroups(...k.groups);
-    pass.end();
-    if (querySet && resolveBuffer && readTimes && timing === 'timestamp') {
-      encoder.resolveQuerySet(querySet, 0, 2, resolveBuffer, 0);
-      encoder.copyBufferToBuffer(resolveBuffer, 0, readTimes, 0, 16);
-    }
-    const t0 = options.nowMs();
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-    const wallNs = Math.max(1, Math.round((options.nowMs() - t0) * 1e6));
-    const lost = lostReason();
-    if (lost) throw deviceLost(lost);
-    if (readTimes && timing === 'timestamp') {
-      await readTimes.mapAsync(MAP_READ);
-      const stamps = new BigUint64Array(readTimes.getMappedRange().slice(0));
-      readTimes.unmap();
-      const gpuNs = Number(stamps[1]! - stamps[0]!);
-      // Timestamps that are zero, backwards, or wildly off the wall clock are not trustworthy: fall back.
-      if (gpuNs > 0 && gpuNs <= wallNs * 1.5 + 2e6) return gpuNs;
-      timing = 'wall';
-      notes.push('GPU timestamps looked wrong on this adapter, so wall-clock time was used.');
-    }
-    return wallNs;
-  }
-
-  /** Warm-up and calibration (excluded), then the timed trials, reporting progress after each. */
-  async function measure(k: Kernel, targetMs: number, onTrial: (done: number, total: number) => void, maxReps = 4096): Promise<{ reps: number; trialsNs: number[] }> {
-    await timeDispatches(k, 1); // warm-up, excluded
-    const once = await timeDispatches(k, 1);
-    const reps = Math.max(1, Math.min(maxReps, Math.ceil((targetMs * 1e6) / once)));
-    const trialsNs: number[] = [];
-    for (let t = 0; t < TRIALS_PER_KERNEL; t++) {
-      trialsNs.push(await timeDispatches(k, reps));
-      onTrial(t + 1, TRIALS_PER_KERNEL);
-    }
-    return { reps, trialsNs };
-  }
-
-
-  async function readBack(buffer: GPUBuffer, bytes: number): Promise<Float32Array> {
-    const staging = device.createBuffer({ size: bytes, usage: USAGE_COPY_DST | USAGE_MAP_READ });
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
-    device.queue.submit([encoder.finish()]);
-    await staging.mapAsync(MAP_READ);
-    const out = new Float32Array(staging.getMappedRange().slice(0));
-    staging.unmap();
-    staging.destroy();
-    return out;
-  }
-
-  const [keyLo, keyHi] = seedToKey(options.seed);
-  function fill(target: GPUBuffer, stream: number, count: number, fillPipeline: GPUComputePipeline): void {
-    const params = uniform(new Uint32Array([count, stream, keyLo, keyHi]).buffer);
-    const k = kernel(fillPipeline, [target, params], grid(Math.ceil(Math.ceil(count / 4) / WORKGROUP_SIZE), maxDim));
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(k.pipeline);
-    pass.setBindGroup(0, k.bindGroup);
-    pass.dispatchWorkgroups(...k.groups);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-  }
-
-  const steps = wanted.length + (options.includeNaive ? 1 : 0) + 2;
-  let step = 0;
-  const progress = (stage: HarnessProgress['stage'], kernelName: HarnessProgress['kernel'], message: string, within = 0) =>
-    report({ stage, kernel: kernelName, fraction: Math.min(1, (step + within) / steps), message });
-
-  const trialProgress = (kernelName: HarnessProgress['kernel'], message: string) => (done: number, total: number) =>
-    progress('kernel', kernelName, `${message}: try ${done} of ${total}`, done / (total + 1));
-
-  try {
-    // Inputs, generated on the GPU from the seed.
-    progress('inputs', null, 'Generating the test matrices from the challenge seed');
-    const fill32 = await pipeline(fillSource('f32'), 'input generator');
-    const matrixBytes = n * n * 4;
-    const a = storage(matrixBytes);
-    const b = storage(matrixBytes);
-    fill(a, STREAM_A, n * n, fill32);
-    fill(b, STREAM_B, n * n, fill32);
-    const useF16 = hasF16 && wanted.includes('hgemm');
-    let a16: GPUBuffer | null = null;
-    let b16: GPUBuffer | null = null;
-    const fp16Failed = (error: unknown) =>
-      notes.push(`FP16 shaders did not work with this graphics driver, so the FP16 test was skipped (${error instanceof Error ? error.message : String(error)}).`);
-    if (useF16) {
-      // FP16 is optional: a driver that rejects it costs the FP16 figure, never the run.
-      const fill16 = await pipeline(fillSource('f16'), 'FP16 input generator').catch((error: unknown) => {
-        fp16Failed(error);
-        return null;
-      });
-      if (fill16) {
-        a16 = storage(n * n * 2);
-        b16 = storage(n * n * 2);
-        fill(a16, STREAM_A, n * n, fill16);
-        fill(b16, STREAM_B, n * n, fill16);
-      }
-    } else if (wanted.includes('hgemm')) {
-      notes.push('This graphics adapter has no FP16 shader support, so the FP16 test was skipped.');
-    }
-    await device.queue.onSubmittedWorkDone();
-    step++;
-
-    const kernels: KernelResult[] = [];
-    const gemmParams = uniform(new Uint32Array([n, 0, 0, 0]).buffer);
-    const c = storage(matrixBytes);
-    const gemmGroups: [number, number, number] = [n / block, n / block, 1];
-    let sgemm: Kernel | null = null;
-    let sgemmReps = 1;
-    let naive: KernelResult | null = null;
-    let cHalf: GPUBuffer | null = null;
-    let naiveC: Float32Array | null = null;
-    let sustainedResult: HarnessResult['sustained'] = null;
-
-    for (const name of wanted) {
-      if (name === 'fma') {
-        progress('kernel', 'fma', 'Measuring raw FP32 compute (FMA)');
-        const out = storage(plan.fmaWorkgroups * WORKGROUP_SIZE * 16);
-        const params = uniform(new Float32Array([0, 0, 0.999, 0.001]).buffer);
-        device.queue.writeBuffer(params, 0, new Uint32Array([plan.fmaIterations, 0]));
-        const k = kernel(await pipeline(FMA_SOURCE, 'FMA'), [out, params], grid(plan.fmaWorkgroups, maxDim));
-        const { reps, trialsNs } = await measure(k, plan.trialMs.fma, trialProgress('fma', 'Measuring raw FP32 compute (FMA)'));
-        const flopsPerDispatch = plan.fmaWorkgroups * WORKGROUP_SIZE * plan.fmaIterations * FMA_FLOPS_PER_ITERATION;
-        kernels.push(kernelResult('fma', trialsNs, flopsPerDispatch * reps));
-        out.destroy();
-      } else if (name === 'sgemm') {
-        progress('kernel', 'sgemm', `Measuring FP32 matrix multiply (${n}×${n})`);
-        sgemm = kernel(await pipeline(tiledGemmSource(plan.tiling, 'f32'), 'SGEMM'), [a, b, c, gemmParams], gemmGroups);
-        const { reps, trialsNs } = await measure(sgemm, plan.trialMs.gemm, trialProgress('sgemm', `Measuring FP32 matrix multiply (${n}×${n})`));
-        sgemmReps = reps;
-        kernels.push(kernelResult('sgemm', trialsNs, gemmFlops(n) * reps));
-      } else if (name === 'hgemm') {
-        if (!a16 || !b16) {
-          step++;
-          continue;
-        }
-        progress('kernel', 'hgemm', `Measuring FP16 matrix multiply (${n}×${n})`);
-        const hgemm = await pipeline(tiledGemmSource(plan.tiling, 'f16'), 'FP16 GEMM').catch((error: unknown) => {
-          fp16Failed(error);
-          return null;
-        });
-        if (!hgemm) {
-          step++;
-          continue;
-        }
-        cHalf = storage(matrixBytes);
-        const k = kernel(hgemm, [a16, b16, cHalf, gemmParams], gemmGroups);
-        const { reps, trialsNs } = await measure(k, plan.trialMs.gemm, trialProgress('hgemm', `Measuring FP16 matrix multiply (${n}×${n})`));
-        kernels.push(kernelResult('hgemm', trialsNs, gemmFlops(n) * reps));
-      } else if (name === 'triad') {
-        progress('kernel', 'triad', `Measuring memory bandwidth (${Math.round(plan.triadBytes / MiB)} MiB per buffer)`);
-        const count = plan.triadBytes / 4;
-        const ta = storage(plan.triadBytes);
-        const tb = storage(plan.triadBytes);
-        const tc = storage(plan.triadBytes);
-        fill(tb, STREAM_TRIAD_B, count, fill32);
-        fill(tc, STREAM_TRIAD_C, count, fill32);
-        const params = uniform(new Uint32Array([count / 4, 0, 0, 0]).buffer);
-        device.queue.writeBuffer(params, 12, new Float32Array([3]));
-        const k = kernel(await pipeline(TRIAD_SOURCE, 'triad'), [ta, tb, tc, params], grid(Math.ceil(count / 4 / WORKGROUP_SIZE), maxDim));
-        const { reps, trialsNs } = await measure(k, plan.trialMs.triad, trialProgress('triad', `Measuring memory bandwidth (${Math.round(plan.triadBytes / MiB)} MiB per buffer)`));
-        kernels.push(kernelResult('triad', trialsNs, 3 * plan.triadBytes * reps));
-        ta.destroy();
-        tb.destroy();
-        tc.destroy();
-      } else if (name === 'sgemm_sustained') {
-        if (!sgemm) {
-          step++;
-          continue;
-        }
-        const seconds = options.sustainedSeconds ?? plan.sustainedSeconds;
-        const peak = kernels.find((k) => k.name === 'sgemm')!;
-        const perRepNs = peak.medianNs / sgemmReps;
-        const reps = Math.max(1, Math.min(4096, Math.ceil((plan.sustainedChunkMs * 1e6) / perRepNs)));
-        const chunks: number[] = [];
-        const start = options.nowMs();
-        let elapsed = 0;
-        while (elapsed < seconds * 1000 || chunks.length < 3) {
-          progress('sustained', 'sgemm_sustained', `Holding full load for ${seconds} s to check for slow-down under heat`, Math.min(1, elapsed / (seconds * 1000)));
-          chunks.push(await timeDispatches(sgemm, reps));
-          elapsed = options.nowMs() - start;
-        }
-        // The final third is the sustained figure: by then a card that throttles has slowed down.
-        const tail = chunks.slice(Math.floor((chunks.length * 2) / 3));
-        const entry = kernelResult('sgemm_sustained', tail, gemmFlops(n) * reps);
-        kernels.push(entry);
-        const sustained = { seconds: Math.round(elapsed / 1000), ratio1000: peak.value > 0 ? Math.round((entry.value * 1000) / peak.value) : 0 };
-        sustainedResult = sustained;
-      }
-      step++;
-    }
-
-    if (options.includeNaive) {
-      progress('kernel', 'naive_gemm', 'Timing the naive GEMM for comparison');
-      const cNaive = storage(matrixBytes);
-      const k = kernel(await pipeline(NAIVE_GEMM_SOURCE, 'naive GEMM'), [a, b, cNaive, gemmParams], [n / 16, n / 16, 1]);
-      const { reps, trialsNs } = await measure(k, plan.trialMs.gemm, trialProgress('naive_gemm', 'Timing the naive GEMM for comparison'));
-      naive = kernelResult('sgemm', trialsNs, gemmFlops(n) * reps);
-      naiveC = await readBack(cNaive, matrixBytes);
-      step++;
-    }
-
-    progress('readback', null, 'Reading the result back for the proof');
-    if (!sgemm) {
-      sgemm = kernel(await pipeline(tiledGemmSource(plan.tiling, 'f32'), 'SGEMM'), [a, b, c, gemmParams], gemmGroups);
-      await timeDispatches(sgemm, 1);
-    }
-    const cValues = await readBack(c, matrixBytes);
-    if (naiveC && !sameBits(cValues, naiveC)) {
-      throw new UserFacingError('bench-mismatch', 'Two ways of computing the same matrix gave different answers on this graphics card.', 'Update the graphics driver; if it keeps happening, the card may be faulty or overclocked too far.');
-    }
-    if (cHalf) {
-      const halfValues = await readBack(cHalf, matrixBytes);
-      if (!sameBits(cValues, halfValues)) {
-        const index = kernels.findIndex((k) => k.name === 'hgemm');
-        if (index >= 0) kernels.splice(index, 1);
-        notes.push('The FP16 result did not match the FP32 result, so the FP16 figure was left out.');
-      }
-    }
-    return finish(cValues);
-
-    function finish(cOut: Float32Array): HarnessResult {
-      report({ stage: 'readback', kernel: null, fraction: 1, message: 'GPU work done' });
-      return {
-        adapter: described,
-        n,
-        mode: options.mode,
-        c: cOut,
-        kernels: [...kernels],
-        naive,
-        sustained: sustainedResult,
-        timing,
-        kernelHash: webgpuKernelHash(),
-        notes,
-        wallMs: Math.round(options.nowMs() - started),
-      };
-    }
-  } finally {
-    for (const buffer of buffers) buffer.destroy();
-    querySet?.destroy();
-    device.destroy();
-  }
+function fp16Support(adapter: GPUAdapter, wanted: readonly KernelName[]): 'wanted' | 'unsupported' | 'not-wanted' {
+  if (!wanted.includes('hgemm')) return 'not-wanted';
+  return adapter.features.has('shader-f16') ? 'wanted' : 'unsupported';
 }
 
 export interface TimedGemmOptions {
@@ -761,16 +492,4 @@ function copyChunk(encoder: GPUCommandEncoder, run: TimedRun, c: number, count: 
   const half = c % 2;
   encoder.copyBufferToBuffer(run.leaves, half * run.chunk * leafBytes, staging, 0, count * leafBytes);
   encoder.copyBufferToBuffer(run.roots, half * run.chunk * DIGEST_BYTES, staging, run.chunk * leafBytes, count * DIGEST_BYTES);
-}
-
-function deviceLost(message: string): UserFacingError {
-  return new UserFacingError('bench-device-lost', `The graphics driver stopped the benchmark: ${message}`, 'Close games and other GPU-heavy apps, update the driver, and run the benchmark again.');
-}
-
-function sameBits(x: Float32Array, y: Float32Array): boolean {
-  if (x.length !== y.length) return false;
-  const a = new Uint32Array(x.buffer, x.byteOffset, x.length);
-  const b = new Uint32Array(y.buffer, y.byteOffset, y.length);
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
 }
