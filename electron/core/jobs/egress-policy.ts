@@ -157,12 +157,12 @@ export function egressUnsupported(facts: EgressEngineFacts): UserFacingError | n
   if (!facts.local)
     return refuse(
       'the container engine is on another machine (DOCKER_HOST), whose firewall Offhours cannot set up.',
-      'Point Offhours at the engine on this PC (unset DOCKER_HOST), or accept that only jobs without network access run.',
+      'Point Offhours at the engine on this PC (unset DOCKER_HOST). Jobs without network access still run.',
     );
   if (facts.rootless)
     return refuse(
       'the engine is rootless, so a job’s traffic leaves through your own user’s sockets, which no firewall rule can tell apart from yours.',
-      'Use the system-wide engine ("sudo systemctl enable --now podman.socket" or Docker Engine) and run Offhours as root, or accept that only jobs without network access run.',
+      'Use the system-wide engine ("sudo systemctl enable --now podman.socket" or Docker Engine) and run Offhours as root. Jobs without network access still run.',
     );
   return null;
 }
