@@ -96,7 +96,7 @@ describe('checking the firewall against the plan', () => {
     expect(planDifferences(chains, { chains: {} })).toEqual([`chain ${CHAIN_TO_HOST} is missing`, `chain ${CHAIN_FORWARD} is missing`]);
     const listing = exact();
     listing.chains[CHAIN_TO_HOST]!.jumped = false;
-    listing.chains[CHAIN_FORWARD]!.rules = [...listing.chains[CHAIN_FORWARD]!.rules.slice(1), '-s 10.89.0.0/24 -d 8.8.8.8/32 -j ACCEPT'];
+    listing.chains[CHAIN_FORWARD]!.rules = [...listing.chains[CHAIN_FORWARD]!.rules!.slice(1), '-s 10.89.0.0/24 -d 8.8.8.8/32 -j ACCEPT'];
     expect(planDifferences(chains, listing)).toEqual([
       `INPUT does not jump to ${CHAIN_TO_HOST} first`,
       `${CHAIN_FORWARD} lacks 1 rule (first: -s 10.89.0.0/24 -d 0.0.0.0/8 -j DROP)`,
