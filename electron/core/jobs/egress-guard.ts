@@ -77,7 +77,7 @@ export class EgressGuard {
 
 /** What the guard needs to know of an engine, from where it was reached and what it said about itself. */
 export function engineFacts(endpoint: string, info: EngineInfo, platform: string): EgressEngineFacts {
-  return { platform, local: parseEndpoint(endpoint).kind === 'socket', product: info.product, rootless: info.rootless === true };
+  return { platform, local: parseEndpoint(endpoint).kind === 'socket', inVm: /docker desktop/i.test(info.os), product: info.product, rootless: info.rootless === true };
 }
 
 /** The engine with every egress guest attached to the guarded network, prepared (and checked) right before it is created. */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { fromNetworkInspect, toCreateBody, toNetworkCreateBody } from '../adapters/docker-wire.js';
-import { EgressGuard, withEgressGuard, type HostFirewall } from './egress-guard.js';
+import { EgressGuard, engineFacts, withEgressGuard, type HostFirewall } from './egress-guard.js';
 import {
   CHAIN_FORWARD,
   CHAIN_TO_HOST,
@@ -28,7 +28,7 @@ const interfaces: HostInterfaceAddress[] = [
   { address: 'fe80::1%eth0', family: 'IPv6' },
   { address: '2001:DB8::5', family: 'IPv6' },
 ];
-const rootful: EgressEngineFacts = { platform: 'linux', local: true, product: 'Podman', rootless: false };
+const rootful: EgressEngineFacts = { platform: 'linux', local: true, inVm: false, product: 'Podman', rootless: false };
 
 /** The IPv4 destinations the forward chain drops, for a subnet. */
 const droppedDestinations = (chains: GuardChain[]) =>
@@ -110,10 +110,11 @@ describe('where egress can be fenced in at all', () => {
     expect(egressUnsupported(rootful)).toBeNull();
   });
 
-  it('refuses, saying why and what to do, on Windows and macOS, with a remote engine, and with a rootless one', () => {
+  it('refuses, saying why and what to do, on Windows and macOS, in Docker Desktop, with a remote engine, and with a rootless one', () => {
     for (const [facts, why] of [
       [{ ...rootful, platform: 'win32' }, /virtual machine/],
       [{ ...rootful, platform: 'darwin' }, /virtual machine/],
+      [{ ...rootful, inVm: true }, /virtual machine/],
       [{ ...rootful, local: false }, /another machine/],
       [{ ...rootful, rootless: true }, /rootless/],
     ] as const) {
@@ -123,6 +124,14 @@ describe('where egress can be fenced in at all', () => {
       expect(refusal.message).toMatch(why);
       expect(refusal.nextStep).toMatch(/without network access still run/);
     }
+  });
+
+  it('knows a local socket from a remote engine, and Docker Desktop (a virtual machine even on Linux) from a native engine', () => {
+    const info = { product: 'Docker', version: '27', os: 'Ubuntu 24.04', nvidiaRuntime: false, cdiDevices: [], dataRoot: null } as const;
+    expect(engineFacts('unix:///var/run/docker.sock', info, 'linux')).toEqual({ platform: 'linux', local: true, inVm: false, product: 'Docker', rootless: false });
+    expect(engineFacts('tcp://10.0.0.5:2375', info, 'linux').local).toBe(false);
+    expect(engineFacts('unix:///home/me/.docker/desktop/docker.sock', { ...info, os: 'Docker Desktop' }, 'linux').inVm).toBe(true);
+    expect(engineFacts('unix:///run/user/1000/podman/podman.sock', { ...info, rootless: true }, 'linux').rootless).toBe(true);
   });
 
   it('tells the owner to run as root when the firewall said permission denied', () => {

@@ -139,8 +139,10 @@ export function planDifferences(wanted: readonly GuardChain[], listing: Firewall
 /** Where an engine runs, as far as the guard needs to know. */
 export interface EgressEngineFacts {
   platform: string;
-  /** The engine listens on a socket on this PC (not a remote host, not a VM we cannot see into). */
+  /** The engine listens on a socket on this PC (not a remote host). */
   local: boolean;
+  /** The engine runs inside a virtual machine (Docker Desktop, even on Linux): its guests' traffic never crosses this PC's firewall. */
+  inVm: boolean;
   product: 'Docker' | 'Podman' | 'unknown';
   /** Rootless engines send guest traffic out through the owner's own sockets, past any forward rule. */
   rootless: boolean;
@@ -149,10 +151,10 @@ export interface EgressEngineFacts {
 /** Null when a host firewall on this PC can fence egress guests in; otherwise why not, for the owner. */
 export function egressUnsupported(facts: EgressEngineFacts): UserFacingError | null {
   const refuse = (why: string, next: string) => new UserFacingError('egress-unprotected', `Jobs that need the internet are refused here: ${why}`, next);
-  if (facts.platform !== 'linux')
+  if (facts.platform !== 'linux' || facts.inVm)
     return refuse(
-      'on this system the container engine runs inside a virtual machine whose network Offhours cannot fence off from your PC and home network.',
-      'Jobs without network access still run. To take internet jobs, run Offhours on Linux with rootful Podman or Docker.',
+      'the container engine runs inside a virtual machine whose network Offhours cannot fence off from your PC and home network.',
+      'Jobs without network access still run. To take internet jobs, run Offhours on Linux with rootful Podman or Docker Engine (not Docker Desktop).',
     );
   if (!facts.local)
     return refuse(
