@@ -16,7 +16,7 @@ import {
   type GuardChain,
   type HostInterfaceAddress,
 } from './egress-policy.js';
-import type { ContainerEngine, EngineNetwork, GuestContainerConfig } from './engine-port.js';
+import type { ContainerEngine, EngineInfo, EngineNetwork, GuestContainerConfig } from './engine-port.js';
 
 const network: EngineNetwork = { name: 'offhours-egress', bridge: 'ohegress0', subnets: ['10.89.0.0/24'], gateways: ['10.89.0.1'] };
 const interfaces: HostInterfaceAddress[] = [
@@ -127,7 +127,7 @@ describe('where egress can be fenced in at all', () => {
   });
 
   it('knows a local socket from a remote engine, and Docker Desktop (a virtual machine even on Linux) from a native engine', () => {
-    const info = { product: 'Docker', version: '27', os: 'Ubuntu 24.04', nvidiaRuntime: false, cdiDevices: [], dataRoot: null } as const;
+    const info: EngineInfo = { product: 'Docker', version: '27', os: 'Ubuntu 24.04', nvidiaRuntime: false, cdiDevices: [], dataRoot: null };
     expect(engineFacts('unix:///var/run/docker.sock', info, 'linux')).toEqual({ platform: 'linux', local: true, inVm: false, product: 'Docker', rootless: false });
     expect(engineFacts('tcp://10.0.0.5:2375', info, 'linux').local).toBe(false);
     expect(engineFacts('unix:///home/me/.docker/desktop/docker.sock', { ...info, os: 'Docker Desktop' }, 'linux').inVm).toBe(true);
