@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { type AddressInfo } from 'node:net';
@@ -8,7 +9,7 @@ import { jobSpecHash, type JobSpec } from '../../../protocol/job-spec.js';
 import { IptablesHostFirewall } from '../adapters/host-firewall-iptables.js';
 import type { Logger } from '../ports.js';
 import { EgressGuardedConnector, type HostFirewall } from './egress-guard.js';
-import { EGRESS_BRIDGE, EGRESS_NETWORK, ipv4InRange } from './egress-policy.js';
+import { CHAIN_FORWARD, CHAIN_TO_HOST, EGRESS_BRIDGE, EGRESS_NETWORK, firewallPlan, ipv4InRange, planDifferences } from './egress-policy.js';
 import { LABEL_INSTANCE, LABEL_JOB_ID, type ContainerEngine } from './engine-port.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner } from './runner.js';
@@ -175,5 +176,26 @@ describe.skipIf(!found || notRoot)('egress jobs on the real engine', () => {
     expect(result.reason).toMatch(/Jobs that need the internet are refused here/);
     expect(result.reason).toMatch(/Run Offhours as root/);
     expect((await rawEngine.listManagedContainers()).filter((c) => c.labels[LABEL_JOB_ID] === job.id)).toEqual([]);
+  });
+
+  it('puts the rules back at the next start when someone flushed them or put a rule ahead of them', async () => {
+    const firewall = new IptablesHostFirewall();
+    const connector = new EgressGuardedConnector({ connect: async () => ({ ok: false, problem: { kind: 'missing', tried: [] } }) }, firewall, process.platform);
+    const guard = connector.guardFor(rawEngine, await rawEngine.info());
+    await guard.prepare();
+    const plan = firewallPlan(await rawEngine.ensureNetwork(EGRESS_NETWORK, EGRESS_BRIDGE), firewall.interfaces());
+    const intruder = ['-s', '198.18.0.1/32', '-j', 'ACCEPT'];
+    try {
+      execFileSync('iptables', ['-w', '5', '-t', 'mangle', '-F', CHAIN_FORWARD]);
+      execFileSync('iptables', ['-w', '5', '-t', 'mangle', '-I', 'INPUT', '1', ...intruder]);
+      expect(planDifferences(plan.ipv4, await firewall.list('ipv4', plan.ipv4))).toEqual([
+        `INPUT does not jump to ${CHAIN_TO_HOST} first`,
+        `${CHAIN_FORWARD} lacks ${plan.ipv4[1]!.rules.length} rules (first: ${plan.ipv4[1]!.rules[0]})`,
+      ]);
+      await guard.prepare();
+      expect(planDifferences(plan.ipv4, await firewall.list('ipv4', plan.ipv4))).toEqual([]);
+    } finally {
+      execFileSync('iptables', ['-w', '5', '-t', 'mangle', '-D', 'INPUT', ...intruder]);
+    }
   });
 });
