@@ -4,6 +4,8 @@ import type { ProviderCoreOptions } from '../core/api.js';
 import { systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
+import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js';
+import { EgressGuardedConnector } from '../core/jobs/egress-guard.js';
 import { nodeHostProbe } from '../core/doctor/engine-checks.js';
 import { JobService } from '../core/jobs/job-service.js';
 import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';
@@ -134,13 +136,30 @@ export function createHeadlessBench(dataDir: string, logger: Logger, signer: Dev
 
 /** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
 export function createHeadlessJobs(dataDir: string, logger: Logger, gpuProbe: GpuProbe = new SystemGpuProbe()): JobService {
-  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
+  return new JobService({ connector: guardedEngineConnector(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
+}
+
+/** This machine's engine, with egress guests fenced off from the PC and its network by the host firewall. */
+function guardedEngineConnector(): EgressGuardedConnector {
+  return new EgressGuardedConnector(DockerEngineConnector.forThisMachine(), new IptablesHostFirewall(), process.platform);
 }
 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
 export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuProbe(), webgpu = new DawnWebGpuRunner(), overrides: Partial<DoctorContext> = {}): Doctor {
+  const engines = guardedEngineConnector();
   return new Doctor(
-    { dataDir, nodeVersion: process.versions.node, runtime: 'node', detectGpus: () => gpuProbe.detectDetailed(), webgpu, cudaBenchPaths: cudaBenchCandidates(packageRoot()), engineConnector: DockerEngineConnector.forThisMachine(), hostProbe: nodeHostProbe(), ...overrides },
+    {
+      dataDir,
+      nodeVersion: process.versions.node,
+      runtime: 'node',
+      detectGpus: () => gpuProbe.detectDetailed(),
+      webgpu,
+      cudaBenchPaths: cudaBenchCandidates(packageRoot()),
+      engineConnector: engines,
+      egressGuardFor: (engine, info) => engines.guardFor(engine, info),
+      hostProbe: nodeHostProbe(),
+      ...overrides,
+    },
     systemClock,
   );
 }

@@ -9,6 +9,7 @@ import {
   type ContainerStatus,
   type ContainerSummary,
   type EngineInfo,
+  type EngineNetwork,
   type GuestContainerConfig,
   type ImageInfo,
   type ImageManifestSummary,
@@ -16,7 +17,7 @@ import {
   type PullEvent,
 } from '../jobs/engine-port.js';
 import { localCdiDevices } from './cdi-devices.js';
-import { containerState, LogDemuxer, statusOf, toCreateBody } from './docker-wire.js';
+import { containerState, fromNetworkInspect, LogDemuxer, statusOf, toCreateBody, toNetworkCreateBody } from './docker-wire.js';
 import { fetchManifestFromRegistry } from './image-registry-client.js';
 
 /**
@@ -70,6 +71,7 @@ export class DockerEngine implements ContainerEngine {
       nvidiaRuntime: Object.keys(runtimes).some((name) => name.startsWith('nvidia')),
       cdiDevices: discovered.length ? discovered : this.local ? localCdiDevices() : [],
       dataRoot: typeof info.DockerRootDir === 'string' && info.DockerRootDir ? info.DockerRootDir : null,
+      rootless: info.Rootless === true || ((info.SecurityOptions ?? []) as string[]).some((o) => /(^|,)name=rootless(,|$)/.test(o)),
     };
   }
 
@@ -260,6 +262,29 @@ export class DockerEngine implements ContainerEngine {
           user: c.Config?.User ?? '',
         },
       };
+    } catch (error) {
+      if (statusOf(error) === 404) return null;
+      throw error;
+    }
+  }
+
+  async ensureNetwork(name: string, bridge: string): Promise<EngineNetwork> {
+    const existing = await this.inspectNetwork(name, bridge);
+    if (existing) return existing;
+    try {
+      await this.docker.createNetwork(toNetworkCreateBody(name, bridge));
+    } catch (error) {
+      // Another Offhours created it meanwhile.
+      if (statusOf(error) !== 409) throw error;
+    }
+    const created = await this.inspectNetwork(name, bridge);
+    if (!created) throw new Error(`the engine did not keep the network ${name}`);
+    return created;
+  }
+
+  private async inspectNetwork(name: string, bridge: string): Promise<EngineNetwork | null> {
+    try {
+      return fromNetworkInspect((await this.docker.getNetwork(name).inspect()) as Docker.NetworkInspectInfo, bridge);
     } catch (error) {
       if (statusOf(error) === 404) return null;
       throw error;

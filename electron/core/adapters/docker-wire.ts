@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import type { ContainerSummary, GuestContainerConfig } from '../jobs/engine-port.js';
+import { LABEL_MANAGED, type ContainerSummary, type EngineNetwork, type GuestContainerConfig } from '../jobs/engine-port.js';
 
 /**
  * The Docker Engine API's wire shapes, translated to and from ours. Pure: no sockets here (docker-engine.ts talks).
@@ -22,6 +22,9 @@ export function describe(error: unknown): string {
 }
 /** The body of POST /containers/create for a guest: every hardening field spelled out. Pure. */
 export function toCreateBody(config: GuestContainerConfig): Docker.ContainerCreateOptions {
+  // The engine's default bridge reaches the owner's PC and home network: an egress guest goes on the guarded network or nowhere.
+  if (config.network === 'egress' && !config.egress) throw new Error(`The egress guest ${config.name} has no guarded network; refusing the engine's default bridge.`);
+  const egress = config.network === 'egress' ? config.egress : undefined;
   const tmpfs: Record<string, string> = {};
   for (const [path, bytes] of Object.entries(config.tmpfs)) tmpfs[path] = `rw,nosuid,nodev,size=${bytes},mode=1777`;
   const deviceRequests: Docker.DeviceRequest[] = [];
@@ -56,7 +59,13 @@ export function toCreateBody(config: GuestContainerConfig): Docker.ContainerCrea
       Memory: config.memoryBytes,
       MemorySwap: config.memoryBytes,
       NanoCpus: config.nanoCpus,
-      NetworkMode: config.network === 'none' ? 'none' : 'bridge',
+      NetworkMode: egress ? egress.network : 'none',
+      ...(egress && {
+        Dns: egress.dns,
+        ExtraHosts: Object.entries(egress.hosts).map(([name, address]) => `${name}:${address}`),
+        // No IPv6 in the guest: no link-local path to this PC's IPv6 addresses.
+        Sysctls: { 'net.ipv6.conf.all.disable_ipv6': '1', 'net.ipv6.conf.default.disable_ipv6': '1' },
+      }),
       PortBindings: {},
       PublishAllPorts: false,
       Binds: [],
@@ -73,6 +82,35 @@ export function toCreateBody(config: GuestContainerConfig): Docker.ContainerCrea
       // The engine keeps what a guest prints on the owner's disk; cap it (json-file is Podman's k8s-file alias).
       LogConfig: { Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } },
     },
+  };
+}
+
+/** The body of POST /networks/create for a guest network of ours: a plain bridge whose interface we name, so host rules can match it. */
+export function toNetworkCreateBody(name: string, bridge: string): Docker.NetworkCreateOptions {
+  return {
+    Name: name,
+    Driver: 'bridge',
+    CheckDuplicate: true,
+    Internal: false,
+    EnableIPv6: false,
+    Labels: { [LABEL_MANAGED]: 'true' },
+    Options: { 'com.docker.network.bridge.name': bridge },
+  };
+}
+
+/**
+ * Our network as the engine reports it. Podman's Docker API leaves Options out of the answer; the bridge it made
+ * is then the one we asked for. A network of that name without our label is someone else's: refused.
+ */
+export function fromNetworkInspect(info: Docker.NetworkInspectInfo, requestedBridge: string): EngineNetwork {
+  if (info.Labels?.[LABEL_MANAGED] !== 'true') throw new Error(`a network named ${info.Name} exists that Offhours did not create; remove or rename it`);
+  if (info.Driver !== 'bridge') throw new Error(`the network ${info.Name} uses the ${info.Driver} driver, not bridge`);
+  const config = (info.IPAM?.Config ?? []).filter((c) => c.Subnet && !c.Subnet.includes(':'));
+  return {
+    name: info.Name,
+    bridge: info.Options?.['com.docker.network.bridge.name'] ?? requestedBridge,
+    subnets: config.map((c) => c.Subnet!),
+    gateways: config.flatMap((c) => (c.Gateway ? [c.Gateway] : [])),
   };
 }
 

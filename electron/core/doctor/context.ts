@@ -1,6 +1,6 @@
 import type { GpuDetection } from '../gpu/detector.js';
 import type { WebGpuRunner } from '../ports.js';
-import type { EngineConnector } from '../jobs/engine-port.js';
+import type { ContainerEngine, EgressAttachment, EngineConnector, EngineInfo } from '../jobs/engine-port.js';
 import type { HostProbe } from './engine-checks.js';
 import type { DoctorCheck } from './framework.js';
 
@@ -22,6 +22,8 @@ export interface DoctorContext {
   cudaBenchPaths: string[];
   /** Finds the container engine (Docker/Podman) for the job checks; absent where jobs are not set up. */
   engineConnector?: EngineConnector;
+  /** The fence around internet jobs on that engine (jobs/egress-guard.ts): prepare() installs and checks it, or says why not. */
+  egressGuardFor?: (engine: ContainerEngine, info: EngineInfo) => { prepare(): Promise<EgressAttachment> };
   /** Runs programs and reads disk space for the job checks (WSL2, virtualization, free disk). */
   hostProbe?: HostProbe;
 }

@@ -20,12 +20,13 @@ import type { DoctorReport } from '../../../protocol/doctor.js';
 import type { Clock } from '../ports.js';
 import { benchmarkChecks } from './checks/benchmark.js';
 import { containerChecks } from './engine-checks.js';
+import { egressChecks } from './checks/egress.js';
 import { gpuChecks } from './checks/gpu.js';
 import { systemChecks } from './checks/system.js';
 import type { DoctorCheckProvider, DoctorContext } from './context.js';
 import { runDoctorChecks } from './framework.js';
 
-export const DOCTOR_CHECK_PROVIDERS: readonly DoctorCheckProvider[] = [gpuChecks, systemChecks, benchmarkChecks, containerChecks];
+export const DOCTOR_CHECK_PROVIDERS: readonly DoctorCheckProvider[] = [gpuChecks, systemChecks, benchmarkChecks, containerChecks, egressChecks];
 
 /** Builds the checks for one run and runs them; detection is shared by every check of the run. */
 export class Doctor {

@@ -20,6 +20,8 @@ export interface EngineInfo {
   cdiDevices: string[];
   /** Where the engine keeps images, when it says and it is on this machine. */
   dataRoot: string | null;
+  /** The engine runs as an ordinary user (rootless Podman or Docker); absent when it did not say. */
+  rootless?: boolean;
 }
 
 export interface ImageInfo {
@@ -60,7 +62,25 @@ export interface GuestContainerConfig {
   /** Size-capped tmpfs mounts (path → bytes); the root filesystem itself is read-only. */
   tmpfs: Record<string, number>;
   network: 'none' | 'egress';
+  /** Where an egress guest attaches (jobs/egress-guard.ts); an egress guest without it is never created. */
+  egress?: EgressAttachment;
   gpu: { mode: 'nvidia'; count: number } | { mode: 'cdi'; devices: string[] } | null;
+}
+
+/** The fenced network an egress guest joins, with its name service and the host names that must not lead to this PC. */
+export interface EgressAttachment {
+  network: string;
+  dns: string[];
+  /** Host name → address written into the guest's /etc/hosts, overriding what the engine would put there. */
+  hosts: Record<string, string>;
+}
+
+/** A bridge network of ours, as the engine reports it back. */
+export interface EngineNetwork {
+  name: string;
+  bridge: string;
+  subnets: string[];
+  gateways: string[];
 }
 
 export interface ContainerSummary {
@@ -125,6 +145,11 @@ export interface ContainerEngine {
   inspectContainer(id: string): Promise<ContainerStatus | null>;
   /** Only containers carrying io.offhours.managed=true: never anyone else's. */
   listManagedContainers(): Promise<ContainerSummary[]>;
+  /**
+   * Our bridge network of that name (labelled io.offhours.managed), created with that bridge interface when
+   * absent. Throws when a network of that name exists without our label: it is someone else's.
+   */
+  ensureNetwork(name: string, bridge: string): Promise<EngineNetwork>;
   /** Follows stdout/stderr from the start, line by line. */
   followLogs(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream>;
 }

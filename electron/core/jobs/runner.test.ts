@@ -143,18 +143,6 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     await runner.stop('test over');
   });
 
-  it('gives a network only to jobs that ask for egress', async () => {
-    const runner = newRunner();
-    const job = spec({ network: 'egress', command: ['/bin/sh', '-c', 'cat /proc/net/dev | wc -l; sleep 30'] });
-    runner.start(job, jobSpecHash(job), 'local');
-    const container = await until('the container', async () => (await ours(engine)).find((c) => c.labels[LABEL_JOB_ID] === job.id && c.state === 'running'));
-    expect((await engine.inspectContainer(container.id))!.hostConfig.networkMode).toMatch(/^(bridge|default)$/);
-    const lines = await until('the output', () => runner.view()?.logTail[0]);
-    // lo plus at least one interface, after two header lines.
-    expect(Number(lines)).toBeGreaterThanOrEqual(4);
-    await runner.stop('test over');
-  });
-
   it('reports a failing exit code as failed', async () => {
     const runner = newRunner();
     const job = spec({ command: ['/bin/sh', '-c', 'echo partial; exit 3'] });
