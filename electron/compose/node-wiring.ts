@@ -134,7 +134,7 @@ export function createHeadlessBench(dataDir: string, logger: Logger, signer: Dev
 
 /** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
 export function createHeadlessJobs(dataDir: string, logger: Logger, gpuProbe: GpuProbe = new SystemGpuProbe()): JobService {
-  return new JobService({ connector: DockerEngineConnector.forThisMachine(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
+  return new JobService({ connector: DockerEngineConnector.forThisMachine(), host: nodeHostProbe(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
 }
 
 /** `offhours doctor`'s checks on the plain-Node adapters (the CLI verb and ProviderApi.runDoctor). */
