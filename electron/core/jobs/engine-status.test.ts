@@ -16,16 +16,20 @@ function probe(platform: string, programs: string[]): HostProbe {
 }
 
 /** What the Jobs page shows (ProviderState's job.engine, from JobService) for an engine that cannot be reached. */
-async function jobsPageWords(problem: EngineProblem, host: HostProbe) {
+async function jobsPageEngine(problem: EngineProblem, host: HostProbe) {
   const dir = mkdtempSync(join(tmpdir(), 'offhours-engine-words-'));
   try {
     const service = new JobService({ connector: { connect: async () => ({ ok: false, problem }) }, host, clock: { now: () => 0 }, logger: quiet, dataDir: dir });
     await service.start();
-    const { message, nextStep } = service.state().engine;
-    return { message, nextStep };
+    return service.state().engine;
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+async function jobsPageWords(problem: EngineProblem, host: HostProbe) {
+  const { message, nextStep } = await jobsPageEngine(problem, host);
+  return { message, nextStep };
 }
 
 /** What `offhours doctor` says about the same engine on the same host. */
@@ -45,6 +49,11 @@ describe('one voice for the container engine: the Jobs page and the doctor', () 
     ['a socket that refuses', { kind: 'not-running', endpoint: 'unix:///run/podman/podman.sock', detail: 'ECONNREFUSED' }, probe('linux', ['podman']), /is not running/],
     ['a socket we may not use', { kind: 'permission-denied', endpoint: 'unix:///var/run/docker.sock', detail: 'EACCES' }, probe('linux', ['docker']), /not allowed/],
   ];
+  it('an installed engine whose socket is not there is "not running" on the page, not "not installed"', async () => {
+    expect((await jobsPageEngine({ kind: 'missing', tried: [] }, probe('linux', ['docker']))).state).toBe('not-running');
+    expect(engineStatusOf({ ok: false, problem: { kind: 'missing', tried: [] } }, engineHostOf(probe('linux', []))).state).toBe('missing');
+  });
+
   it.each(unreachable)('%s: the same sentence and the same next step in both places', async (_name, problem, host, expected) => {
     const page = await jobsPageWords(problem, host);
     expect(page.message).toMatch(expected);

@@ -37,12 +37,17 @@ export type EngineFinding = { ok: true; endpoint: string; info: EngineInfo } | {
 export function engineStatusOf(finding: EngineFinding, host: EngineHost): EngineStatus {
   if (!finding.ok) {
     const { problem } = finding;
-    return { state: problem.kind, name: null, endpoint: 'endpoint' in problem ? problem.endpoint : null, gpuRuntime: null, ...describeEngineProblem(problem, host) };
+    return { state: stateOf(problem, host), name: null, endpoint: 'endpoint' in problem ? problem.endpoint : null, gpuRuntime: null, ...describeEngineProblem(problem, host) };
   }
   const { info, endpoint } = finding;
   const gpuRuntime = gpuRuntimeOf(info);
   const words = gpuRuntime === 'none' ? noGpuRuntimeWords(info.product) : { message: null, nextStep: null };
   return { state: 'ready', name: `${info.product} ${info.version}`, endpoint, gpuRuntime, ...words };
+}
+
+/** No socket answered, yet the program is installed: to the owner that is an engine not running, not a missing one. */
+function stateOf(problem: EngineProblem, host: EngineHost): EngineStatus['state'] {
+  return problem.kind === 'missing' && host.installed.length > 0 ? 'not-running' : problem.kind;
 }
 
 export function gpuRuntimeOf(info: EngineInfo): 'nvidia' | 'cdi' | 'none' {
