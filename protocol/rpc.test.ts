@@ -48,6 +48,13 @@ describe('client', () => {
     await expect(api.dismissNotice('x')).rejects.toBeInstanceOf(ApiCallError);
   });
 
+  it('rejects an answer outside the method’s output schema as bad-response, naming the method', async () => {
+    const api = createApiClient({ invoke: async () => ({ ok: true, value: { schedule: {} } }), subscribe: () => () => undefined });
+    const failure = api.getSettings();
+    await expect(failure).rejects.toBeInstanceOf(ApiCallError);
+    await expect(failure).rejects.toMatchObject({ code: 'bad-response', message: expect.stringMatching(/answer to getSettings that this program does not understand/) });
+  });
+
   it('drops event payloads that do not match the schema and delivers the ones that do', () => {
     const deliver = new Map<string, (payload: unknown) => void>();
     const api = createApiClient({ invoke: async () => ({ ok: true, value: null }), subscribe: (event, listener) => (deliver.set(event, listener), () => undefined) });

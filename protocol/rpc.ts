@@ -10,7 +10,7 @@ import {
   type ProviderMethodName,
   type Unsubscribe,
 } from './api.js';
-import { ApiErrorBodySchema, UserFacingError, toErrorBody, type ApiErrorBody } from './errors.js';
+import { ApiErrorBodySchema, summarizeZodError, UserFacingError, toErrorBody, type ApiErrorBody } from './errors.js';
 
 /** The result every transport carries: a value or an error a person can act on. */
 export type RpcResult = { ok: true; value: unknown } | { ok: false; error: ApiErrorBody };
@@ -34,17 +34,24 @@ export function createDispatcher(handlers: ProviderHandlers): (method: string, r
   };
 }
 
-/** Thrown in the renderer when core answered with an error. */
+/** Thrown by the client (the window, the CLI) when core answered with an error, or with an answer outside the contract. */
 export class ApiCallError extends UserFacingError {}
 
-export function unwrapRpcResult(result: unknown): unknown {
+/** A window or CLI of one version talking to a service of another is the usual cause; a restart lines them up. */
+const MISMATCH_NEXT_STEP = 'Restart Offhours; if it keeps happening, update it so the service and this program are the same version.';
+
+function badResponse(method: string, detail: string): ApiCallError {
+  return new ApiCallError('bad-response', `The Offhours service sent an answer to ${method} that this program does not understand (${detail}).`, MISMATCH_NEXT_STEP);
+}
+
+export function unwrapRpcResult(result: unknown, method: string): unknown {
   if (typeof result === 'object' && result !== null && 'ok' in result) {
     const typed = result as RpcResult;
     if (typed.ok) return typed.value;
     const body = ApiErrorBodySchema.safeParse(typed.error);
     if (body.success) throw new ApiCallError(body.data.code, body.data.message, body.data.nextStep);
   }
-  throw new ApiCallError('bad-response', 'The Offhours service sent an answer the window does not understand.', 'Restart Offhours.');
+  throw badResponse(method, 'not a result or an error');
 }
 
 export interface ClientTransport {
@@ -57,8 +64,10 @@ export function createApiClient(transport: ClientTransport): ProviderApi {
   const api: Record<string, unknown> = {};
   for (const name of Object.keys(providerMethods) as ProviderMethodName[]) {
     api[name] = async (input?: unknown) => {
-      const value = unwrapRpcResult(await transport.invoke(name, input));
-      return providerMethods[name].output.parse(value);
+      const value = unwrapRpcResult(await transport.invoke(name, input), name);
+      const parsed = providerMethods[name].output.safeParse(value);
+      if (!parsed.success) throw badResponse(name, summarizeZodError(parsed.error));
+      return parsed.data;
     };
   }
   for (const name of Object.keys(providerEvents) as ProviderEventName[]) {

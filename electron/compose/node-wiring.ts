@@ -136,7 +136,7 @@ export function createHeadlessBench(dataDir: string, logger: Logger, signer: Dev
 
 /** The container job runner on this machine's Docker/Podman (the daemon and `offhours job run` share it). */
 export function createHeadlessJobs(dataDir: string, logger: Logger, gpuProbe: GpuProbe = new SystemGpuProbe()): JobService {
-  return new JobService({ connector: guardedEngineConnector(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
+  return new JobService({ connector: guardedEngineConnector(), host: nodeHostProbe(), clock: systemClock, logger, dataDir, gpus: gpuProbe });
 }
 
 /** This machine's engine, with egress guests fenced off from the PC and its network by the host firewall. */

@@ -2,7 +2,8 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { EngineConnection, EngineConnector, EngineProblem } from '../jobs/engine-port.js';
+import type { EngineConnection, EngineConnector } from '../jobs/engine-port.js';
+import { engineHostOf, engineStatusOf, nvidiaCdiDevices, type EngineHostProbe } from '../jobs/engine-status.js';
 import type { DoctorCheckProvider } from './context.js';
 
 /**
@@ -26,69 +27,15 @@ export interface EngineCheck {
 }
 
 /** What the checks may ask of the computer. */
-export interface HostProbe {
-  platform: string;
+export interface HostProbe extends EngineHostProbe {
   /** Runs a program; code null when it could not be started. Never throws. */
   exec(command: string, args: string[], timeoutMs?: number): Promise<{ code: number | null; stdout: string }>;
-  /** Whether a program of that name is on PATH. */
-  onPath(name: string): boolean;
   freeBytes(path: string): Promise<number | null>;
   homeDir: string;
 }
 
 export const DISK_FAIL_BYTES = 10 * 1024 ** 3;
 export const DISK_WARN_BYTES = 30 * 1024 ** 3;
-
-/** One sentence and a fix for each way the engine can be out of reach. Shared by the doctor and the Jobs page. */
-export function describeEngineProblem(problem: EngineProblem, host?: Pick<HostProbe, 'platform' | 'onPath'>): { message: string; nextStep: string } {
-  const platform = host?.platform ?? process.platform;
-  switch (problem.kind) {
-    case 'missing': {
-      const installed = host ? ['docker', 'podman'].find((name) => host.onPath(name)) : undefined;
-      if (installed) {
-        return {
-          message: `${installed === 'docker' ? 'Docker' : 'Podman'} is installed but its service is not running, so jobs cannot start.`,
-          nextStep:
-            installed === 'docker'
-              ? platform === 'linux'
-                ? 'Start it with "sudo systemctl enable --now docker", then run "offhours doctor" again.'
-                : 'Open Docker Desktop and wait until it says it is running.'
-              : platform === 'linux'
-                ? 'Start it with "systemctl --user enable --now podman.socket" (or "sudo systemctl enable --now podman.socket"), then run "offhours doctor" again.'
-                : 'Run "podman machine start", then run "offhours doctor" again.',
-        };
-      }
-      return {
-        message: 'No container engine (Docker or Podman) was found, so this PC cannot run jobs.',
-        nextStep:
-          platform === 'linux'
-            ? 'Install Podman ("sudo apt install podman" or your distribution\'s package) or Docker Engine, then run "offhours doctor" again.'
-            : 'Install Docker Desktop (docker.com) or Podman Desktop (podman-desktop.io), start it, then run "offhours doctor" again.',
-      };
-    }
-    case 'not-running':
-      return {
-        message: `The container engine at ${problem.endpoint} is not running, so jobs cannot start.`,
-        nextStep:
-          platform === 'linux'
-            ? 'Start it ("sudo systemctl start docker", or "systemctl --user start podman.socket" for Podman), then run "offhours doctor" again.'
-            : 'Start Docker Desktop or "podman machine start", then run "offhours doctor" again.',
-      };
-    case 'permission-denied':
-      return {
-        message: `Offhours is not allowed to use the container engine at ${problem.endpoint}.`,
-        nextStep:
-          platform === 'linux'
-            ? 'Add yourself to the docker group ("sudo usermod -aG docker $USER", then sign out and in), or use rootless Podman ("systemctl --user enable --now podman.socket").'
-            : 'Restart Docker Desktop; if that does not help, reinstall it and sign out and in.',
-      };
-    case 'error':
-      return {
-        message: `The container engine at ${problem.endpoint} answered with an error: ${problem.detail}.`,
-        nextStep: 'Restart the container engine; if DOCKER_HOST is set, check that it points at a Docker or Podman socket.',
-      };
-  }
-}
 
 function gib(bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
@@ -106,8 +53,9 @@ export function engineChecks(deps: { connector: EngineConnector; host: HostProbe
       async run() {
         const result = await connect();
         if (result.ok) return { status: 'ok', summary: `${result.info.product} ${result.info.version} at ${result.engine.endpoint}.`, fix: null };
-        const { message, nextStep } = describeEngineProblem(result.problem, host);
-        return { status: 'fail', summary: message, fix: nextStep };
+        // The Jobs page shows the same words: both come from engineStatusOf over the same facts.
+        const status = engineStatusOf(result, engineHostOf(host));
+        return { status: 'fail', summary: status.message!, fix: status.nextStep };
       },
     },
     {
@@ -116,18 +64,11 @@ export function engineChecks(deps: { connector: EngineConnector; host: HostProbe
       async run() {
         const result = await connect();
         if (!result.ok) return { status: 'warn', summary: 'Not checked: there is no container engine to ask.', fix: 'Fix the container engine first.' };
-        if (result.info.nvidiaRuntime) return { status: 'ok', summary: 'The NVIDIA container runtime is registered with the engine.', fix: null };
-        const cdi = result.info.cdiDevices.filter((d) => d.startsWith('nvidia.com/gpu='));
-        if (cdi.length) return { status: 'ok', summary: `The engine can hand GPUs to containers (CDI: ${cdi.join(', ')}).`, fix: null };
-        const hasNvidiaDriver = host.onPath('nvidia-smi');
-        return {
-          status: hasNvidiaDriver ? 'fail' : 'warn',
-          summary: 'The container engine has no GPU runtime, so GPU jobs cannot see your graphics card.',
-          fix:
-            result.info.product === 'Podman'
-              ? 'Install the NVIDIA Container Toolkit and run "sudo nvidia-ctk cdi generate --output=/etc/cdi/nvidia.yaml".'
-              : 'Install the NVIDIA Container Toolkit, run "sudo nvidia-ctk runtime configure --runtime=docker", and restart Docker.',
-        };
+        const engineHost = engineHostOf(host);
+        const status = engineStatusOf({ ok: true, endpoint: result.engine.endpoint, info: result.info }, engineHost);
+        if (status.gpuRuntime === 'nvidia') return { status: 'ok', summary: 'The NVIDIA container runtime is registered with the engine.', fix: null };
+        if (status.gpuRuntime === 'cdi') return { status: 'ok', summary: `The engine can hand GPUs to containers (CDI: ${nvidiaCdiDevices(result.info).join(', ')}).`, fix: null };
+        return { status: engineHost.nvidiaDriver ? 'fail' : 'warn', summary: status.message!, fix: status.nextStep };
       },
     },
     {

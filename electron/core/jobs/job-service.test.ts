@@ -9,13 +9,15 @@ import { JobService } from './job-service.js';
 import { findTestEngine } from './test-support/test-engine.js';
 
 const found = await findTestEngine();
+/** A PC whose PATH has no docker, podman or nvidia-smi: the engine's words then depend on the connector alone. */
+const noEngineProgram = { platform: 'linux', onPath: () => false };
 const quiet: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 describe('JobService (no engine)', () => {
   it('explains a missing engine and refuses jobs with the fix', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'offhours-jobsvc-'));
-    const service = new JobService({ connector: new DockerEngineConnector([{ endpoint: `unix://${dir}/nope.sock`, source: 'Docker' }]), clock: { now: () => Date.now() }, logger: quiet, dataDir: dir });
+    const service = new JobService({ connector: new DockerEngineConnector([{ endpoint: `unix://${dir}/nope.sock`, source: 'Docker' }]), host: noEngineProgram, clock: { now: () => Date.now() }, logger: quiet, dataDir: dir });
     expect(await service.start()).toEqual([]);
     expect(service.state().engine).toMatchObject({ state: 'missing', message: expect.stringMatching(/No container engine|not running/) });
     await expect(service.runLocalText(JSON.stringify({ nope: 1 }))).resolves.toMatchObject({ accepted: false, reason: 'unknown-field' });
@@ -35,7 +37,7 @@ describe.skipIf(!found)('JobService on the real engine', () => {
     for (const c of await found!.engine.listManagedContainers()) if (c.labels[LABEL_JOB_ID]?.startsWith('svc-')) await found!.engine.removeContainer(c.id);
     rmSync(dir, { recursive: true, force: true });
   });
-  const service = () => new JobService({ connector: new DockerEngineConnector([{ endpoint: process.env.DOCKER_HOST!, source: 'DOCKER_HOST' }]), clock: { now: () => Date.now() }, logger: quiet, dataDir: dir });
+  const service = () => new JobService({ connector: new DockerEngineConnector([{ endpoint: process.env.DOCKER_HOST!, source: 'DOCKER_HOST' }]), host: noEngineProgram, clock: { now: () => Date.now() }, logger: quiet, dataDir: dir });
   const spec = (id: string, script: string) => JSON.stringify({ id, image: pinned, command: ['/bin/sh', '-c', script], env: {}, resources: { gpus: 0, minVramMiB: 0, cpuMillis: 500, memoryMiB: 64, scratchMiB: 16 }, maxDurationSeconds: 60, network: 'none', price: { perSecond: '1500' } });
 
   it('one service per data folder; stops its job at quit when stopJobsOnQuit is on; recent jobs carry earnings as integers', async () => {
@@ -74,6 +76,7 @@ describe('JobService GPU requirement', () => {
     const gpu = (vramTotalMiB: number) => ({ id: `g${vramTotalMiB}`, vendor: 'nvidia' as const, name: 'RTX', busId: null, vramTotalMiB, vramFreeMiB: null, driverVersion: null, cudaVersion: null, computeCapability: null, temperatureC: null, powerDrawW: null, powerLimitW: null, utilizationPct: null, pcieGen: null, pcieWidth: null, sources: [], supported: true, unsupportedReason: null });
     const service = new JobService({
       connector: { connect },
+      host: noEngineProgram,
       clock: { now: () => Date.now() },
       logger: quiet,
       dataDir: dir,

@@ -3,14 +3,16 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { earningsFor, initialJobSlice, validateJobSpec, type CurrentJob, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
-import { describeEngineProblem } from '../doctor/engine-checks.js';
 import type { Clock, GpuProbe, JobControl, Logger } from '../ports.js';
 import type { ContainerEngine, EngineConnector, EngineInfo } from './engine-port.js';
+import { engineHostOf, engineStatusOf, type EngineHostProbe } from './engine-status.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type InterruptedJob, type JobResult, type JobRunnerOptions } from './runner.js';
 
 export interface JobServiceDeps {
   connector: EngineConnector;
+  /** What this PC has installed: with the connector's finding, it decides the words the Jobs page shows (as the doctor's). */
+  host: EngineHostProbe;
   clock: Clock;
   logger: Logger;
   dataDir: string;
@@ -76,10 +78,9 @@ export class JobService {
     if (this.runner) return [];
     this.setEngine({ state: 'checking', name: null, endpoint: null, gpuRuntime: null, message: null, nextStep: null });
     const connection = await this.deps.connector.connect();
+    const host = engineHostOf(this.deps.host);
     if (!connection.ok) {
-      const { message, nextStep } = describeEngineProblem(connection.problem);
-      const state = connection.problem.kind === 'missing' ? 'missing' : connection.problem.kind;
-      this.setEngine({ state, name: null, endpoint: 'endpoint' in connection.problem ? connection.problem.endpoint : null, gpuRuntime: null, message, nextStep });
+      this.setEngine(engineStatusOf(connection, host));
       return [];
     }
     const { engine, info } = connection;
@@ -93,15 +94,7 @@ export class JobService {
       ...this.deps.options,
     });
     this.runner.onChange(() => this.emit());
-    const gpuRuntime = info.nvidiaRuntime ? 'nvidia' : info.cdiDevices.some((d) => d.startsWith('nvidia.com/gpu=')) ? 'cdi' : 'none';
-    this.setEngine({
-      state: 'ready',
-      name: `${info.product} ${info.version}`,
-      endpoint: engine.endpoint,
-      gpuRuntime,
-      message: gpuRuntime === 'none' ? 'The engine cannot hand GPUs to containers yet; jobs that need a GPU will not run.' : null,
-      nextStep: gpuRuntime === 'none' ? 'Install the NVIDIA Container Toolkit (for Podman also run "nvidia-ctk cdi generate"), then restart the engine.' : null,
-    });
+    this.setEngine(engineStatusOf({ ok: true, endpoint: engine.endpoint, info }, host));
     const { interrupted, adopted, removed } = await this.runner.reconcile();
     if (interrupted.length || adopted.length || removed.length) this.deps.logger.info('jobs reconciled', { interrupted: interrupted.map((j) => j.jobId), adopted, removed: removed.length });
     this.emit();

@@ -60,7 +60,7 @@ describe.skipIf(!found)('NetworkLink with the real coordinator and the real job 
     config = { host: '127.0.0.1', port: 0, dataDir: join(root, 'coordinator'), databaseUrl: null, adminTokenFile: join(root, 'coordinator', 'admin-token'), embedded: true, demoImage: DEFAULT_DEMO_IMAGE, benchTargetMs: 100, receiptKeyFile: join(root, 'coordinator', 'receipt-key'), payouts: { mode: 'off' } };
     coordinator = await start(0);
     mkdirSync(join(root, 'provider'));
-    jobs = new JobService({ connector: new DockerEngineConnector([{ endpoint: process.env.DOCKER_HOST!, source: 'DOCKER_HOST' }]), clock: { now: () => Date.now() }, logger: silentLogger, dataDir: join(root, 'provider') });
+    jobs = new JobService({ connector: new DockerEngineConnector([{ endpoint: process.env.DOCKER_HOST!, source: 'DOCKER_HOST' }]), host: { platform: 'linux', onPath: () => false }, clock: { now: () => Date.now() }, logger: silentLogger, dataDir: join(root, 'provider') });
     await jobs.start();
     link = new NetworkLink({
       target: { kind: 'remote', url: coordinator.url },

@@ -1,13 +1,14 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_DEMO_IMAGE } from '../../../coordinator/config.js';
 import type { CoordinatorStore } from '../../../coordinator/db/store.js';
 import { jobRequest, readyProvider } from '../../../coordinator/db/test-support/fixtures.js';
 import { startCoordinator } from '../../../coordinator/service.js';
 import { AdminJobSchema, CoordinatorStatusSchema, ProviderStatementSchema, type ProviderStatement } from '../../../protocol/network.js';
 import { UsageError } from '../cli-kit.js';
+import { captureCliOutput, type CliCapture } from './test-support/cli-run.js';
 import { coordinatorCommand, formatStatement, parseStatementArgs } from './coordinator.js';
 import { buildSubmitRequest, submitCommand } from './submit.js';
 
@@ -25,24 +26,20 @@ const SPEC = {
 
 describe('offhours coordinator and offhours submit', () => {
   let dir = '';
-  let out = '';
-  let err = '';
+  let cli: CliCapture;
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'offhours-cli-coordinator-'));
-    out = '';
-    err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+    cli = captureCliOutput();
   });
   afterEach(() => {
-    vi.restoreAllMocks();
+    cli.restore();
     rmSync(dir, { recursive: true, force: true });
   });
 
   it('starts, prints one ready line, answers status and submit, and cleans up on SIGTERM', async () => {
     const running = coordinatorCommand.run(['--port', '0', '--data-dir', dir, '--embedded', '--demo-image', IMAGE]);
-    await expect.poll(() => out.includes('"ready":true'), { timeout: 60_000, interval: 100 }).toBe(true);
-    const ready = JSON.parse(out.trim().split('\n')[0]!) as Record<string, unknown>;
+    await expect.poll(() => cli.stdout.includes('"ready":true'), { timeout: 60_000, interval: 100 }).toBe(true);
+    const ready = JSON.parse(cli.stdout.trim().split('\n')[0]!) as Record<string, unknown>;
     expect(ready).toMatchObject({ ready: true, database: 'pglite', adminTokenFile: join(dir, 'admin-token') });
     expect(String(ready.url)).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
     const info = join(dir, 'coordinator.json');
@@ -50,37 +47,37 @@ describe('offhours coordinator and offhours submit', () => {
     expect(statSync(info).mode & 0o777).toBe(0o600);
     expect(statSync(join(dir, 'admin-token')).mode & 0o777).toBe(0o600);
 
-    out = '';
+    cli.clear();
     expect(await coordinatorCommand.run(['status', '--json', '--data-dir', dir])).toBe(0);
-    const status = CoordinatorStatusSchema.parse(JSON.parse(out));
+    const status = CoordinatorStatusSchema.parse(JSON.parse(cli.stdout));
     expect(status.network).toMatchObject({ kind: 'local-test', tokenHasValue: false });
-    out = '';
+    cli.clear();
     expect(await coordinatorCommand.run(['status', '--url', String(ready.url), '--admin-token-file', join(dir, 'admin-token')])).toBe(0);
-    expect(out).toMatch(/Local test network .*tokens have no value/);
+    expect(cli.stdout).toMatch(/Local test network .*tokens have no value/);
 
     const specFile = join(dir, 'spec.json');
     writeFileSync(specFile, JSON.stringify(SPEC));
-    out = '';
+    cli.clear();
     expect(await submitCommand.run([specFile, '--coordinator', String(ready.url), '--admin-token-file', join(dir, 'admin-token'), '--json', '--budget', '500'])).toBe(0);
-    const job = AdminJobSchema.parse(JSON.parse(out));
+    const job = AdminJobSchema.parse(JSON.parse(cli.stdout));
     expect(job).toMatchObject({ state: 'queued', budget: '500', image: IMAGE, pricePerSecond: '10' });
 
     writeFileSync(join(dir, 'wrong-token'), 'w'.repeat(40), { mode: 0o600 });
     expect(await submitCommand.run([specFile, '--coordinator', String(ready.url), '--admin-token-file', join(dir, 'wrong-token')])).toBe(1);
-    expect(err).toMatch(/admin token/);
+    expect(cli.stderr).toMatch(/admin token/);
 
     process.emit('SIGTERM');
     expect(await running).toBe(0);
     expect(existsSync(info)).toBe(false);
     expect(await coordinatorCommand.run(['status', '--data-dir', dir])).toBe(3);
-    expect(err).toMatch(/No coordinator is running/);
+    expect(cli.stderr).toMatch(/No coordinator is running/);
   }, 120_000);
 
   it('refuses bad options with exit 2 and names the problem', async () => {
     expect(await coordinatorCommand.run(['--port', 'eighty', '--data-dir', dir])).toBe(2);
-    expect(err).toMatch(/--port must be a whole number/);
+    expect(cli.stderr).toMatch(/--port must be a whole number/);
     expect(await coordinatorCommand.run(['--demo-image', 'busybox:latest', '--data-dir', dir])).toBe(2);
-    expect(err).toMatch(/pinned by digest/);
+    expect(cli.stderr).toMatch(/pinned by digest/);
   });
 });
 
@@ -147,17 +144,13 @@ describe('offhours coordinator statement', () => {
 
   describe('against a coordinator, running and then stopped', () => {
     let dir = '';
-    let out = '';
-    let err = '';
+    let cli: CliCapture;
     beforeEach(() => {
       dir = mkdtempSync(join(tmpdir(), 'offhours-cli-statement-'));
-      out = '';
-      err = '';
-      vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-      vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
+      cli = captureCliOutput();
     });
     afterEach(() => {
-      vi.restoreAllMocks();
+      cli.restore();
       rmSync(dir, { recursive: true, force: true });
     });
 
@@ -171,24 +164,24 @@ describe('offhours coordinator statement', () => {
       try {
         const api = ['--url', running.url, '--admin-token-file', join(dir, 'admin-token')];
         expect(await coordinatorCommand.run(['statement', providerId, '--json', ...api])).toBe(0);
-        const overApi = ProviderStatementSchema.parse(JSON.parse(out));
+        const overApi = ProviderStatementSchema.parse(JSON.parse(cli.stdout));
         expect(overApi.receipts).toEqual([expect.objectContaining({ jobId, seconds: 3, amount: '30', payoutBatchId: null, payoutState: null })]);
-        out = '';
+        cli.clear();
         expect(await coordinatorCommand.run(['statement', providerId, ...api])).toBe(0);
-        expect(out).toMatch(new RegExp(`^Statement of provider ${providerId} \\(no payout address\\): 1 receipt\\(s\\), 30 base units in all\\.`));
+        expect(cli.stdout).toMatch(new RegExp(`^Statement of provider ${providerId} \\(no payout address\\): 1 receipt\\(s\\), 30 base units in all\\.`));
         expect(await coordinatorCommand.run(['statement', 'prv_nobody', ...api])).toBe(1);
-        expect(err).toMatch(/No provider "prv_nobody" is enrolled/);
+        expect(cli.stderr).toMatch(/No provider "prv_nobody" is enrolled/);
       } finally {
         await running.close();
       }
 
-      out = '';
+      cli.clear();
       expect(await coordinatorCommand.run(['statement', providerId, '--json', '--data-dir', dir])).toBe(0);
-      expect(ProviderStatementSchema.parse(JSON.parse(out)).receipts).toHaveLength(1);
+      expect(ProviderStatementSchema.parse(JSON.parse(cli.stdout)).receipts).toHaveLength(1);
       const empty = mkdtempSync(join(tmpdir(), 'offhours-cli-statement-empty-'));
       try {
         expect(await coordinatorCommand.run(['statement', providerId, '--data-dir', empty])).toBe(3);
-        expect(err).toMatch(/No coordinator data in/);
+        expect(cli.stderr).toMatch(/No coordinator data in/);
       } finally {
         rmSync(empty, { recursive: true, force: true });
       }

@@ -1,14 +1,15 @@
 import { explorerLink, formatRatePerSecond, formatTokenAmount, payoutChainWords, receiptCheckWords, type CheckTone, type TokenUnits } from '../../../protocol/network-format.js';
-import { EarningsSliceSchema, NetworkSliceSchema, type EarningsSlice } from '../../../protocol/state.js';
+import type { EarningsSlice } from '../../../protocol/state.js';
 import { existsSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { EarningsCsvSchema, type EarningsCsv } from '../../../protocol/earnings-csv.js';
+import type { EarningsCsv } from '../../../protocol/earnings-csv.js';
 import { earningsPeriods, localDayKey } from '../../../protocol/earnings-stats.js';
 import { EarningsFile } from '../../core/earnings/earnings-file.js';
 import { earningsCsvOf, earningsSlice } from '../../core/earnings/record.js';
 import type { Logger } from '../../core/ports.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
-import { callDaemon, NoDaemonError, readDaemonInfo } from './status.js';
+import { connectDaemon, NoDaemonError, readDaemonInfo, type DaemonInfo } from '../daemon-client.js';
+import { reportDaemonFailure } from './status.js';
 
 const MARK: Record<CheckTone, string> = { ok: '✓', info: '…', bad: '⚠' };
 
@@ -89,17 +90,17 @@ interface EarningsSource {
 
 const silent: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-function daemonSource(info: ReturnType<typeof readDaemonInfo>): EarningsSource {
+function daemonSource(info: DaemonInfo): EarningsSource {
+  const { api } = connectDaemon(info);
   return {
     where: 'the running Offhours',
     fromDataFolder: false,
     async slice() {
-      const state = (await callDaemon(info, 'getState')) as { earnings?: unknown; network?: unknown };
-      if (state.earnings === undefined) throw new NoDaemonError('The running Offhours is older than this command and keeps no earnings record.\n  Next: restart it ("offhours headless" or the desktop app), then try again.');
-      const network = NetworkSliceSchema.safeParse(state.network).data?.network;
-      return { slice: EarningsSliceSchema.parse(state.earnings), token: network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null };
+      const state = await api.getState();
+      const network = state.network.network;
+      return { slice: state.earnings, token: network ? { symbol: network.tokenSymbol, decimals: network.tokenDecimals } : null };
     },
-    csv: async () => EarningsCsvSchema.parse(await callDaemon(info, 'exportEarningsCsv')),
+    csv: () => api.exportEarningsCsv(),
   };
 }
 
@@ -167,9 +168,7 @@ export const earningsCommand: CliCommand = {
       process.stdout.write(formatEarnings(slice, Date.now(), token));
       return 0;
     } catch (error) {
-      if (!(error instanceof NoDaemonError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return 3;
+      return reportDaemonFailure(error);
     }
   },
 };

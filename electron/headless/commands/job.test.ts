@@ -3,23 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { findTestEngine } from '../../core/jobs/test-support/test-engine.js';
-import { jobCommand } from './job.js';
+import { offhours } from './test-support/cli-run.js';
 
 const found = await findTestEngine();
 
 describe('offhours job run', () => {
   let dir = '';
-  let out = '';
-  let err = '';
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'offhours-cli-job-'));
-    out = '';
-    err = '';
-    vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((out += String(chunk)), true));
-    vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((err += String(chunk)), true));
   });
   afterEach(() => {
-    vi.restoreAllMocks();
     rmSync(dir, { recursive: true, force: true });
   });
 
@@ -28,13 +21,16 @@ describe('offhours job run', () => {
     writeFileSync(file, JSON.stringify({ id: 'x', image: 'ubuntu:latest', command: ['true'] }));
     // An unreachable engine proves nothing was asked of it: refusal comes first.
     vi.stubEnv('DOCKER_HOST', `unix://${dir}/none.sock`);
-    expect(await jobCommand.run(['run', file, '--data-dir', join(dir, 'data')])).toBe(1);
-    expect(err).toMatch(/Refused \(unpinned-image\)/);
+    const refused = await offhours('job', 'run', file, '--data-dir', join(dir, 'data'));
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/Refused \(unpinned-image\)/);
     vi.unstubAllEnvs();
   });
 
-  it('rejects bad usage', async () => {
-    await expect(jobCommand.run(['launch'])).rejects.toThrow(/verb "run"/);
+  it('rejects bad usage with the usage line and exit code 2', async () => {
+    const wrong = await offhours('job', 'launch');
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toMatch(/verb "run"[\s\S]*Usage: offhours job run/);
   });
 
   it.skipIf(!found)('runs a spec through the same path and prints logs, outcome and output digest', async () => {
@@ -42,10 +38,11 @@ describe('offhours job run', () => {
     const file = join(dir, 'ok.json');
     const spec = { id: `cli-${Date.now().toString(36)}`, image: pinned, command: ['/bin/sh', '-c', 'echo one; echo two; exit 4'], env: {}, resources: { gpus: 0, minVramMiB: 0, cpuMillis: 500, memoryMiB: 64, scratchMiB: 16 }, maxDurationSeconds: 30, network: 'none', price: { perSecond: '2' } };
     writeFileSync(file, JSON.stringify(spec));
-    expect(await jobCommand.run(['run', file, '--data-dir', join(dir, 'data')])).toBe(1);
-    expect(out).toContain('| one');
-    expect(out).toContain('| two');
-    expect(out).toMatch(/Outcome: failed \(exit code 4\)/);
-    expect(out).toMatch(/Output digest \(sha256 of stdout\): [0-9a-f]{64}/);
+    const run = await offhours('job', 'run', file, '--data-dir', join(dir, 'data'));
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain('| one');
+    expect(run.stdout).toContain('| two');
+    expect(run.stdout).toMatch(/Outcome: failed \(exit code 4\)/);
+    expect(run.stdout).toMatch(/Output digest \(sha256 of stdout\): [0-9a-f]{64}/);
   });
 });

@@ -1,7 +1,8 @@
 import { describeBenchmark, describePayoutChain, formatRate, formatThroughput, networkLabel, networkNextStep } from '../../../protocol/network-format.js';
-import { NetworkSliceSchema, type NetworkSlice } from '../../../protocol/state.js';
+import type { NetworkSlice } from '../../../protocol/state.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
-import { callDaemon, NoDaemonError, readDaemonInfo } from './status.js';
+import { connectDaemon, readDaemonInfo } from '../daemon-client.js';
+import { reportDaemonFailure } from './status.js';
 
 /** `offhours network`'s human text: connected or not and why, which network, and what the network thinks of this PC. */
 export function formatNetwork(slice: NetworkSlice): string {
@@ -30,16 +31,12 @@ export const networkCommand: CliCommand = {
   async run(argv) {
     const { values } = parseCli(argv, { ...dataDirOption, ...jsonOption });
     try {
-      const info = readDaemonInfo(resolveDataDir(values['data-dir']));
-      const state = (await callDaemon(info, 'getState')) as { network?: unknown };
-      const slice = NetworkSliceSchema.parse(state.network);
+      const { network: slice } = await connectDaemon(readDaemonInfo(resolveDataDir(values['data-dir']))).api.getState();
       if (values.json) printJson(slice);
       else process.stdout.write(formatNetwork(slice));
       return 0;
     } catch (error) {
-      if (!(error instanceof NoDaemonError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return 3;
+      return reportDaemonFailure(error);
     }
   },
 };

@@ -1,14 +1,14 @@
-import { BenchProgressSchema, BenchRunSummarySchema, type BenchProgress, type BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
-import { GpuInventorySchema, type GpuInventory } from '../../../protocol/gpu.js';
-import { SettingsSchema, type SchedulePreset, type Settings } from '../../../protocol/settings.js';
-import { WalletSliceSchema, type WalletSlice } from '../../../protocol/wallet.js';
+import type { BenchProgress, BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
+import type { GpuInventory } from '../../../protocol/gpu.js';
+import type { SchedulePreset, Settings } from '../../../protocol/settings.js';
+import type { WalletSlice } from '../../../protocol/wallet.js';
 import { systemClock } from '../../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../../core/adapters/system-gpu-probe.js';
 import type { BenchService } from '../../core/bench/bench-service.js';
 import type { GpuProbe, Logger } from '../../core/ports.js';
 import { completeSetup } from '../../core/setup/complete-setup.js';
 import { createHeadlessBench } from '../../compose/node-wiring.js';
-import { callDaemon, listenToDaemon, NoDaemonError, readDaemonInfo } from './status.js';
+import { connectDaemon, NoDaemonError, readDaemonInfo, type DaemonInfo } from '../daemon-client.js';
 import { openDataFolderWallet } from './wallet.js';
 
 /** What `offhours setup` does, on the running Offhours or, when none runs, on the data folder itself (as `offhours wallet`). */
@@ -27,35 +27,30 @@ export interface SetupTarget {
   complete(preset: SchedulePreset): Promise<Settings>;
 }
 
-/** The benchmark can outlast the usual 5 s answer by far: SwiftShader's quick run takes minutes on a slow CPU. */
-const BENCH_TIMEOUT_MS = 15 * 60_000;
-/** A first GPU scan runs nvidia-smi and reads the PCI bus: seconds, not milliseconds. */
-const DETECT_TIMEOUT_MS = 60_000;
-
-function daemonTarget(info: ReturnType<typeof readDaemonInfo>): SetupTarget {
-  const call = (method: string, input?: unknown, timeoutMs?: number) => callDaemon(info, method, input, timeoutMs);
+function daemonTarget(info: DaemonInfo): SetupTarget {
+  const daemon = connectDaemon(info);
+  const { api } = daemon;
   return {
     where: 'the running Offhours, which uses them at once',
     running: true,
-    settings: async () => SettingsSchema.parse(await call('getSettings')),
+    settings: () => api.getSettings(),
     async inventory() {
-      const state = (await call('getState')) as { gpus?: unknown };
-      return GpuInventorySchema.parse(state.gpus ?? (await call('detectGpus', undefined, DETECT_TIMEOUT_MS)));
+      return (await api.getState()).gpus ?? (await api.detectGpus());
     },
     async bench(onProgress) {
-      const events = await listenToDaemon(info, (event, payload) => {
-        if (event === 'benchProgress') onProgress(BenchProgressSchema.parse(payload));
-      });
+      const stopListening = api.onBenchProgress(onProgress);
       try {
-        return BenchRunSummarySchema.parse(await call('runBenchmark', { quick: true, backend: 'webgpu' }, BENCH_TIMEOUT_MS));
+        await daemon.eventsOpen();
+        return await api.runBenchmark({ quick: true, backend: 'webgpu' });
       } finally {
-        events.close();
+        stopListening();
+        daemon.close();
       }
     },
-    wallet: async () => WalletSliceSchema.parse(((await call('getState')) as { wallet?: unknown }).wallet),
-    setWallet: async (address) => WalletSliceSchema.parse(await call('setWalletAddress', address)),
-    createWallet: async () => WalletSliceSchema.parse(await call('createWallet')),
-    complete: async (preset) => SettingsSchema.parse(await call('completeSetup', { schedulePreset: preset })),
+    wallet: async () => (await api.getState()).wallet,
+    setWallet: (address) => api.setWalletAddress(address),
+    createWallet: () => api.createWallet(),
+    complete: (preset) => api.completeSetup({ schedulePreset: preset }),
   };
 }
 

@@ -1,37 +1,23 @@
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { GpuInventory } from '../../../protocol/gpu.js';
 import { defaultSettings, type Settings } from '../../../protocol/settings.js';
 import { presetSchedule } from '../../../protocol/setup.js';
 import { ProviderCore } from '../../core/api.js';
 import { ConfSettingsStore } from '../../core/adapters/conf-settings-store.js';
-import { main } from '../cli.js';
 import { UsageError } from '../cli-kit.js';
 import { walletPorts } from '../../compose/node-wiring.js';
 import { startDaemon, type RunningDaemon } from '../daemon.js';
 import { missingFlags, parseSetupFlags, presetFromAnswer, runSetup, type SetupIo } from './setup.js';
 import { dataFolderTarget } from './setup-target.js';
+import { offhours } from './test-support/cli-run.js';
 import { scriptedAsker, textSink } from './test-support/scripted-asker.js';
 import { SCRIPTED_SUMMARY, scriptedBench } from './test-support/scripted-bench.js';
 
 const PASTED = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';
 const NO_GPU: GpuInventory = { status: 'no-gpu', gpus: [], reason: 'Offhours found no graphics card on this computer.', nextStep: 'Install the NVIDIA driver and scan again.', detectedAt: '2026-05-01T00:00:00.000Z' };
-
-/** Runs `offhours …` in this process and returns what it printed. */
-async function offhours(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const savedSettings = (dir: string) => JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as Settings;
 

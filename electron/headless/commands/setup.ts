@@ -10,7 +10,7 @@ import { dataDirOption, jsonOption, parseCli, printJson, progressLine, resolveDa
 import { InputClosedError, terminalAsker, type Asker } from '../prompt.js';
 import { benchProgressPrinter } from './bench.js';
 import { setupTargetFor, type SetupTarget } from './setup-target.js';
-import { DaemonRefusedError, NoDaemonError } from './status.js';
+import { NoDaemonError } from '../daemon-client.js';
 import { reminderLines } from './wallet.js';
 
 export type WalletAnswer = { kind: 'paste'; address: string } | { kind: 'create' };
@@ -89,10 +89,9 @@ interface Conversation {
   io: SetupIo;
 }
 
-/** The words of a refusal the owner should read (core's or the running service's); null for a bug. */
+/** The words of a refusal the owner should read (core's, or the running service's through its client); null for a bug. */
 function plainWords(error: unknown): string | null {
   if (error instanceof UserFacingError) return `${error.message}${error.nextStep ? `\n  Next: ${error.nextStep}` : ''}`;
-  if (error instanceof DaemonRefusedError) return error.message;
   return null;
 }
 

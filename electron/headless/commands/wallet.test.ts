@@ -2,30 +2,16 @@ import { ed25519 } from '@noble/curves/ed25519.js';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { encodeBase58 } from '../../../protocol/solana/address.js';
 import { ProviderCore } from '../../core/api.js';
 import { ConfSettingsStore } from '../../core/adapters/conf-settings-store.js';
 import { networkInfo, payout, signatureFor } from '../../core/earnings/test-support/earnings-world.js';
-import { main } from '../cli.js';
 import { walletPorts } from '../../compose/node-wiring.js';
 import { startDaemon, type RunningDaemon } from '../daemon.js';
+import { offhours } from './test-support/cli-run.js';
 
 const PASTED = '4Nd1mBQtrMJVYVfKf2PJy9NZUZdTAsp7D4xWLs4gDB4T';
-
-/** Runs `offhours …` in this process and returns what it printed. */
-async function offhours(...argv: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk) => ((stderr += String(chunk)), true));
-  try {
-    return { code: await main(argv), stdout, stderr };
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
 
 const savedAddress = (dir: string) => (JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')) as { wallet: { payoutAddress: string | null } }).wallet.payoutAddress;
 

@@ -2,8 +2,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { checkSolanaAddress } from '../../../protocol/solana/address.js';
-import { EarningsSliceSchema, type EarningsSlice } from '../../../protocol/state.js';
-import { backupReminder, explorerAddressLink, EXPORT_WARNING, formatSol, formatTokenBalance, WalletSecretExportSchema, WalletSliceSchema, type WalletSecretExport, type WalletSlice } from '../../../protocol/wallet.js';
+import type { EarningsSlice } from '../../../protocol/state.js';
+import { backupReminder, explorerAddressLink, EXPORT_WARNING, formatSol, formatTokenBalance, type WalletSecretExport, type WalletSlice } from '../../../protocol/wallet.js';
 import { ConfSettingsStore } from '../../core/adapters/conf-settings-store.js';
 import { systemClock } from '../../core/adapters/console-logger.js';
 import { EarningsFile } from '../../core/earnings/earnings-file.js';
@@ -14,7 +14,8 @@ import { WalletService } from '../../core/wallet/wallet-service.js';
 import { dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, UsageError, type CliCommand } from '../cli-kit.js';
 import { walletPorts } from '../../compose/node-wiring.js';
 import { payoutLines } from './earnings.js';
-import { callDaemon, DaemonRefusedError, NoDaemonError, readDaemonInfo } from './status.js';
+import { connectDaemon, NoDaemonError, readDaemonInfo, type DaemonInfo } from '../daemon-client.js';
+import { reportDaemonFailure } from './status.js';
 
 /** The same four actions on the running Offhours or, when none runs, on the data folder itself (as `git config` would). */
 interface WalletTarget {
@@ -26,17 +27,17 @@ interface WalletTarget {
   exportSecret(): Promise<WalletSecretExport>;
 }
 
-function daemonTarget(info: ReturnType<typeof readDaemonInfo>): WalletTarget {
+function daemonTarget(info: DaemonInfo): WalletTarget {
+  const { api } = connectDaemon(info);
   return {
     where: 'the running Offhours, which tells the network at once',
     async show() {
-      const wallet = WalletSliceSchema.parse(await callDaemon(info, 'refreshWallet'));
-      const state = (await callDaemon(info, 'getState')) as { earnings?: unknown };
-      return { wallet, earnings: EarningsSliceSchema.safeParse(state.earnings).data ?? null };
+      const wallet = await api.refreshWallet();
+      return { wallet, earnings: (await api.getState()).earnings };
     },
-    set: async (address) => WalletSliceSchema.parse(await callDaemon(info, 'setWalletAddress', address)),
-    create: async () => WalletSliceSchema.parse(await callDaemon(info, 'createWallet')),
-    exportSecret: async () => WalletSecretExportSchema.parse(await callDaemon(info, 'exportWalletSecret', { confirm: true })),
+    set: (address) => api.setWalletAddress(address),
+    create: () => api.createWallet(),
+    exportSecret: () => api.exportWalletSecret({ confirm: true }),
   };
 }
 
@@ -166,13 +167,7 @@ export const walletCommand: CliCommand = {
     try {
       return await runSubcommand(positionals, values);
     } catch (error) {
-      if (error instanceof UserFacingError || error instanceof DaemonRefusedError) {
-        process.stderr.write(error instanceof UserFacingError ? `${error.message}${error.nextStep ? `\n  Next: ${error.nextStep}` : ''}\n` : `${error.message}\n`);
-        return 1;
-      }
-      if (!(error instanceof NoDaemonError)) throw error;
-      process.stderr.write(`${error.message}\n`);
-      return 3;
+      return reportDaemonFailure(error);
     }
   },
 };
