@@ -15,17 +15,17 @@ function ticksWithReaped(fields: string[]): number {
 }
 
 /**
- * CPU ticks of a process, of its children already reaped, and of the children still running (long-lived tools such
- * as a streaming nvidia-smi, whose CPU is not in cutime until they exit). The difference of two readings is the
- * whole cost of the process's work over that window.
+ * CPU ticks of a process, of its children already reaped, and of the children still running that `countChild` picks
+ * (long-lived tools such as a streaming nvidia-smi, whose CPU is not in cutime until they exit). The difference of
+ * two readings is the whole cost of the process's work over that window.
  */
-export function processTreeCpuTicks(pid: number = process.pid): number {
+export function processTreeCpuTicks(pid: number = process.pid, countChild: (childPid: number) => boolean = () => true): number {
   let ticks = ticksWithReaped(statFields(pid));
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     try {
       const fields = statFields(Number(name));
-      if (Number(fields[1]) === pid) ticks += ticksWithReaped(fields);
+      if (Number(fields[1]) === pid && countChild(Number(name))) ticks += ticksWithReaped(fields);
     } catch {
       // Gone between the listing and the read: its ticks are in our cutime now.
     }

@@ -220,7 +220,7 @@ export interface ProcessScanner {
   list(): Promise<ProcessInfo[]>;
 }
 
-/** A process holding the GPU, per the vendor tool (nvidia-smi compute-apps and pmon). */
+/** A process holding the GPU, per the vendor tool (nvidia-smi pmon). */
 export interface GpuProcess {
   pid: number;
   name: string;

@@ -52,6 +52,17 @@ describe.skipIf(process.platform === 'win32')('NvidiaSmiGpuActivity on a streami
     expect(smi.starts().length).toBe(4);
   });
 
+  it('falls through missing candidate paths to the one that exists (Windows and WSL keep it off PATH)', async () => {
+    const smi = fakeNvidiaSmiOnPath({ temps: [57], periodMs: 200 });
+    cleanups.push(smi.cleanup);
+    const env = { FAKE_NVIDIA_SMI_LOG: smi.env.FAKE_NVIDIA_SMI_LOG, FAKE_NVIDIA_SMI_TEMPS: '57', FAKE_NVIDIA_SMI_PERIOD_MS: '200' };
+    Object.assign(process.env, env);
+    const gpu = new NvidiaSmiGpuActivity(() => false, { periodMs: 200, idleStopMs: 10_000, candidates: [join(smi.dir, 'absent-nvidia-smi'), smi.path] });
+    cleanups.push(() => gpu.close?.());
+    expect((await gpu.read()).temperatureC).toBe(57);
+    expect(smi.starts()).toHaveLength(2);
+  });
+
   it('spawns nothing again and again where there is no nvidia-smi', async () => {
     const gpu = new NvidiaSmiGpuActivity(() => false, { periodMs: 100, candidates: [join('/nonexistent', 'nvidia-smi'), join('/nonexistent', 'bin', 'nvidia-smi')] });
     for (let read = 0; read < 20; read++) expect(await gpu.read()).toEqual({ processes: [], temperatureC: null });
