@@ -218,7 +218,7 @@ export interface ProcessScanner {
   list(): Promise<ProcessInfo[]>;
 }
 
-/** A process holding the GPU, per the vendor tool (nvidia-smi compute-apps and pmon). */
+/** A process holding the GPU, per the vendor tool (nvidia-smi pmon). */
 export interface GpuProcess {
   pid: number;
   name: string;
@@ -233,6 +233,20 @@ export interface GpuActivitySource {
   read(): Promise<{ processes: GpuProcess[]; temperatureC: number | null }>;
   /** Whether a process belongs to our job (its container's cgroup), so it is never "foreign". */
   isOurs(pid: number): boolean;
+  /** Nothing will read for a while (the scheduler stopped): let go of whatever runs to answer read(). */
+  close?(): void;
+}
+
+/** A long-lived program whose output is read line by line as it comes (nvidia-smi in loop mode). */
+export interface LineStreamLauncher {
+  /** Starts the program with `args`; onEnd is called once, when it ended by itself (never after stop()). */
+  start(args: readonly string[], handlers: LineStreamHandlers): { stop(): void };
+}
+
+export interface LineStreamHandlers {
+  onLine(line: string): void;
+  /** missing: the program does not exist here. */
+  onEnd(end: { missing: boolean }): void;
 }
 
 /**

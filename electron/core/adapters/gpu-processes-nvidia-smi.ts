@@ -1,22 +1,14 @@
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import type { GpuActivitySource, GpuProcess } from '../ports.js';
-import { mergeGpuProcesses, parseComputeApps, parsePmon } from '../schedule/parsers.js';
+import type { Clock, GpuActivitySource, GpuProcess } from '../ports.js';
+import { GpuStreamSampler, type GpuStreamSamplerOptions } from '../schedule/gpu-stream-sampler.js';
+import { NvidiaSmiStreamLauncher } from './nvidia-smi-stream.js';
 
-function run(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) =>
-    execFile('nvidia-smi', args, { timeout: 5000, windowsHide: true }, (error, stdout) => (error ? reject(error) : resolve(stdout))),
-  );
-}
-
-/** The hottest GPU from `nvidia-smi --query-gpu=temperature.gpu --format=csv,noheader,nounits`. */
-export function parseTemperatures(stdout: string): number | null {
-  const temps = stdout
-    .split(/\r?\n/)
-    .map((l) => Number(l.trim()))
-    .filter((t) => Number.isFinite(t) && t > 0);
-  return temps.length ? Math.max(...temps) : null;
-}
+// Neither timer may keep the process alive: the idle stop and the wait for a first sample.
+const unrefTimers = {
+  setTimeout: (callback: () => void, ms: number) => setTimeout(callback, ms).unref(),
+  clearTimeout: (handle: unknown) => clearTimeout(handle as NodeJS.Timeout),
+};
+const wallClock: Clock = { now: () => Date.now() };
 
 /** Container cgroups of Podman (libpod-<id>) and Docker (docker-<id> / docker/<id>). */
 export function isContainerCgroup(cgroupFile: string): boolean {
@@ -24,29 +16,29 @@ export function isContainerCgroup(cgroupFile: string): boolean {
 }
 
 /**
- * NVIDIA GPU activity: compute apps (any CUDA/OpenCL user), pmon (per-process SM use, including games'
- * graphics contexts) and the temperature. Other vendors: no per-process view here (documented best effort:
- * the game list still guards). Missing nvidia-smi means no processes and no temperature.
+ * NVIDIA GPU activity from long-lived nvidia-smi streams (GpuStreamSampler): pmon (per-process SM use, compute
+ * users and games' graphics contexts) and the temperature. Other vendors: no per-process view here (documented
+ * best effort: the game list still guards). Missing nvidia-smi or a stale sample means no processes and no
+ * temperature.
  */
 export class NvidiaSmiGpuActivity implements GpuActivitySource {
-  private missing = false;
+  readonly sampler: GpuStreamSampler;
 
   /** hasJob: our processes are the ones inside a container cgroup while a job of ours runs. */
-  constructor(private readonly hasJob: () => boolean = () => false) {}
+  constructor(
+    private readonly hasJob: () => boolean = () => false,
+    options: GpuStreamSamplerOptions & { candidates?: string[] } = {},
+  ) {
+    this.sampler = new GpuStreamSampler({ launcher: new NvidiaSmiStreamLauncher(options.candidates), clock: wallClock, timers: unrefTimers }, options);
+  }
 
   async read(): Promise<{ processes: GpuProcess[]; temperatureC: number | null }> {
-    if (this.missing) return { processes: [], temperatureC: null };
-    try {
-      const [apps, pmon, temps] = await Promise.all([
-        run(['--query-compute-apps=pid,process_name,used_memory', '--format=csv,noheader,nounits']),
-        run(['pmon', '-c', '1', '-s', 'um']).catch(() => ''),
-        run(['--query-gpu=temperature.gpu', '--format=csv,noheader,nounits']),
-      ]);
-      return { processes: mergeGpuProcesses(parseComputeApps(apps), parsePmon(pmon)), temperatureC: parseTemperatures(temps) };
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ENOENT') this.missing = true;
-      return { processes: [], temperatureC: null };
-    }
+    const sample = await this.sampler.read();
+    return { processes: sample.processes ?? [], temperatureC: sample.temperatureC };
+  }
+
+  close(): void {
+    this.sampler.close();
   }
 
   isOurs(pid: number): boolean {

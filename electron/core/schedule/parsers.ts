@@ -27,30 +27,50 @@ export function parseComputeApps(stdout: string): GpuProcess[] {
  */
 export function parsePmon(stdout: string): GpuProcess[] {
   const lines = stdout.split(/\r?\n/);
-  const header = lines.find((l) => l.startsWith('#') && /\bpid\b/.test(l));
-  if (!header) return [];
-  const columns = header.replace(/^#\s*/, '').trim().split(/\s+/);
-  const idx = (name: string) => columns.indexOf(name);
+  const header = lines.find((l) => pmonColumns(l) !== null);
+  const columns = header ? pmonColumns(header) : null;
+  if (!columns) return [];
   const out: GpuProcess[] = [];
   for (const line of lines) {
-    if (!line.trim() || line.startsWith('#')) continue;
-    const cells = line.trim().split(/\s+/);
-    const pid = Number(cells[idx('pid')]);
-    if (!Number.isInteger(pid) || pid <= 0) continue;
-    const type = cells[idx('type')] ?? '';
-    const sm = Number(cells[idx('sm')]);
-    const fb = idx('fb') >= 0 ? Number(cells[idx('fb')]) : NaN;
-    const commandIndex = idx('command');
-    const name = commandIndex >= 0 ? cells.slice(commandIndex).join(' ') : '';
-    out.push({
+    const process = parsePmonLine(columns, line)?.process;
+    if (process) out.push(process);
+  }
+  return out;
+}
+
+/** The column names of pmon's first header line ("# gpu pid type sm ..."), or null for any other line. */
+export function pmonColumns(line: string): string[] | null {
+  if (!line.startsWith('#') || !/\bpid\b/.test(line)) return null;
+  return line.replace(/^#\s*/, '').trim().split(/\s+/);
+}
+
+/**
+ * One pmon data line under `columns`: its GPU index and the process on it, null as the process on a GPU nobody
+ * uses ("0 - - ..."). Null for headers, blank lines and anything whose GPU index is not a number.
+ */
+export function parsePmonLine(columns: string[], line: string): { gpu: number; process: GpuProcess | null } | null {
+  if (!line.trim() || line.startsWith('#')) return null;
+  const cells = line.trim().split(/\s+/);
+  const idx = (name: string) => columns.indexOf(name);
+  const gpu = Number(cells[idx('gpu')]);
+  if (idx('gpu') < 0 || !/^\d+$/.test(cells[idx('gpu')] ?? '')) return null;
+  const pid = Number(cells[idx('pid')]);
+  if (!Number.isInteger(pid) || pid <= 0) return { gpu, process: null };
+  const type = cells[idx('type')] ?? '';
+  const sm = Number(cells[idx('sm')]);
+  const fb = idx('fb') >= 0 ? Number(cells[idx('fb')]) : NaN;
+  const commandIndex = idx('command');
+  const name = commandIndex >= 0 ? cells.slice(commandIndex).join(' ') : '';
+  return {
+    gpu,
+    process: {
       pid,
       name,
       kind: type.includes('C') ? 'compute' : type.includes('G') ? 'graphics' : 'unknown',
       smPercent: Number.isFinite(sm) ? sm : null,
       usedMiB: Number.isFinite(fb) ? fb : null,
-    });
-  }
-  return out;
+    },
+  };
 }
 
 /** Merges compute-apps and pmon views of the same processes (pmon adds utilisation and graphics clients). */

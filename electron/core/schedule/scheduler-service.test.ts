@@ -171,6 +171,17 @@ describe('SchedulerService', () => {
     await service.stop();
   });
 
+  it('lets go of the GPU source (its nvidia-smi streams) when it stops', async () => {
+    const closed: string[] = [];
+    const settings = defaultSettings();
+    const idle: IdleSource = { name: 'test', read: async () => ({ idleSeconds: 0, locked: false, onBattery: false }), close: () => closed.push('idle') };
+    const gpu = { read: async () => ({ processes: [], temperatureC: 50 }), isOurs: () => false, close: () => closed.push('gpu') };
+    const service = new SchedulerService({ clock: { now: () => Date.now() }, calendar: zoneCalendar('UTC'), logger: quiet, idle, gpu, settings: { get: () => settings, update: () => settings, onChange: () => () => undefined } });
+    await service.start();
+    await service.stop();
+    expect(closed).toEqual(['idle', 'gpu']);
+  });
+
   it('pause for an hour, until tomorrow, until resume, and resume, through settings', async () => {
     const w = world();
     await w.service.tick();

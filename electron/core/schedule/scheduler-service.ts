@@ -109,6 +109,7 @@ export class SchedulerService {
     this.offActivity?.();
     this.offSettings?.();
     this.deps.idle.close?.();
+    this.deps.gpu?.close?.();
     await this.ticking?.catch(() => undefined);
     await this.preemption?.idle();
   }
