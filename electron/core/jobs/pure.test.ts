@@ -113,6 +113,15 @@ describe('log ring', () => {
     ring.pushChunk('stdout', new TextEncoder().encode('a\x1b]52;c;ZXZpbA==\x07b\tc\x1b[2J\x9b31md\x7f\r\n'), 0);
     expect(ring.tail()).toEqual(['a]52;c;ZXZpbA==b\tc[2J31md']);
   });
+  it('strips bidi overrides and zero-width characters, so a line cannot read differently from what it says', () => {
+    const ring = new LogRing({ maxLines: 10, maxLineBytes: 200, linesPerSecond: 1000, burst: 1000 });
+    const hidden = 'pay \u202Eevil\u202C to \u2066x\u2069 \u2067y\u2068z\u202A\u202B\u202D me\u200B\u200C\u200D\u200E\u200F\uFEFF!';
+    ring.pushChunk('stdout', new TextEncoder().encode(`${hidden}\n`), 0);
+    expect(ring.tail()).toEqual(['pay evil to x yz me!']);
+    // Ordinary non-ASCII text is left alone.
+    ring.pushLine('grüße — 你好 ✓', 0);
+    expect(ring.tail().at(-1)).toBe('grüße — 你好 ✓');
+  });
   it('drops lines beyond the rate and counts them', () => {
     const ring = new LogRing({ maxLines: 100, maxLineBytes: 100, linesPerSecond: 10, burst: 5 });
     for (let i = 0; i < 20; i++) ring.pushLine(`l${i}`, 0);
