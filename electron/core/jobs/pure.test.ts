@@ -76,6 +76,15 @@ describe('hardening', () => {
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } });
     expect(body.Labels).toMatchObject({ 'io.offhours.managed': 'true', 'io.offhours.job-id': 'j1' });
   });
+  it('scales the pids limit with the memory limit (4 per MiB, 64 to 1024), so a fork bomb meets it before memory runs out', () => {
+    const withMemory = (memoryMiB: number) => guestConfigFor({ ...spec, resources: { ...spec.resources, memoryMiB } }, 'b'.repeat(64), '', { nvidiaRuntime: false, cdiDevices: [] }).pidsLimit;
+    expect(withMemory(8)).toBe(64);
+    expect(withMemory(64)).toBe(256);
+    expect(withMemory(100)).toBe(400);
+    expect(withMemory(256)).toBe(1024);
+    expect(withMemory(65536)).toBe(1024);
+    expect(toCreateBody(guestConfigFor(spec, 'b'.repeat(64), '', { nvidiaRuntime: false, cdiDevices: [] })).HostConfig!.PidsLimit).toBe(1024);
+  });
   it('asks for GPUs only when the spec does, via the runtime the engine has', () => {
     const gpuSpec = { ...spec, resources: { ...spec.resources, gpus: 2 } };
     expect(toCreateBody(guestConfigFor(gpuSpec, 'b'.repeat(64), '', { nvidiaRuntime: true, cdiDevices: [] })).HostConfig!.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 2, Capabilities: [['gpu']] }]);

@@ -123,7 +123,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(status.hostConfig.capAdd).toEqual([]);
     expect(status.hostConfig.securityOpt.join(' ')).toMatch(/no-new-privileges/);
     expect(status.hostConfig.networkMode).toBe('none');
-    expect(status.hostConfig.pidsLimit).toBe(1024);
+    expect(status.hostConfig.pidsLimit).toBe(256); // 4 per MiB of its 64 MiB
     expect(status.hostConfig.memoryBytes).toBe(64 * 1024 * 1024);
     expect(status.hostConfig.nanoCpus).toBe(500_000_000);
     expect(status.hostConfig.binds).toEqual([]);
@@ -153,6 +153,16 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     // lo plus at least one interface, after two header lines.
     expect(Number(lines)).toBeGreaterThanOrEqual(4);
     await runner.stop('test over');
+  });
+
+  it('digests all of the output of a job that writes 5 MB and exits at once', async () => {
+    const runner = newRunner();
+    const job = spec({ command: ['/bin/sh', '-c', 'seq 1 700000'] });
+    const result = await runner.start(job, jobSpecHash(job), 'local').done;
+    const expected = createHash('sha256');
+    for (let i = 1; i <= 700_000; i++) expected.update(`${i}\n`);
+    expect(result.outcome).toBe('succeeded');
+    expect(result.outputDigest).toBe(expected.digest('hex'));
   });
 
   it('reports a failing exit code as failed', async () => {
