@@ -23,6 +23,9 @@ export interface JobVerdict {
   outputDigest: string | null;
 }
 
+/** Said when the engine would not let go of a job's container (reconcile removes leftovers at the next start). */
+export const LEFT_BEHIND_NOTE = 'The container engine would not remove the job’s container; Offhours removes it at its next start.';
+
 /** SIGKILL: what the kernel's OOM killer sends, and what a kill by the engine sends. */
 const KILLED = 137;
 
@@ -33,7 +36,7 @@ export function judgeEnding(ending: JobEnding): JobVerdict {
   const notes = [
     reason,
     ending.output.digest === null ? `No output digest: ${ending.output.why}` : null,
-    ending.leftBehind ? 'The container engine would not remove the job’s container; Offhours removes it at its next start.' : null,
+    ending.leftBehind ? LEFT_BEHIND_NOTE : null,
   ].filter((note): note is string => note !== null);
   return { outcome, exitCode: code, reason: notes.length ? notes.join(' ') : null, outputDigest: ending.output.digest };
 }

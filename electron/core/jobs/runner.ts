@@ -1,52 +1,17 @@
 import { UserFacingError } from '../../../protocol/errors.js';
-import type { CurrentJob, JobPhase, JobSpec, PullProgress } from '../../../protocol/job-spec.js';
+import type { CurrentJob, JobSpec } from '../../../protocol/job-spec.js';
 import type { Clock, JobControl, Logger } from '../ports.js';
-import { haltContainer, realSleep, removeContainerSurely, type HaltPlan, type HaltReport, type Sleep } from './container-halt.js';
+import { newActiveJob, type ActiveJob, type NewActiveJob } from './active-job.js';
+import { haltContainer, realSleep, removeContainerSurely, type HaltPlan, type Sleep } from './container-halt.js';
 import { LABEL_INSTANCE, type ContainerEngine, type ContainerStatus, type EngineInfo } from './engine-port.js';
 import { guestConfigFor } from './hardening.js';
 import { ImageSupply } from './image-supply.js';
-import { judgeEnding, type JobEnding, type JobVerdict } from './job-ending.js';
-import { JobOutput } from './job-output.js';
+import { judgeEnding, LEFT_BEHIND_NOTE, type JobEnding, type JobVerdict } from './job-ending.js';
 import type { JobJournal, JobResult, JournaledJob } from './journal.js';
-import { DEFAULT_LOG_RING, type LogRingOptions } from './log-ring.js';
 import { planReconcile } from './reconcile.js';
-import { WorkClock } from './work-clock.js';
+import { DEFAULT_RUNNER_OPTIONS, type JobRunnerOptions } from './runner-options.js';
 
-export interface JobRunnerOptions {
-  /** Seconds between SIGTERM and SIGKILL when a job is stopped. */
-  graceSeconds: number;
-  /** An engine call while stopping a guest that takes longer is given up on, and a harsher step tried. */
-  stepTimeoutMs: number;
-  /** Waits between rounds of kill → forced remove while a guest will not go. */
-  haltBackoffMs: number[];
-  /** How long, after a guest stopped, the engine may take to hand over the rest of its output. */
-  outputDrainMs: number;
-  /** How often the work done so far is written to the journal. */
-  heartbeatMs: number;
-  /** Our image cache may hold this many bytes of images we pulled; older ones are evicted. */
-  imageCacheBudgetBytes: number;
-  /** Refuse to pull when the engine's disk would drop below this. */
-  minFreeDiskBytes: number;
-  logRing: LogRingOptions;
-  /** At most one state change notice per this many ms while logs stream. */
-  notifyEveryMs: number;
-  /** This data folder's id (label io.offhours.instance): reconcile touches only containers carrying it. */
-  instanceId: string;
-}
-
-export const DEFAULT_RUNNER_OPTIONS: JobRunnerOptions = {
-  graceSeconds: 10,
-  stepTimeoutMs: 15_000,
-  haltBackoffMs: [1000, 2000, 4000, 8000, 16_000],
-  outputDrainMs: 10_000,
-  heartbeatMs: 5000,
-  imageCacheBudgetBytes: 30 * 1024 ** 3,
-  minFreeDiskBytes: 5 * 1024 ** 3,
-  logRing: DEFAULT_LOG_RING,
-  notifyEveryMs: 250,
-  instanceId: 'default',
-};
-
+export { DEFAULT_RUNNER_OPTIONS, type JobRunnerOptions } from './runner-options.js';
 export type { JobResult } from './journal.js';
 
 export interface InterruptedJob {
@@ -56,39 +21,12 @@ export interface InterruptedJob {
   reason: string;
 }
 
-interface Active {
-  spec: JobSpec;
-  specHash: string;
-  source: CurrentJob['source'];
-  phase: JobPhase;
-  pull: PullProgress | null;
-  containerId: string | null;
-  imageId: string | null;
-  usesGpu: boolean;
-  output: JobOutput;
-  work: WorkClock;
-  stopReason: string | null;
-  timedOut: boolean;
-  /** The stop in progress (stop → kill → forced remove), once one was asked for. */
-  halting: Promise<HaltReport> | null;
-  /** Settles when a stop was asked for: the guest's end no longer waits on the engine's wait call. */
-  haltAsked: Promise<void>;
-  askHalt: () => void;
-  maxTimer: ReturnType<typeof setTimeout> | null;
-  heartbeat: ReturnType<typeof setInterval> | null;
-  done: Promise<JobResult>;
-  /** Set by a clean quit that leaves the job frozen for the next start. */
-  detached: boolean;
-  /** Cancels an image download in progress. */
-  pullAbort: AbortController;
-}
-
 /**
  * Runs one job at a time as a hardened guest, journaling every step; implements JobControl for the scheduler.
  * Lifecycle: pull → create → start → running ⇄ frozen → stopping → removing → finished.
  */
 export class JobRunner implements JobControl {
-  private active: Active | null = null;
+  private active: ActiveJob | null = null;
   private readonly listeners = new Set<() => void>();
   private lastNotify = 0;
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
@@ -123,6 +61,8 @@ export class JobRunner implements JobControl {
     const a = this.active;
     if (!a || a.phase !== 'running' || !a.containerId) return;
     await this.engine.pauseContainer(a.containerId);
+    // The time limit may have struck while the engine paused it: the stop in progress wins.
+    if (a.phase !== 'running') return;
     a.work.pause(this.clock.now());
     this.clearMaxTimer(a);
     a.phase = 'frozen';
@@ -198,7 +138,7 @@ export class JobRunner implements JobControl {
       throw new UserFacingError('job-exists', `A job called "${spec.id}" already ran on this machine.`, 'Give the job a new id.');
     }
     this.journal.append({ type: 'accepted', at: this.clock.now(), jobId: spec.id, spec, specHash, source });
-    const a = this.newActive(spec, specHash, source, 'queued', 0, null);
+    const a = this.newActive({ spec, specHash, source, phase: 'queued', workedBeforeMs: 0, partialOutputBecause: null });
     this.active = a;
     a.done = this.runFromScratch(a).finally(() => this.release(a));
     this.notify(true);
@@ -264,35 +204,19 @@ export class JobRunner implements JobControl {
     return this.images.makeRoom(incoming, new Set(this.active?.imageId ? [this.active.imageId] : []));
   }
 
-  private newActive(spec: JobSpec, specHash: string, source: CurrentJob['source'], phase: JobPhase, workedBeforeMs: number, partialOutputBecause: string | null): Active {
-    let askHalt = () => undefined as void;
-    const haltAsked = new Promise<void>((resolve) => (askHalt = resolve));
-    return {
-      spec,
-      specHash,
-      source,
-      phase,
-      pull: null,
-      containerId: null,
-      imageId: null,
-      usesGpu: spec.resources.gpus > 0,
-      output: new JobOutput(this.options.logRing, () => this.clock.now(), () => this.notify(false), partialOutputBecause),
-      work: new WorkClock(spec.maxDurationSeconds * 1000, workedBeforeMs),
-      stopReason: null,
-      timedOut: false,
-      halting: null,
-      haltAsked,
-      askHalt,
-      maxTimer: null,
-      heartbeat: null,
-      done: Promise.resolve(null as unknown as JobResult),
-      detached: false,
-      pullAbort: new AbortController(),
-    };
+  private newActive(job: Omit<NewActiveJob, 'logRing' | 'now' | 'onOutput'>): ActiveJob {
+    return newActiveJob({ ...job, logRing: this.options.logRing, now: () => this.clock.now(), onOutput: () => this.notify(false) });
   }
 
   private adopt(job: JournaledJob, containerId: string): void {
-    const a = this.newActive(job.spec, job.specHash, 'adopted', 'frozen', job.workedMs, 'Offhours restarted while the job ran, so it could not see all of its output.');
+    const a = this.newActive({
+      spec: job.spec,
+      specHash: job.specHash,
+      source: 'adopted',
+      phase: 'frozen',
+      workedBeforeMs: job.workedMs,
+      partialOutputBecause: 'Offhours restarted while the job ran, so it could not see all of its output.',
+    });
     a.containerId = containerId;
     this.active = a;
     this.journal.append({ type: 'adopted', at: this.clock.now(), jobId: job.jobId });
@@ -312,7 +236,7 @@ export class JobRunner implements JobControl {
       .finally(() => this.release(a));
   }
 
-  private async runFromScratch(a: Active): Promise<JobResult> {
+  private async runFromScratch(a: ActiveJob): Promise<JobResult> {
     try {
       a.phase = 'pulling';
       this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: 'pulling' });
@@ -348,7 +272,7 @@ export class JobRunner implements JobControl {
   }
 
   /** Until the guest has stopped (by itself, or because a stop was asked for); then judges how it ended. */
-  private async superviseRunning(a: Active): Promise<JobResult> {
+  private async superviseRunning(a: ActiveJob): Promise<JobResult> {
     const id = a.containerId!;
     a.heartbeat = setInterval(() => {
       this.journal.append({ type: 'work', at: this.clock.now(), jobId: a.spec.id, workedMs: a.work.workedMs(this.clock.now()) });
@@ -381,7 +305,7 @@ export class JobRunner implements JobControl {
    * Asks the guest to stop, once: the work clock stops now (what the engine takes to stop a guest is not work),
    * and the escalation runs until the guest has stopped or is gone.
    */
-  private halt(a: Active, graceSeconds: number): void {
+  private halt(a: ActiveJob, graceSeconds: number): void {
     if (a.halting || !a.containerId) return;
     a.work.stop(this.clock.now());
     this.clearTimers(a);
@@ -409,26 +333,26 @@ export class JobRunner implements JobControl {
   }
 
   /** Writes the result, once the container is dealt with. */
-  private async finish(a: Active, verdict: JobVerdict): Promise<JobResult> {
+  private async finish(a: ActiveJob, verdict: JobVerdict): Promise<JobResult> {
     a.work.stop(this.clock.now());
     this.clearTimers(a);
     if (a.containerId) {
       a.phase = 'removing';
       this.notify(true);
       const gone = a.halting ? (await a.halting).gone || (await this.removeContainer(a.containerId, 0)) : await this.removeContainer(a.containerId, 2);
-      if (!gone) verdict = { ...verdict, reason: `${verdict.reason ?? ''} The container engine would not remove the job’s container; Offhours removes it at its next start.`.trim() };
+      if (!gone) verdict = { ...verdict, reason: verdict.reason ? `${verdict.reason} ${LEFT_BEHIND_NOTE}` : LEFT_BEHIND_NOTE };
     }
     return this.record(a, verdict);
   }
 
-  private record(a: Active, verdict: JobVerdict): JobResult {
+  private record(a: ActiveJob, verdict: JobVerdict): JobResult {
     const result: JobResult = { jobId: a.spec.id, ...verdict, workedMs: a.work.workedMs(this.clock.now()) };
     this.journal.append({ type: 'finished', at: this.clock.now(), ...result });
     this.logger.info('job finished', { jobId: a.spec.id, outcome: result.outcome, exitCode: result.exitCode });
     return result;
   }
 
-  private async finishWithError(a: Active, error: unknown): Promise<JobResult> {
+  private async finishWithError(a: ActiveJob, error: unknown): Promise<JobResult> {
     if (a.detached) return this.parkedResult(a);
     const message = error instanceof UserFacingError ? `${error.message}${error.nextStep ? ` ${error.nextStep}` : ''}` : `The container engine failed: ${(error as Error)?.message ?? String(error)}`;
     this.logger.error('job failed to run', { jobId: a.spec.id, error: String((error as Error)?.message ?? error) });
@@ -437,18 +361,18 @@ export class JobRunner implements JobControl {
     return this.finish(a, { outcome: 'error', exitCode: null, reason: message, outputDigest: null });
   }
 
-  private parkedResult(a: Active): JobResult {
+  private parkedResult(a: ActiveJob): JobResult {
     return { jobId: a.spec.id, outcome: 'interrupted', exitCode: null, workedMs: a.work.workedMs(this.clock.now()), outputDigest: null, reason: 'parked' };
   }
 
-  private release(a: Active): void {
+  private release(a: ActiveJob): void {
     if (this.active === a) this.active = null;
     this.clearTimers(a);
     this.notify(true);
   }
 
   /** The time limit counts running time only: frozen time is the owner's, not the job's. Past it, no grace. */
-  private armMaxTimer(a: Active): void {
+  private armMaxTimer(a: ActiveJob): void {
     this.clearMaxTimer(a);
     a.maxTimer = setTimeout(
       () => {
@@ -461,12 +385,12 @@ export class JobRunner implements JobControl {
     a.maxTimer.unref?.();
   }
 
-  private clearMaxTimer(a: Active): void {
+  private clearMaxTimer(a: ActiveJob): void {
     if (a.maxTimer) clearTimeout(a.maxTimer);
     a.maxTimer = null;
   }
 
-  private clearTimers(a: Active): void {
+  private clearTimers(a: ActiveJob): void {
     this.clearMaxTimer(a);
     if (a.heartbeat) clearInterval(a.heartbeat);
     a.heartbeat = null;
