@@ -227,9 +227,9 @@ export class DockerEngine implements ContainerEngine {
     }
   }
 
-  async waitContainer(id: string): Promise<number> {
+  async waitContainer(id: string): Promise<number | null> {
     const result = (await this.docker.getContainer(id).wait()) as { StatusCode?: number };
-    return result.StatusCode ?? -1;
+    return typeof result.StatusCode === 'number' ? result.StatusCode : null;
   }
 
   async inspectContainer(id: string): Promise<ContainerStatus | null> {
@@ -298,15 +298,24 @@ export class DockerEngine implements ContainerEngine {
       .map((c) => ({ id: c.Id, name: (c.Names?.[0] ?? '').replace(/^\//, ''), image: c.Image, labels: c.Labels ?? {}, state: containerState(c.State) }));
   }
 
+  async attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream> {
+    const stream = (await this.docker.getContainer(id).attach({ stream: true, stdout: true, stderr: true, hijack: true })) as unknown as Readable;
+    return demultiplexed(stream, onChunk);
+  }
+
   async followLogs(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream> {
     const stream = (await this.docker.getContainer(id).logs({ follow: true, stdout: true, stderr: true })) as unknown as Readable;
-    const demux = new LogDemuxer(onChunk);
-    const done = new Promise<void>((resolve) => {
-      stream.on('data', (chunk: Buffer) => demux.push(chunk));
-      stream.once('end', () => resolve());
-      stream.once('close', () => resolve());
-      stream.once('error', () => resolve());
-    });
-    return { done, close: () => stream.destroy() };
+    return demultiplexed(stream, onChunk);
   }
+}
+
+function demultiplexed(stream: Readable, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): LogStream {
+  const demux = new LogDemuxer(onChunk);
+  const done = new Promise<'ended' | 'broken'>((resolve) => {
+    stream.on('data', (chunk: Buffer) => demux.push(chunk));
+    stream.once('end', () => resolve('ended'));
+    stream.once('close', () => resolve('broken'));
+    stream.once('error', () => resolve('broken'));
+  });
+  return { done, close: () => stream.destroy() };
 }

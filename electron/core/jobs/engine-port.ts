@@ -115,8 +115,8 @@ export interface ContainerStatus extends ContainerSummary {
 }
 
 export interface LogStream {
-  /** Resolves when the stream ends (container exited or stream closed). */
-  done: Promise<void>;
+  /** Resolves when the stream ends: 'ended' when the engine finished it, 'broken' when it failed or was closed. */
+  done: Promise<'ended' | 'broken'>;
   close(): void;
 }
 
@@ -140,8 +140,8 @@ export interface ContainerEngine {
   stopContainer(id: string, graceSeconds: number): Promise<void>;
   killContainer(id: string): Promise<void>;
   removeContainer(id: string): Promise<void>;
-  /** Resolves with the exit code once the container has stopped. */
-  waitContainer(id: string): Promise<number>;
+  /** Resolves once the container has stopped, with its exit code (null when the engine does not say). */
+  waitContainer(id: string): Promise<number | null>;
   inspectContainer(id: string): Promise<ContainerStatus | null>;
   /** Only containers carrying io.offhours.managed=true: never anyone else's. */
   listManagedContainers(): Promise<ContainerSummary[]>;
@@ -150,7 +150,13 @@ export interface ContainerEngine {
    * absent. Throws when a network of that name exists without our label: it is someone else's.
    */
   ensureNetwork(name: string, bridge: string): Promise<EngineNetwork>;
-  /** Follows stdout/stderr from the start, line by line. */
+  /**
+   * Streams stdout/stderr straight from the container, not from the engine's log file (which is capped, and
+   * which Podman stops following as soon as the container exits). Attached before start, it sees every byte;
+   * `done` resolves once the container has exited and the output is drained.
+   */
+  attachOutput(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream>;
+  /** Follows stdout/stderr from the engine's log file: from the start as far as the file still holds it. */
   followLogs(id: string, onChunk: (stream: 'stdout' | 'stderr', chunk: Uint8Array) => void): Promise<LogStream>;
 }
 

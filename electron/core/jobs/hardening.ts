@@ -4,7 +4,9 @@ import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type Engi
 
 const MiB = 1024 * 1024;
 export const NOBODY = '65534:65534';
-export const PIDS_LIMIT = 1024;
+export const PIDS_PER_MIB = 4;
+export const PIDS_FLOOR = 64;
+export const PIDS_CEILING = 1024;
 export const TMP_BYTES = 64 * MiB;
 export const SCRATCH_PATH = '/scratch';
 
@@ -21,6 +23,17 @@ export function guestUser(imageUser: string): string {
   const gid = match[2] === undefined ? uid : Number(match[2]);
   if (uid === 0 || gid === 0) return NOBODY;
   return `${uid}:${gid}`;
+}
+
+/**
+ * How many processes a guest may have: 4 per MiB of its memory limit, at least 64, at most 1024. A process
+ * costs the kernel roughly 100 KB of the guest's memory (a fork bomb filled 64 MiB at ~670 processes), so
+ * 4 per MiB keeps processes under half the memory: a fork bomb meets the pids limit (fork fails, the guest
+ * stays stoppable) before the memory limit (where the engine's own stop request timed out). 64 still runs a
+ * shell pipeline with a few workers; 1024 is a ceiling for the host's sake, whatever the memory.
+ */
+export function pidsLimitFor(memoryMiB: number): number {
+  return Math.min(PIDS_CEILING, Math.max(PIDS_FLOOR, Math.floor(memoryMiB * PIDS_PER_MIB)));
 }
 
 export function containerName(jobId: string, specHash: string): string {
@@ -57,7 +70,7 @@ export function guestConfigFor(
     labels: { [LABEL_MANAGED]: 'true', [LABEL_JOB_ID]: spec.id, [LABEL_SPEC_HASH]: specHash, [LABEL_INSTANCE]: instanceId },
     memoryBytes: spec.resources.memoryMiB * MiB,
     nanoCpus: spec.resources.cpuMillis * 1_000_000,
-    pidsLimit: PIDS_LIMIT,
+    pidsLimit: pidsLimitFor(spec.resources.memoryMiB),
     tmpfs: { [SCRATCH_PATH]: spec.resources.scratchMiB * MiB, '/tmp': TMP_BYTES },
     network: spec.network,
     gpu,

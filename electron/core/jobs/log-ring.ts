@@ -1,3 +1,5 @@
+import { displaySafe } from '../../../protocol/display-text.js';
+
 /**
  * A bounded, rate-limited ring of log lines. A job that prints a flood cannot grow our memory or flood the UI:
  * at most `maxLines` are kept, each cut at `maxLineBytes`, and lines beyond `linesPerSecond` (with a burst
@@ -9,9 +11,6 @@ export interface LogRingOptions {
   linesPerSecond: number;
   burst: number;
 }
-
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000a-\u001f\u007f-\u009f]/g;
 
 export const DEFAULT_LOG_RING: LogRingOptions = { maxLines: 500, maxLineBytes: 2000, linesPerSecond: 200, burst: 1000 };
 
@@ -59,8 +58,8 @@ export class LogRing {
     }
     this.tokens -= 1;
     const cut = line.length > this.options.maxLineBytes ? `${line.slice(0, this.options.maxLineBytes)}…` : line;
-    // Guest output is untrusted: no ESC/CSI/OSC or other control characters reach a terminal or the UI (tab stays).
-    const clean = cut.replace(CONTROL_CHARACTERS, '');
+    // Guest output is untrusted: no control sequences, bidi overrides or invisible characters reach a terminal or the UI.
+    const clean = displaySafe(cut);
     if (this.lines.length < this.options.maxLines) this.lines.push(clean);
     else {
       this.lines[this.head] = clean;

@@ -76,6 +76,15 @@ describe('hardening', () => {
     expect(host.LogConfig).toEqual({ Type: 'json-file', Config: { 'max-size': '10m', 'max-file': '1' } });
     expect(body.Labels).toMatchObject({ 'io.offhours.managed': 'true', 'io.offhours.job-id': 'j1' });
   });
+  it('scales the pids limit with the memory limit (4 per MiB, 64 to 1024), so a fork bomb meets it before memory runs out', () => {
+    const withMemory = (memoryMiB: number) => guestConfigFor({ ...spec, resources: { ...spec.resources, memoryMiB } }, 'b'.repeat(64), '', { nvidiaRuntime: false, cdiDevices: [] }).pidsLimit;
+    expect(withMemory(8)).toBe(64);
+    expect(withMemory(64)).toBe(256);
+    expect(withMemory(100)).toBe(400);
+    expect(withMemory(256)).toBe(1024);
+    expect(withMemory(65536)).toBe(1024);
+    expect(toCreateBody(guestConfigFor(spec, 'b'.repeat(64), '', { nvidiaRuntime: false, cdiDevices: [] })).HostConfig!.PidsLimit).toBe(1024);
+  });
   it('asks for GPUs only when the spec does, via the runtime the engine has', () => {
     const gpuSpec = { ...spec, resources: { ...spec.resources, gpus: 2 } };
     expect(toCreateBody(guestConfigFor(gpuSpec, 'b'.repeat(64), '', { nvidiaRuntime: true, cdiDevices: [] })).HostConfig!.DeviceRequests).toEqual([{ Driver: 'nvidia', Count: 2, Capabilities: [['gpu']] }]);
@@ -112,6 +121,15 @@ describe('log ring', () => {
     const ring = new LogRing({ maxLines: 10, maxLineBytes: 200, linesPerSecond: 1000, burst: 1000 });
     ring.pushChunk('stdout', new TextEncoder().encode('a\x1b]52;c;ZXZpbA==\x07b\tc\x1b[2J\x9b31md\x7f\r\n'), 0);
     expect(ring.tail()).toEqual(['a]52;c;ZXZpbA==b\tc[2J31md']);
+  });
+  it('strips bidi overrides and zero-width characters, so a line cannot read differently from what it says', () => {
+    const ring = new LogRing({ maxLines: 10, maxLineBytes: 200, linesPerSecond: 1000, burst: 1000 });
+    const hidden = 'pay \u202Eevil\u202C to \u2066x\u2069 \u2067y\u2068z\u202A\u202B\u202D me\u200B\u200C\u200D\u200E\u200F\uFEFF!';
+    ring.pushChunk('stdout', new TextEncoder().encode(`${hidden}\n`), 0);
+    expect(ring.tail()).toEqual(['pay evil to x yz me!']);
+    // Ordinary non-ASCII text is left alone.
+    ring.pushLine('grüße — 你好 ✓', 0);
+    expect(ring.tail().at(-1)).toBe('grüße — 你好 ✓');
   });
   it('drops lines beyond the rate and counts them', () => {
     const ring = new LogRing({ maxLines: 100, maxLineBytes: 100, linesPerSecond: 10, burst: 5 });

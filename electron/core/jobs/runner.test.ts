@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -123,7 +123,7 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(status.hostConfig.capAdd).toEqual([]);
     expect(status.hostConfig.securityOpt.join(' ')).toMatch(/no-new-privileges/);
     expect(status.hostConfig.networkMode).toBe('none');
-    expect(status.hostConfig.pidsLimit).toBe(1024);
+    expect(status.hostConfig.pidsLimit).toBe(256); // 4 per MiB of its 64 MiB
     expect(status.hostConfig.memoryBytes).toBe(64 * 1024 * 1024);
     expect(status.hostConfig.nanoCpus).toBe(500_000_000);
     expect(status.hostConfig.binds).toEqual([]);
@@ -141,6 +141,16 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(lines).toContain('netdev 3');
     expect(lines.find((l) => l.startsWith('CapEff'))).toMatch(/CapEff:\s+0+$/);
     await runner.stop('test over');
+  });
+
+  it('digests all of the output of a job that writes 5 MB and exits at once', async () => {
+    const runner = newRunner();
+    const job = spec({ command: ['/bin/sh', '-c', 'seq 1 700000'] });
+    const result = await runner.start(job, jobSpecHash(job), 'local').done;
+    const expected = createHash('sha256');
+    for (let i = 1; i <= 700_000; i++) expected.update(`${i}\n`);
+    expect(result.outcome).toBe('succeeded');
+    expect(result.outputDigest).toBe(expected.digest('hex'));
   });
 
   it('reports a failing exit code as failed', async () => {
@@ -192,6 +202,64 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
     expect(took).toBeLessThan(10_000);
     expect(result.workedMs).toBeGreaterThanOrEqual(1900);
     expect(await ours(engine)).toEqual([]);
+  });
+
+  /** Host processes whose command line carries `marker` (a root engine's guests are host processes too). */
+  const processesMarked = (marker: string) =>
+    readdirSync('/proc')
+      .filter((name) => /^\d+$/.test(name))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes(marker);
+        } catch {
+          return false;
+        }
+      });
+
+  it('ends a fork bomb at its limit: container gone, no process left, never billed past the limit, exit code truthful', async () => {
+    const runner = newRunner();
+    const marker = `bomb-${process.pid}-${serial}`;
+    // The tester's reproduction, bounded: 64 MiB gives 256 processes; 6 s instead of 20.
+    const job = spec({ command: ['/bin/sh', '-c', `: ${marker}; echo start; bomb() { bomb | bomb & }; bomb; sleep 100`], maxDurationSeconds: 6 });
+    const started = Date.now();
+    const { done } = runner.start(job, jobSpecHash(job), 'network');
+    // The probe below sees the bomb while it runs, so its finding none afterwards means something.
+    await until('the bomb to spread', () => processesMarked(marker).length > 20);
+    const result = await done;
+    const took = Date.now() - started;
+    expect(result.outcome).toBe('timed-out');
+    expect(result.workedMs).toBeLessThanOrEqual(6000);
+    expect(result.workedMs).toBeGreaterThanOrEqual(5000);
+    // Killed by us: the engine's 137, or null where the container had to be removed first; never a made-up 0.
+    expect([137, null]).toContain(result.exitCode);
+    expect(took).toBeLessThan(6000 + 20_000);
+    expect(await ours(engine)).toEqual([]);
+    expect(processesMarked(marker)).toEqual([]);
+    await expectBystanderUntouched();
+  }, 90_000);
+
+  it('bills a job that ignores SIGTERM only up to the stop request', async () => {
+    const runner = newRunner(undefined, { graceSeconds: 3 });
+    const job = spec({ command: ['/bin/sh', '-c', 'trap "" TERM; echo up; while true; do sleep 0.2; done'] });
+    const { done } = runner.start(job, jobSpecHash(job), 'network');
+    await until('the output', () => runner.view()?.logTail.includes('up'));
+    const askedAt = Date.now();
+    const workedBefore = runner.view()!.elapsedSeconds;
+    await runner.stop('the owner is back');
+    const result = await done;
+    expect(Date.now() - askedAt).toBeGreaterThanOrEqual(3000);
+    expect(result).toMatchObject({ outcome: 'stopped', exitCode: 137 });
+    expect(result.workedMs).toBeLessThan((workedBefore + 1) * 1000 + 500);
+    expect(await ours(engine)).toEqual([]);
+  });
+
+  it('says a job that filled its memory ran out of memory (Podman does not always flag it)', async () => {
+    const runner = newRunner();
+    const job = spec({ command: ['/bin/sh', '-c', 'tail /dev/zero'], resources: { gpus: 0, minVramMiB: 0, cpuMillis: 500, memoryMiB: 32, scratchMiB: 16 } });
+    const result = await runner.start(job, jobSpecHash(job), 'local').done;
+    expect(result.outcome).toBe('failed');
+    expect(result.exitCode).toBe(137);
+    expect(result.reason).toMatch(/ran out of its 32 MiB memory limit/);
   });
 
   it.skipIf(!registryImage)('pulls from the registry with byte progress, then evicts only its own image from the cache', async () => {

@@ -1,41 +1,17 @@
-import { createHash } from 'node:crypto';
 import { UserFacingError } from '../../../protocol/errors.js';
-import type { CurrentJob, JobOutcomeKind, JobPhase, JobSpec, PullProgress } from '../../../protocol/job-spec.js';
+import type { CurrentJob, JobSpec } from '../../../protocol/job-spec.js';
 import type { Clock, JobControl, Logger } from '../ports.js';
-import { LABEL_INSTANCE, type ContainerEngine, type EngineInfo, type LogStream } from './engine-port.js';
+import { newActiveJob, type ActiveJob, type NewActiveJob } from './active-job.js';
+import { haltContainer, realSleep, removeContainerSurely, type HaltPlan, type Sleep } from './container-halt.js';
+import { LABEL_INSTANCE, type ContainerEngine, type ContainerStatus, type EngineInfo } from './engine-port.js';
 import { guestConfigFor } from './hardening.js';
-import { planEviction } from './image-cache.js';
+import { ImageSupply } from './image-supply.js';
+import { judgeEnding, LEFT_BEHIND_NOTE, type JobEnding, type JobVerdict } from './job-ending.js';
 import type { JobJournal, JobResult, JournaledJob } from './journal.js';
-import { DEFAULT_LOG_RING, LogRing, type LogRingOptions } from './log-ring.js';
-import { PullTracker } from './pull-progress.js';
 import { planReconcile } from './reconcile.js';
+import { DEFAULT_RUNNER_OPTIONS, type JobRunnerOptions } from './runner-options.js';
 
-export interface JobRunnerOptions {
-  /** Seconds between SIGTERM and SIGKILL when a job is stopped. */
-  graceSeconds: number;
-  /** How often the work done so far is written to the journal. */
-  heartbeatMs: number;
-  /** Our image cache may hold this many bytes of images we pulled; older ones are evicted. */
-  imageCacheBudgetBytes: number;
-  /** Refuse to pull when the engine's disk would drop below this. */
-  minFreeDiskBytes: number;
-  logRing: LogRingOptions;
-  /** At most one state change notice per this many ms while logs stream. */
-  notifyEveryMs: number;
-  /** This data folder's id (label io.offhours.instance): reconcile touches only containers carrying it. */
-  instanceId: string;
-}
-
-export const DEFAULT_RUNNER_OPTIONS: JobRunnerOptions = {
-  graceSeconds: 10,
-  heartbeatMs: 5000,
-  imageCacheBudgetBytes: 30 * 1024 ** 3,
-  minFreeDiskBytes: 5 * 1024 ** 3,
-  logRing: DEFAULT_LOG_RING,
-  notifyEveryMs: 250,
-  instanceId: 'default',
-};
-
+export { DEFAULT_RUNNER_OPTIONS, type JobRunnerOptions } from './runner-options.js';
 export type { JobResult } from './journal.js';
 
 export interface InterruptedJob {
@@ -45,43 +21,16 @@ export interface InterruptedJob {
   reason: string;
 }
 
-interface Active {
-  spec: JobSpec;
-  specHash: string;
-  source: CurrentJob['source'];
-  phase: JobPhase;
-  pull: PullProgress | null;
-  containerId: string | null;
-  imageId: string | null;
-  usesGpu: boolean;
-  logs: LogRing;
-  logStream: LogStream | null;
-  stdoutHash: ReturnType<typeof createHash>;
-  /** Work before the current running stretch began. */
-  workedBeforeMs: number;
-  runningSince: number | null;
-  stopReason: string | null;
-  timedOut: boolean;
-  maxTimer: ReturnType<typeof setTimeout> | null;
-  heartbeat: ReturnType<typeof setInterval> | null;
-  done: Promise<JobResult>;
-  /** Set by a clean quit that leaves the job frozen for the next start. */
-  detached: boolean;
-  /** Cancels an image download in progress. */
-  pullAbort: AbortController;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Runs one job at a time as a hardened guest, journaling every step; implements JobControl for the scheduler.
  * Lifecycle: pull → create → start → running ⇄ frozen → stopping → removing → finished.
  */
 export class JobRunner implements JobControl {
-  private active: Active | null = null;
+  private active: ActiveJob | null = null;
   private readonly listeners = new Set<() => void>();
   private lastNotify = 0;
   private notifyTimer: ReturnType<typeof setTimeout> | null = null;
+  private readonly images: ImageSupply;
 
   constructor(
     private readonly engine: ContainerEngine,
@@ -90,7 +39,10 @@ export class JobRunner implements JobControl {
     private readonly clock: Clock,
     private readonly logger: Logger,
     private readonly options: JobRunnerOptions = DEFAULT_RUNNER_OPTIONS,
-  ) {}
+    private readonly sleep: Sleep = realSleep,
+  ) {
+    this.images = new ImageSupply(engine, journal, clock, logger, options);
+  }
 
   onChange(listener: () => void): () => void {
     this.listeners.add(listener);
@@ -109,11 +61,13 @@ export class JobRunner implements JobControl {
     const a = this.active;
     if (!a || a.phase !== 'running' || !a.containerId) return;
     await this.engine.pauseContainer(a.containerId);
-    this.closeRunningStretch(a);
+    // The time limit may have struck while the engine paused it: the stop in progress wins.
+    if (a.phase !== 'running') return;
+    a.work.pause(this.clock.now());
     this.clearMaxTimer(a);
     a.phase = 'frozen';
     this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: 'frozen' });
-    this.journal.append({ type: 'work', at: this.clock.now(), jobId: a.spec.id, workedMs: a.workedBeforeMs });
+    this.journal.append({ type: 'work', at: this.clock.now(), jobId: a.spec.id, workedMs: a.work.workedMs(this.clock.now()) });
     this.logger.info('job frozen', { jobId: a.spec.id, reason });
     this.notify(true);
   }
@@ -123,7 +77,7 @@ export class JobRunner implements JobControl {
     if (!a || a.phase !== 'frozen' || !a.containerId) return;
     await this.engine.unpauseContainer(a.containerId);
     a.phase = 'running';
-    a.runningSince = this.clock.now();
+    a.work.resume(this.clock.now());
     this.armMaxTimer(a);
     this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: 'running' });
     this.notify(true);
@@ -134,15 +88,7 @@ export class JobRunner implements JobControl {
     if (!a) return;
     a.stopReason ??= reason;
     if (a.phase === 'pulling' || a.phase === 'queued') a.pullAbort.abort();
-    if (a.containerId && (a.phase === 'running' || a.phase === 'frozen' || a.phase === 'starting')) {
-      if (a.phase === 'frozen') {
-        await this.engine.unpauseContainer(a.containerId).catch(() => undefined);
-        a.runningSince = this.clock.now();
-      }
-      a.phase = 'stopping';
-      this.notify(true);
-      await this.engine.stopContainer(a.containerId, this.options.graceSeconds);
-    }
+    if (a.containerId && (a.phase === 'running' || a.phase === 'frozen' || a.phase === 'starting')) this.halt(a, this.options.graceSeconds);
     await a.done.catch(() => undefined);
   }
 
@@ -162,12 +108,12 @@ export class JobRunner implements JobControl {
       phase: a.phase,
       source: a.source,
       pull: a.pull,
-      elapsedSeconds: Math.floor(this.workedMs(a) / 1000),
+      elapsedSeconds: Math.floor(a.work.workedMs(this.clock.now()) / 1000),
       maxDurationSeconds: a.spec.maxDurationSeconds,
       pricePerSecond: a.spec.price.perSecond,
-      logTail: a.logs.tail(tailLines),
-      logLinesTotal: a.logs.accepted,
-      droppedLogLines: a.logs.dropped,
+      logTail: a.output.logs.tail(tailLines),
+      logLinesTotal: a.output.logs.accepted,
+      droppedLogLines: a.output.logs.dropped,
       usesGpu: a.usesGpu,
     };
   }
@@ -175,7 +121,7 @@ export class JobRunner implements JobControl {
   logsOf(jobId: string): { lines: string[]; dropped: number } | null {
     const a = this.active;
     if (!a || a.spec.id !== jobId) return null;
-    return { lines: a.logs.tail(), dropped: a.logs.dropped };
+    return { lines: a.output.logs.tail(), dropped: a.output.logs.dropped };
   }
 
   // ---- running ----------------------------------------------------------------------------------------
@@ -192,7 +138,7 @@ export class JobRunner implements JobControl {
       throw new UserFacingError('job-exists', `A job called "${spec.id}" already ran on this machine.`, 'Give the job a new id.');
     }
     this.journal.append({ type: 'accepted', at: this.clock.now(), jobId: spec.id, spec, specHash, source });
-    const a = this.newActive(spec, specHash, source, 'queued', 0);
+    const a = this.newActive({ spec, specHash, source, phase: 'queued', workedBeforeMs: 0, partialOutputBecause: null });
     this.active = a;
     a.done = this.runFromScratch(a).finally(() => this.release(a));
     this.notify(true);
@@ -222,10 +168,10 @@ export class JobRunner implements JobControl {
           reason: action.reason,
         });
         interrupted.push({ jobId: action.jobId, image: job.spec.image, workedMs: action.workedMs, reason: action.reason });
-        if (action.containerId) await this.removeQuietly(action.containerId);
-        if (job.pullingRef) await this.claimPulledImage(job.jobId, job.pullingRef);
+        if (action.containerId) await this.removeContainer(action.containerId, 2);
+        if (job.pullingRef) await this.images.claimPulled(job.jobId, job.pullingRef);
       } else if (action.kind === 'remove') {
-        await this.removeQuietly(action.containerId);
+        await this.removeContainer(action.containerId, 2);
         removed.push(action.containerId);
       } else if (action.kind === 'adopt' && !this.active) {
         this.adopt(fold.jobs.get(action.jobId)!, action.containerId);
@@ -234,13 +180,6 @@ export class JobRunner implements JobControl {
     }
     this.notify(true);
     return { interrupted, adopted, removed };
-  }
-
-  /** A download cut short by a crash may still have finished in the engine: the image is ours to evict. */
-  private async claimPulledImage(jobId: string, ref: string): Promise<void> {
-    const image = await this.engine.inspectImage(ref).catch(() => null);
-    if (!image || this.journal.fold().images.get(image.id)?.removed === false) return;
-    this.journal.append({ type: 'image', at: this.clock.now(), jobId, ref, imageId: image.id, sizeBytes: image.sizeBytes, pulledByUs: true });
   }
 
   /** At quit: stop our job (default), or leave it frozen for the next start to adopt. */
@@ -254,39 +193,30 @@ export class JobRunner implements JobControl {
     if (a.phase === 'running') await this.freeze('Offhours is quitting');
     if (a.phase === 'frozen') {
       a.detached = true;
-      this.journal.append({ type: 'parked', at: this.clock.now(), jobId: a.spec.id, workedMs: this.workedMs(a) });
+      this.journal.append({ type: 'parked', at: this.clock.now(), jobId: a.spec.id, workedMs: a.work.workedMs(this.clock.now()) });
       this.clearTimers(a);
-      a.logStream?.close();
+      a.output.close();
     }
   }
 
-  private newActive(spec: JobSpec, specHash: string, source: CurrentJob['source'], phase: JobPhase, workedBeforeMs: number): Active {
-    return {
-      spec,
-      specHash,
-      source,
-      phase,
-      pull: null,
-      containerId: null,
-      imageId: null,
-      usesGpu: spec.resources.gpus > 0,
-      logs: new LogRing(this.options.logRing),
-      logStream: null,
-      stdoutHash: createHash('sha256'),
-      workedBeforeMs,
-      runningSince: null,
-      stopReason: null,
-      timedOut: false,
-      maxTimer: null,
-      heartbeat: null,
-      done: Promise.resolve(null as unknown as JobResult),
-      detached: false,
-      pullAbort: new AbortController(),
-    };
+  /** Evicts least-recently-used images we pulled until the cache (plus `incoming`) fits its budget. */
+  makeRoom(incoming: number): Promise<string[]> {
+    return this.images.makeRoom(incoming, new Set(this.active?.imageId ? [this.active.imageId] : []));
+  }
+
+  private newActive(job: Omit<NewActiveJob, 'logRing' | 'now' | 'onOutput'>): ActiveJob {
+    return newActiveJob({ ...job, logRing: this.options.logRing, now: () => this.clock.now(), onOutput: () => this.notify(false) });
   }
 
   private adopt(job: JournaledJob, containerId: string): void {
-    const a = this.newActive(job.spec, job.specHash, 'adopted', 'frozen', job.workedMs);
+    const a = this.newActive({
+      spec: job.spec,
+      specHash: job.specHash,
+      source: 'adopted',
+      phase: 'frozen',
+      workedBeforeMs: job.workedMs,
+      partialOutputBecause: 'Offhours restarted while the job ran, so it could not see all of its output.',
+    });
     a.containerId = containerId;
     this.active = a;
     this.journal.append({ type: 'adopted', at: this.clock.now(), jobId: job.jobId });
@@ -295,208 +225,172 @@ export class JobRunner implements JobControl {
       if (status?.state === 'running') {
         // It was not frozen after all (an older quit): count from now.
         a.phase = 'running';
-        a.runningSince = this.clock.now();
+        a.work.resume(this.clock.now());
         this.armMaxTimer(a);
       }
       this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: a.phase });
+      a.output.follow(await this.engine.followLogs(containerId, a.output.feed));
       return this.superviseRunning(a);
     })()
       .catch((error: unknown) => this.finishWithError(a, error))
       .finally(() => this.release(a));
   }
 
-  private async runFromScratch(a: Active): Promise<JobResult> {
+  private async runFromScratch(a: ActiveJob): Promise<JobResult> {
     try {
       a.phase = 'pulling';
       this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: 'pulling' });
       this.notify(true);
-      const image = await this.ensureImage(a);
-      if (a.stopReason) return this.finish(a, 'stopped', null, a.stopReason);
+      const image = await this.images.ensure(a.spec.id, a.spec.image, a.pullAbort.signal, (pull, now) => {
+        a.pull = pull;
+        this.notify(now);
+      });
+      a.imageId = image.id;
+      if (a.stopReason) return this.finish(a, { outcome: 'stopped', exitCode: null, reason: a.stopReason, outputDigest: null });
 
       a.phase = 'creating';
       this.notify(true);
       const config = guestConfigFor(a.spec, a.specHash, image.user, this.engineInfo, this.options.instanceId);
       a.containerId = await this.engine.createContainer(config);
       this.journal.append({ type: 'container', at: this.clock.now(), jobId: a.spec.id, containerId: a.containerId });
+      // Attached before start: the stream sees every byte, however fast the guest writes and exits.
+      a.output.follow(await this.engine.attachOutput(a.containerId, a.output.feed));
 
       a.phase = 'starting';
       this.notify(true);
       await this.engine.startContainer(a.containerId);
       a.phase = 'running';
-      a.runningSince = this.clock.now();
+      a.work.resume(this.clock.now());
       this.journal.append({ type: 'phase', at: this.clock.now(), jobId: a.spec.id, phase: 'running' });
       this.armMaxTimer(a);
       this.notify(true);
-      if (a.stopReason) await this.engine.stopContainer(a.containerId, this.options.graceSeconds);
+      if (a.stopReason) this.halt(a, this.options.graceSeconds);
       return await this.superviseRunning(a);
     } catch (error) {
       return this.finishWithError(a, error);
     }
   }
 
-  private async ensureImage(a: Active): Promise<{ user: string }> {
-    const ref = a.spec.image;
-    const present = await this.engine.inspectImage(ref);
-    if (present) {
-      a.imageId = present.id;
-      a.pull = { bytesDone: 0, bytesTotal: 0, layersDone: 0, layersTotal: 0, cached: true };
-      this.notify(true);
-      const known = this.journal.fold().images.get(present.id);
-      if (known && !known.removed) this.journal.append({ type: 'image-used', at: this.clock.now(), imageId: present.id });
-      // An image already here that we did not pull is the owner's: we use it but never count it as ours.
-      return { user: present.user };
-    }
-    const manifest = await this.engine.fetchManifest(ref).catch(() => null);
-    const needed = manifest ? manifest.layers.reduce((sum, l) => sum + l.sizeBytes, 0) : 0;
-    // Layers unpack to roughly 2–3× their compressed size.
-    await this.makeRoom(needed * 3);
-    const free = await this.engine.freeDiskBytes().catch(() => null);
-    if (free !== null && free - needed * 3 < this.options.minFreeDiskBytes) {
-      throw new UserFacingError(
-        'disk-full',
-        `There is not enough free disk space for this job's image (${gib(free)} free; the image needs about ${gib(needed * 3)} and Offhours keeps ${gib(this.options.minFreeDiskBytes)} free for you).`,
-        'Free some disk space on the drive your container engine uses, then try again.',
-      );
-    }
-    // Claimed before the download starts: if we crash mid-pull, reconcile still knows the image is ours.
-    this.journal.append({ type: 'image-pulling', at: this.clock.now(), jobId: a.spec.id, ref });
-    const tracker = new PullTracker(manifest);
-    a.pull = tracker.snapshot();
-    this.notify(true);
-    await this.engine.pullImage(ref, (event) => {
-      tracker.apply(event);
-      a.pull = tracker.snapshot();
-      this.notify(false);
-    }, a.pullAbort.signal);
-    const pulled = await this.engine.inspectImage(ref);
-    if (!pulled) throw new Error(`the engine pulled ${ref} but does not show it`);
-    const final = tracker.snapshot();
-    a.pull = { ...final, bytesDone: final.bytesTotal ?? final.bytesDone, layersDone: final.layersTotal };
-    a.imageId = pulled.id;
-    this.journal.append({ type: 'image', at: this.clock.now(), jobId: a.spec.id, ref, imageId: pulled.id, sizeBytes: pulled.sizeBytes, pulledByUs: true });
-    this.notify(true);
-    await this.makeRoom(0);
-    return { user: pulled.user };
-  }
-
-  /** Evicts least-recently-used images we pulled until the cache (plus `incoming`) fits its budget. */
-  async makeRoom(incoming: number): Promise<string[]> {
-    const images = [...this.journal.fold().images.values()];
-    const inUse = new Set<string>(this.active?.imageId ? [this.active.imageId] : []);
-    const plan = planEviction(images, Math.max(0, this.options.imageCacheBudgetBytes - incoming), inUse);
-    const removed: string[] = [];
-    for (const image of plan) {
-      try {
-        // force=false: the engine refuses while any container (the owner's included) uses the image.
-        await this.engine.removeImage(image.imageId);
-        this.journal.append({ type: 'image-removed', at: this.clock.now(), imageId: image.imageId });
-        removed.push(image.imageId);
-      } catch (error) {
-        this.logger.warn('could not evict a cached job image', { imageId: image.imageId, error: String(error) });
-      }
-    }
-    return removed;
-  }
-
-  private async superviseRunning(a: Active): Promise<JobResult> {
+  /** Until the guest has stopped (by itself, or because a stop was asked for); then judges how it ended. */
+  private async superviseRunning(a: ActiveJob): Promise<JobResult> {
     const id = a.containerId!;
-    a.logStream = await this.engine.followLogs(id, (stream, chunk) => {
-      if (stream === 'stdout') a.stdoutHash.update(chunk);
-      a.logs.pushChunk(stream, chunk, this.clock.now());
-      this.notify(false);
-    });
     a.heartbeat = setInterval(() => {
-      this.journal.append({ type: 'work', at: this.clock.now(), jobId: a.spec.id, workedMs: this.workedMs(a) });
+      this.journal.append({ type: 'work', at: this.clock.now(), jobId: a.spec.id, workedMs: a.work.workedMs(this.clock.now()) });
     }, this.options.heartbeatMs);
     a.heartbeat.unref?.();
-    const exitCode = await this.engine.waitContainer(id);
-    if (a.detached) return { jobId: a.spec.id, outcome: 'interrupted', exitCode: null, workedMs: this.workedMs(a), outputDigest: null, reason: 'parked' };
-    this.closeRunningStretch(a);
+    // A stop does not wait on the engine's wait call: that call is what hangs when a guest will not die.
+    const waited = await Promise.race([this.engine.waitContainer(id), a.haltAsked.then(() => undefined)]);
+    if (a.detached) return this.parkedResult(a);
+    a.work.stop(this.clock.now());
     this.clearTimers(a);
-    // Let the log stream drain what the container wrote last.
-    await Promise.race([a.logStream.done, sleep(2000)]);
-    a.logStream.close();
-    a.logs.flush(this.clock.now());
-    const digest = a.stdoutHash.digest('hex');
-    if (a.timedOut) return this.finish(a, 'timed-out', exitCode, `The job ran past its limit of ${a.spec.maxDurationSeconds} s and was stopped.`, digest);
-    if (a.stopReason) return this.finish(a, 'stopped', exitCode, a.stopReason, digest);
-    if (exitCode === 0) return this.finish(a, 'succeeded', 0, null, digest);
-    const status = await this.engine.inspectContainer(id).catch(() => null);
-    const why = status?.oomKilled ? `The job ran out of its ${a.spec.resources.memoryMiB} MiB of memory.` : `The job exited with code ${exitCode}.`;
-    return this.finish(a, 'failed', exitCode, why, digest);
+    const halt = a.halting ? await a.halting : null;
+    const exit = halt ? exitOf(halt.stopped, null) : exitOf(await this.engine.inspectContainer(id).catch(() => null), waited ?? null);
+    const output = await a.output.finish(this.options.outputDrainMs);
+    a.phase = 'removing';
+    this.notify(true);
+    const gone = halt?.gone || (await this.removeContainer(id, 0));
+    const ending: JobEnding = {
+      timedOut: a.timedOut,
+      stopReason: a.stopReason,
+      exit,
+      memoryMiB: a.spec.resources.memoryMiB,
+      maxDurationSeconds: a.spec.maxDurationSeconds,
+      output,
+      leftBehind: !gone,
+    };
+    return this.record(a, judgeEnding(ending));
   }
 
-  private async finish(a: Active, outcome: JobOutcomeKind, exitCode: number | null, reason: string | null, outputDigest: string | null = null): Promise<JobResult> {
+  /**
+   * Asks the guest to stop, once: the work clock stops now (what the engine takes to stop a guest is not work),
+   * and the escalation runs until the guest has stopped or is gone.
+   */
+  private halt(a: ActiveJob, graceSeconds: number): void {
+    if (a.halting || !a.containerId) return;
+    a.work.stop(this.clock.now());
     this.clearTimers(a);
-    this.closeRunningStretch(a);
+    a.phase = 'stopping';
+    this.notify(true);
+    a.halting = haltContainer(this.engine, a.containerId, this.haltPlan(graceSeconds), this.sleep);
+    void a.halting.then((report) => {
+      if (report.failures.length) this.logger.warn('the job did not stop at the first try', { jobId: a.spec.id, failures: report.failures, gone: report.gone });
+      a.askHalt();
+    });
+  }
+
+  private haltPlan(graceSeconds: number): HaltPlan {
+    return { graceSeconds, stepTimeoutMs: this.options.stepTimeoutMs, backoffMs: this.options.haltBackoffMs };
+  }
+
+  /** Stops (with grace) and removes a container, checking that it is gone. False when the engine would not let go. */
+  private async removeContainer(containerId: string, graceSeconds: number): Promise<boolean> {
+    const halted = graceSeconds > 0 ? await haltContainer(this.engine, containerId, this.haltPlan(graceSeconds), this.sleep) : null;
+    const removed = halted?.gone ? halted : await removeContainerSurely(this.engine, containerId, this.haltPlan(0), this.sleep);
+    const failures = [...(halted?.failures ?? []), ...removed.failures];
+    if (!removed.gone) this.logger.error('could not remove a job container', { containerId, failures });
+    else if (failures.length) this.logger.warn('a job container took more than one try to remove', { containerId, failures });
+    return removed.gone;
+  }
+
+  /** Writes the result, once the container is dealt with. */
+  private async finish(a: ActiveJob, verdict: JobVerdict): Promise<JobResult> {
+    a.work.stop(this.clock.now());
+    this.clearTimers(a);
     if (a.containerId) {
       a.phase = 'removing';
       this.notify(true);
-      await this.removeQuietly(a.containerId);
+      const gone = a.halting ? (await a.halting).gone || (await this.removeContainer(a.containerId, 0)) : await this.removeContainer(a.containerId, 2);
+      if (!gone) verdict = { ...verdict, reason: verdict.reason ? `${verdict.reason} ${LEFT_BEHIND_NOTE}` : LEFT_BEHIND_NOTE };
     }
-    const result: JobResult = { jobId: a.spec.id, outcome, exitCode, workedMs: a.workedBeforeMs, outputDigest, reason };
+    return this.record(a, verdict);
+  }
+
+  private record(a: ActiveJob, verdict: JobVerdict): JobResult {
+    const result: JobResult = { jobId: a.spec.id, ...verdict, workedMs: a.work.workedMs(this.clock.now()) };
     this.journal.append({ type: 'finished', at: this.clock.now(), ...result });
-    this.logger.info('job finished', { jobId: a.spec.id, outcome, exitCode });
+    this.logger.info('job finished', { jobId: a.spec.id, outcome: result.outcome, exitCode: result.exitCode });
     return result;
   }
 
-  private async finishWithError(a: Active, error: unknown): Promise<JobResult> {
-    if (a.detached) return { jobId: a.spec.id, outcome: 'interrupted', exitCode: null, workedMs: this.workedMs(a), outputDigest: null, reason: 'parked' };
+  private async finishWithError(a: ActiveJob, error: unknown): Promise<JobResult> {
+    if (a.detached) return this.parkedResult(a);
     const message = error instanceof UserFacingError ? `${error.message}${error.nextStep ? ` ${error.nextStep}` : ''}` : `The container engine failed: ${(error as Error)?.message ?? String(error)}`;
     this.logger.error('job failed to run', { jobId: a.spec.id, error: String((error as Error)?.message ?? error) });
-    if (a.stopReason && !(error instanceof UserFacingError)) return this.finish(a, 'stopped', null, a.stopReason);
-    return this.finish(a, 'error', null, message);
+    a.output.close();
+    if (a.stopReason && !(error instanceof UserFacingError)) return this.finish(a, { outcome: 'stopped', exitCode: null, reason: a.stopReason, outputDigest: null });
+    return this.finish(a, { outcome: 'error', exitCode: null, reason: message, outputDigest: null });
   }
 
-  private release(a: Active): void {
+  private parkedResult(a: ActiveJob): JobResult {
+    return { jobId: a.spec.id, outcome: 'interrupted', exitCode: null, workedMs: a.work.workedMs(this.clock.now()), outputDigest: null, reason: 'parked' };
+  }
+
+  private release(a: ActiveJob): void {
     if (this.active === a) this.active = null;
     this.clearTimers(a);
     this.notify(true);
   }
 
-  private async removeQuietly(containerId: string): Promise<void> {
-    try {
-      await this.engine.stopContainer(containerId, 2).catch(async () => {
-        await this.engine.unpauseContainer(containerId).catch(() => undefined);
-        await this.engine.killContainer(containerId);
-      });
-      await this.engine.removeContainer(containerId);
-    } catch (error) {
-      this.logger.warn('could not remove a job container', { containerId, error: String(error) });
-    }
-  }
-
-  private workedMs(a: Active): number {
-    return a.workedBeforeMs + (a.runningSince === null ? 0 : Math.max(0, this.clock.now() - a.runningSince));
-  }
-
-  private closeRunningStretch(a: Active): void {
-    if (a.runningSince !== null) {
-      a.workedBeforeMs += Math.max(0, this.clock.now() - a.runningSince);
-      a.runningSince = null;
-    }
-  }
-
-  /** The time limit counts running time only: frozen time is the owner's, not the job's. */
-  private armMaxTimer(a: Active): void {
+  /** The time limit counts running time only: frozen time is the owner's, not the job's. Past it, no grace. */
+  private armMaxTimer(a: ActiveJob): void {
     this.clearMaxTimer(a);
-    const left = a.spec.maxDurationSeconds * 1000 - this.workedMs(a);
-    a.maxTimer = setTimeout(() => {
-      if (this.active !== a || a.phase !== 'running' || !a.containerId) return;
-      a.timedOut = true;
-      a.phase = 'stopping';
-      this.notify(true);
-      void this.engine.killContainer(a.containerId).catch((error: unknown) => this.logger.warn('could not kill a job past its limit', { error: String(error) }));
-    }, Math.max(0, left));
+    a.maxTimer = setTimeout(
+      () => {
+        if (this.active !== a || a.phase !== 'running' || !a.containerId) return;
+        a.timedOut = true;
+        this.halt(a, 0);
+      },
+      Math.max(0, a.work.remainingMs(this.clock.now())),
+    );
     a.maxTimer.unref?.();
   }
 
-  private clearMaxTimer(a: Active): void {
+  private clearMaxTimer(a: ActiveJob): void {
     if (a.maxTimer) clearTimeout(a.maxTimer);
     a.maxTimer = null;
   }
 
-  private clearTimers(a: Active): void {
+  private clearTimers(a: ActiveJob): void {
     this.clearMaxTimer(a);
     if (a.heartbeat) clearInterval(a.heartbeat);
     a.heartbeat = null;
@@ -521,6 +415,8 @@ export class JobRunner implements JobControl {
   }
 }
 
-function gib(bytes: number): string {
-  return `${(bytes / 1024 ** 3).toFixed(1)} GB`;
+/** The exit as the engine reports it: the stopped container's own record first, the wait call's answer else. */
+function exitOf(stopped: ContainerStatus | null, waited: number | null): JobEnding['exit'] {
+  if (stopped && (stopped.state === 'exited' || stopped.state === 'dead')) return { code: stopped.exitCode ?? waited, oomKilled: stopped.oomKilled };
+  return waited === null ? null : { code: waited, oomKilled: false };
 }
