@@ -7,7 +7,7 @@ import { SystemGpuProbe } from '../electron/core/adapters/system-gpu-probe.js';
 import { toGraphicsController } from '../electron/core/adapters/si-graphics.js';
 import { buildInventory } from '../electron/core/gpu/inventory.js';
 import { parseNvidiaSmi } from '../electron/core/gpu/nvidia-smi-parse.js';
-import { NVIDIA_QUERY_FIELDS } from '../electron/core/gpu/sources.js';
+import { NVIDIA_QUERY_FIELDS } from '../electron/core/gpu/ports.js';
 import { createHeadlessDoctor } from '../electron/compose/node-wiring.js';
 import { packageRoot } from '../electron/headless/paths.js';
 import { median, type BenchFigure, type BenchSuite } from './figure.js';

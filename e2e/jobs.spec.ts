@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LABEL_JOB_ID } from '../electron/core/jobs/engine-port.js';
+import { LABEL_JOB_ID } from '../electron/core/jobs/ports.js';
 import { findTestEngine } from '../electron/core/jobs/test-support/test-engine.js';
 import { expect, saveScreenshot, startDaemon, test, watchConsole } from './fixtures.js';
 

@@ -10,9 +10,12 @@ import type {
 } from '../../protocol/bench/wgsl/harness.js';
 
 /**
- * Everything core needs from the world. Each port has one adapter file per environment
- * (electron/core/adapters for plain Node, electron/main for Electron-only ones) and in-memory twins in tests.
- * Types here are ours, never a library's.
+ * What core needs from the world. The ports several capabilities share live here; a capability's own live in its
+ * folder's ports.ts (jobs/ports.ts: the container engine and the host firewall; gpu/ports.ts: nvidia-smi and the
+ * graphics controllers; network/, earnings/, wallet/ports.ts). Nowhere else: electron/ports-layout.test.ts fails
+ * for an adapter implementing an interface declared outside a ports.ts. Each port has one adapter file per
+ * environment (electron/core/adapters for plain Node, electron/main for Electron-only ones) and in-memory twins in
+ * tests. Types here are ours, never a library's.
  */
 
 export interface Clock {
@@ -183,6 +186,15 @@ export interface IdleReading {
   onBattery: boolean;
   /** No source can see the owner at all; idleSeconds is then 0 (we assume they are here). */
   presenceUnknown?: boolean;
+}
+
+/** The parts of a desktop's idle monitor we use (Electron's powerMonitor has this shape), in our own types. */
+export interface SystemIdleMonitor {
+  getSystemIdleTime(): number;
+  getSystemIdleState(idleThresholdSeconds: number): string;
+  isOnBatteryPower(): boolean;
+  on(event: string, listener: () => void): unknown;
+  removeListener(event: string, listener: () => void): unknown;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { powerMonitor } from 'electron';
-import { MonitorIdleSource, type SystemIdleMonitor } from '../core/schedule/system-idle-monitor.js';
+import type { SystemIdleMonitor } from '../core/ports.js';
+import { MonitorIdleSource } from '../core/schedule/system-idle-monitor.js';
 
 /**
  * The owner's presence from Electron's powerMonitor (Windows, macOS: system-wide input idle time, lock

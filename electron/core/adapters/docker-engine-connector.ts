@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { engineCandidates, parseEndpoint, type EngineCandidate } from '../jobs/discovery.js';
-import type { EngineConnection, EngineConnector, EngineProblem } from '../jobs/engine-port.js';
+import type { EngineConnection, EngineConnector, EngineProblem } from '../jobs/ports.js';
 import { DockerEngine } from './docker-engine.js';
 import { describe, type HttpError } from './docker-wire.js';
 

@@ -15,7 +15,7 @@ import {
   type ImageManifestSummary,
   type LogStream,
   type PullEvent,
-} from '../jobs/engine-port.js';
+} from '../jobs/ports.js';
 import { localCdiDevices } from './cdi-devices.js';
 import { containerState, fromNetworkInspect, LogDemuxer, statusOf, toCreateBody, toNetworkCreateBody } from './docker-wire.js';
 import { fetchManifestFromRegistry } from './image-registry-client.js';

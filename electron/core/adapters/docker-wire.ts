@@ -1,5 +1,5 @@
 import type Docker from 'dockerode';
-import { LABEL_MANAGED, type ContainerSummary, type EngineNetwork, type GuestContainerConfig } from '../jobs/engine-port.js';
+import { LABEL_MANAGED, type ContainerSummary, type EngineNetwork, type GuestContainerConfig } from '../jobs/ports.js';
 
 /**
  * The Docker Engine API's wire shapes, translated to and from ours. Pure: no sockets here (docker-engine.ts talks).

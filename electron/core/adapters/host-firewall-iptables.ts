@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { networkInterfaces } from 'node:os';
-import type { HostFirewall } from '../jobs/egress-guard.js';
+import type { HostFirewall } from '../jobs/ports.js';
 import type { FirewallListing, GuardChain, HostInterfaceAddress } from '../jobs/egress-policy.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { ImageManifestSummary } from '../jobs/engine-port.js';
+import type { ImageManifestSummary } from '../jobs/ports.js';
 
 /**
  * Reads an image's manifest straight from its registry (the Distribution API, anonymous bearer tokens), for layer

@@ -2,7 +2,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY } from '../gpu/sources.js';
+import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY } from '../gpu/ports.js';
 import { NvidiaSmiCli, nvidiaSmiCandidates } from './nvidia-smi.js';
 
 // Real processes through execFile: small shell scripts stand in for nvidia-smi.

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY, type NvidiaSmiOutcome, type NvidiaSmiSource } from '../gpu/sources.js';
+import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY, type NvidiaSmiOutcome, type NvidiaSmiSource } from '../gpu/ports.js';
 
 interface RunResult {
   kind: 'ran' | 'missing' | 'timeout';

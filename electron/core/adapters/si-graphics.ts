@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { createRequire } from 'node:module';
 import type { Systeminformation } from 'systeminformation';
-import type { GraphicsController, GraphicsControllerSource } from '../gpu/sources.js';
+import type { GraphicsController, GraphicsControllerSource } from '../gpu/ports.js';
 
 /** systeminformation's controller record in our own type. Exported for the fixture tests. */
 export function toGraphicsController(c: Partial<Systeminformation.GraphicsControllerData>): GraphicsController {

@@ -1,6 +1,6 @@
 import type { GpuDetection } from '../gpu/detector.js';
 import type { WebGpuRunner } from '../ports.js';
-import type { ContainerEngine, EgressAttachment, EngineConnector, EngineInfo } from '../jobs/engine-port.js';
+import type { ContainerEngine, EgressAttachment, EngineConnector, EngineInfo } from '../jobs/ports.js';
 import type { HostProbe } from './engine-checks.js';
 import type { DoctorCheck } from './framework.js';
 

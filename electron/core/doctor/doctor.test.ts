@@ -7,7 +7,7 @@ import { UserFacingError } from '../../../protocol/errors.js';
 import { buildInventory } from '../gpu/inventory.js';
 import type { GpuDetection } from '../gpu/detector.js';
 import { parseNvidiaSmi } from '../gpu/nvidia-smi-parse.js';
-import { NVIDIA_QUERY_FIELDS, type GraphicsController, type NvidiaSmiOutcome } from '../gpu/sources.js';
+import { NVIDIA_QUERY_FIELDS, type GraphicsController, type NvidiaSmiOutcome } from '../gpu/ports.js';
 import { benchmarkChecks } from './checks/benchmark.js';
 import { gpuChecks } from './checks/gpu.js';
 import { nodeVersionOk, systemChecks } from './checks/system.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerEngine, EngineConnection, EngineInfo } from '../jobs/engine-port.js';
+import type { ContainerEngine, EngineConnection, EngineInfo } from '../jobs/ports.js';
 import { engineChecks, type HostProbe } from './engine-checks.js';
 
 const info = (over: Partial<EngineInfo> = {}): EngineInfo => ({ product: 'Podman', version: '4.3.1', os: 'debian', nvidiaRuntime: false, cdiDevices: [], dataRoot: '/var/lib/containers', ...over });

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { statfs } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import type { EngineConnection, EngineConnector } from '../jobs/engine-port.js';
+import type { EngineConnection, EngineConnector } from '../jobs/ports.js';
 import { engineHostOf, engineStatusOf, nvidiaCdiDevices, type EngineHostProbe } from '../jobs/engine-status.js';
 import type { DoctorCheckProvider } from './context.js';
 

@@ -2,7 +2,7 @@ import type { GpuInventory } from '../../../protocol/gpu.js';
 import type { Clock, GpuProbe } from '../ports.js';
 import { buildInventory } from './inventory.js';
 import { parseNvidiaSmi, type NvidiaSmiReport } from './nvidia-smi-parse.js';
-import type { GraphicsController, GraphicsControllerSource, NvidiaSmiSource } from './sources.js';
+import type { GraphicsController, GraphicsControllerSource, NvidiaSmiSource } from './ports.js';
 
 export interface GpuDetection {
   inventory: GpuInventory;

@@ -7,7 +7,7 @@ import { normalizeBusId } from './bus-id.js';
 import { GpuDetector } from './detector.js';
 import { buildInventory } from './inventory.js';
 import { isUnavailable, parseCardLine, parseCudaVersion, parseNvidiaSmi, type NvidiaSmiReport } from './nvidia-smi-parse.js';
-import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY, type GraphicsController, type NvidiaSmiOutcome } from './sources.js';
+import { NVIDIA_QUERY_FIELDS, NVIDIA_QUERY_FIELDS_LEGACY, type GraphicsController, type NvidiaSmiOutcome } from './ports.js';
 
 const FIXTURES = join(import.meta.dirname, 'fixtures');
 const NOW = new Date('2026-01-02T03:04:05.000Z');

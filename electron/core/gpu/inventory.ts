@@ -1,7 +1,7 @@
 import type { Gpu, GpuInventory, GpuVendor } from '../../../protocol/gpu.js';
 import { normalizeBusId } from './bus-id.js';
 import type { NvidiaCard, NvidiaSmiProblem, NvidiaSmiReport } from './nvidia-smi-parse.js';
-import type { GraphicsController } from './sources.js';
+import type { GraphicsController } from './ports.js';
 
 /** Paid CUDA work needs Turing (GTX 16 / RTX 20) or newer… */
 export const MIN_COMPUTE_CAPABILITY = 7.5;

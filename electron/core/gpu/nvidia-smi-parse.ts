@@ -1,5 +1,5 @@
 import { normalizeBusId } from './bus-id.js';
-import type { NvidiaSmiOutcome } from './sources.js';
+import type { NvidiaSmiOutcome } from './ports.js';
 
 /** One NVIDIA card as nvidia-smi reported it; fields it could not read are null. */
 export interface NvidiaCard {

@@ -1,4 +1,4 @@
-import type { ContainerEngine, ContainerStatus } from './engine-port.js';
+import type { ContainerEngine, ContainerStatus } from './ports.js';
 
 /**
  * Stopping a guest for sure. A guest that misbehaves (a fork bomb filling its memory) can make the engine's

@@ -11,21 +11,9 @@ import {
   MASKED_HOST_TARGET,
   planDifferences,
   type EgressEngineFacts,
-  type FirewallListing,
   type GuardChain,
-  type HostInterfaceAddress,
 } from './egress-policy.js';
-import type { ContainerEngine, EgressAttachment, EngineConnection, EngineConnector, EngineInfo, GuestContainerConfig } from './engine-port.js';
-
-/** The host firewall as the guard needs it; adapters/host-firewall-iptables.ts is the one on Linux. */
-export interface HostFirewall {
-  /** This PC's addresses, as os.networkInterfaces() lists them. */
-  interfaces(): HostInterfaceAddress[];
-  /** Replaces our chains' rules with these (one step per family) and makes each built-in chain jump to ours. */
-  install(family: 'ipv4' | 'ipv6', chains: readonly GuardChain[]): Promise<void>;
-  /** Reads our chains back as the firewall holds them. */
-  list(family: 'ipv4' | 'ipv6', chains: readonly GuardChain[]): Promise<FirewallListing>;
-}
+import type { ContainerEngine, EgressAttachment, EngineConnection, EngineConnector, EngineInfo, GuestContainerConfig, HostFirewall } from './ports.js';
 
 /**
  * Puts the fence around egress guests in place before each one is created, and checks it is really there:

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { fromNetworkInspect, toCreateBody, toNetworkCreateBody } from '../adapters/docker-wire.js';
-import { EgressGuard, engineFacts, withEgressGuard, type HostFirewall } from './egress-guard.js';
+import { EgressGuard, engineFacts, withEgressGuard } from './egress-guard.js';
+import type { HostFirewall } from './ports.js';
 import {
   CHAIN_FORWARD,
   CHAIN_TO_HOST,
@@ -16,7 +17,7 @@ import {
   type GuardChain,
   type HostInterfaceAddress,
 } from './egress-policy.js';
-import type { ContainerEngine, EngineInfo, EngineNetwork, GuestContainerConfig } from './engine-port.js';
+import type { ContainerEngine, EngineInfo, EngineNetwork, GuestContainerConfig } from './ports.js';
 
 const network: EngineNetwork = { name: 'offhours-egress', bridge: 'ohegress0', subnets: ['10.89.0.0/24'], gateways: ['10.89.0.1'] };
 const interfaces: HostInterfaceAddress[] = [

@@ -1,6 +1,6 @@
 import { isIPv4, isIPv6 } from 'node:net';
 import { UserFacingError } from '../../../protocol/errors.js';
-import type { EngineNetwork } from './engine-port.js';
+import type { EngineNetwork } from './ports.js';
 
 /**
  * Where an egress job may not go, and the host firewall rules that say so. Pure: the addresses of this PC,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { engineChecks, type HostProbe } from '../doctor/engine-checks.js';
 import type { Logger } from '../ports.js';
-import type { ContainerEngine, EngineInfo, EngineProblem } from './engine-port.js';
+import type { ContainerEngine, EngineInfo, EngineProblem } from './ports.js';
 import { describeEngineProblem, engineHostOf, engineStatusOf, type EngineFinding } from './engine-status.js';
 import { JobService } from './job-service.js';
 

@@ -1,5 +1,5 @@
 import type { EngineStatus } from '../../../protocol/job-spec.js';
-import type { EngineInfo, EngineProblem } from './engine-port.js';
+import type { EngineInfo, EngineProblem } from './ports.js';
 
 /**
  * The one voice for the container engine: from the same facts (what the connector found, what this PC has

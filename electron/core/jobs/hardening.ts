@@ -1,6 +1,6 @@
 import type { JobSpec } from '../../../protocol/job-spec.js';
 import { UserFacingError } from '../../../protocol/errors.js';
-import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type EngineInfo, type GuestContainerConfig } from './engine-port.js';
+import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type EngineInfo, type GuestContainerConfig } from './ports.js';
 
 const MiB = 1024 * 1024;
 export const NOBODY = '65534:65534';

@@ -1,7 +1,7 @@
 import { UserFacingError } from '../../../protocol/errors.js';
 import type { PullProgress } from '../../../protocol/job-spec.js';
 import type { Clock, Logger } from '../ports.js';
-import type { ContainerEngine } from './engine-port.js';
+import type { ContainerEngine } from './ports.js';
 import { planEviction } from './image-cache.js';
 import type { JobJournal } from './journal.js';
 import { PullTracker } from './pull-progress.js';

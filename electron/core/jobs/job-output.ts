@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { LogStream } from './engine-port.js';
+import type { LogStream } from './ports.js';
 import { LogRing, type LogRingOptions } from './log-ring.js';
 
 export type OutputDigest = { digest: string } | { digest: null; why: string };

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DockerEngineConnector } from '../adapters/docker-engine-connector.js';
 import type { Logger } from '../ports.js';
-import { LABEL_JOB_ID } from './engine-port.js';
+import { LABEL_JOB_ID } from './ports.js';
 import { JobService } from './job-service.js';
 import { findTestEngine } from './test-support/test-engine.js';
 

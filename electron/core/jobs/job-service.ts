@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { UserFacingError } from '../../../protocol/errors.js';
 import { earningsFor, initialJobSlice, validateJobSpec, type CurrentJob, type EngineStatus, type JobRecord, type JobSlice } from '../../../protocol/job-spec.js';
 import type { Clock, GpuProbe, JobControl, Logger } from '../ports.js';
-import type { ContainerEngine, EngineConnector, EngineInfo } from './engine-port.js';
+import type { ContainerEngine, EngineConnector, EngineInfo } from './ports.js';
 import { engineHostOf, engineStatusOf, type EngineHostProbe } from './engine-status.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type InterruptedJob, type JobResult, type JobRunnerOptions } from './runner.js';

@@ -1,5 +1,5 @@
 import type { PullProgress } from '../../../protocol/job-spec.js';
-import type { ImageManifestSummary, PullEvent } from './engine-port.js';
+import type { ImageManifestSummary, PullEvent } from './ports.js';
 
 interface LayerState {
   total: number | null;

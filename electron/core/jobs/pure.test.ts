@@ -3,7 +3,7 @@ import { cdiDevicesFromSpecs } from '../adapters/cdi-devices.js';
 import { LogDemuxer, toCreateBody } from '../adapters/docker-wire.js';
 import { parseImageRef } from '../adapters/image-registry-client.js';
 import { engineCandidates, parseEndpoint } from './discovery.js';
-import type { ContainerSummary } from './engine-port.js';
+import type { ContainerSummary } from './ports.js';
 import { guestConfigFor, guestUser } from './hardening.js';
 import { planEviction } from './image-cache.js';
 import { foldJournal, parseJournal, type CachedImage, type JournaledJob } from './journal.js';

@@ -1,4 +1,4 @@
-import { LABEL_JOB_ID, type ContainerSummary } from './engine-port.js';
+import { LABEL_JOB_ID, type ContainerSummary } from './ports.js';
 import type { JournaledJob } from './journal.js';
 
 export type ReconcileAction =

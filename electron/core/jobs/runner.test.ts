@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSpecHash, type JobSpec } from '../../../protocol/job-spec.js';
 import type { Logger } from '../ports.js';
-import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type ContainerStatus } from './engine-port.js';
+import { LABEL_INSTANCE, LABEL_JOB_ID, LABEL_MANAGED, LABEL_SPEC_HASH, type ContainerStatus } from './ports.js';
 import { guestConfigFor } from './hardening.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner, type JobRunnerOptions } from './runner.js';

@@ -3,7 +3,7 @@ import type { CurrentJob, JobSpec } from '../../../protocol/job-spec.js';
 import type { Clock, JobControl, Logger } from '../ports.js';
 import { newActiveJob, type ActiveJob, type NewActiveJob } from './active-job.js';
 import { haltContainer, realSleep, removeContainerSurely, type HaltPlan, type Sleep } from './container-halt.js';
-import { LABEL_INSTANCE, type ContainerEngine, type ContainerStatus, type EngineInfo } from './engine-port.js';
+import { LABEL_INSTANCE, type ContainerEngine, type ContainerStatus, type EngineInfo } from './ports.js';
 import { guestConfigFor } from './hardening.js';
 import { ImageSupply } from './image-supply.js';
 import { judgeEnding, LEFT_BEHIND_NOTE, type JobEnding, type JobVerdict } from './job-ending.js';

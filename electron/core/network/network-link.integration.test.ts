@@ -7,7 +7,7 @@ import { DEFAULT_DEMO_IMAGE, type CoordinatorConfig } from '../../../coordinator
 import { startCoordinator, type RunningCoordinator } from '../../../coordinator/service.js';
 import { DockerEngineConnector } from '../adapters/docker-engine-connector.js';
 import { WsCoordinatorSocket } from '../adapters/ws-coordinator-socket.js';
-import { LABEL_JOB_ID } from '../jobs/engine-port.js';
+import { LABEL_JOB_ID } from '../jobs/ports.js';
 import { JobService } from '../jobs/job-service.js';
 import { findTestEngine } from '../jobs/test-support/test-engine.js';
 import { networkJobsOf } from './jobs-port.js';

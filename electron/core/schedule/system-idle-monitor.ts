@@ -1,13 +1,4 @@
-import type { IdleReading, IdleSource } from '../ports.js';
-
-/** The parts of a desktop's idle monitor we use (Electron's powerMonitor has this shape), in our own types. */
-export interface SystemIdleMonitor {
-  getSystemIdleTime(): number;
-  getSystemIdleState(idleThresholdSeconds: number): string;
-  isOnBatteryPower(): boolean;
-  on(event: string, listener: () => void): unknown;
-  removeListener(event: string, listener: () => void): unknown;
-}
+import type { IdleReading, IdleSource, SystemIdleMonitor } from '../ports.js';
 
 /**
  * Events that mean "look again now". 'user-did-become-active' is the owner's return as it happens (macOS

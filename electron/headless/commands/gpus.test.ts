@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildInventory } from '../../core/gpu/inventory.js';
 import { parseNvidiaSmi } from '../../core/gpu/nvidia-smi-parse.js';
-import { NVIDIA_QUERY_FIELDS } from '../../core/gpu/sources.js';
+import { NVIDIA_QUERY_FIELDS } from '../../core/gpu/ports.js';
 import { toGraphicsController } from '../../core/adapters/si-graphics.js';
 import { formatInventory } from './gpus.js';
 

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import { chmodSync, closeSync, constants, openSync, writeFileSync, writeSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
-import type { SystemIdleMonitor } from '../../schedule/system-idle-monitor.js';
+import type { SystemIdleMonitor } from '../../ports.js';
 
 /**
  * Stand-ins for the owner's input as each idle source sees it, shared by the adapter tests and

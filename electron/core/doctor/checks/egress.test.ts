@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UserFacingError } from '../../../../protocol/errors.js';
-import type { ContainerEngine, EngineConnector, EngineInfo } from '../../jobs/engine-port.js';
+import type { ContainerEngine, EngineConnector, EngineInfo } from '../../jobs/ports.js';
 import type { DoctorContext } from '../context.js';
 import { egressChecks } from './egress.js';
 

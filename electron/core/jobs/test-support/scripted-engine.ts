@@ -1,4 +1,4 @@
-import type { ContainerEngine, ContainerStatus, EngineInfo, EngineNetwork, GuestContainerConfig, LogStream } from '../engine-port.js';
+import type { ContainerEngine, ContainerStatus, EngineInfo, EngineNetwork, GuestContainerConfig, LogStream } from '../ports.js';
 
 /**
  * An in-memory container engine with one scripted guest, for unit tests of how the runner stops guests: an

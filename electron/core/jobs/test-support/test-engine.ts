@@ -1,5 +1,5 @@
 import { DockerEngine } from '../../adapters/docker-engine.js';
-import type { ContainerEngine } from '../engine-port.js';
+import type { ContainerEngine } from '../ports.js';
 
 /**
  * For integration tests: the real engine at DOCKER_HOST (set up by `source .ci/podman.sh`).

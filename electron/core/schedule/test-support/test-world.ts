@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jobSpecHash, type JobSpec } from '../../../../protocol/job-spec.js';
 import { applySettingsPatch, defaultSettings, type Settings, type SettingsPatch } from '../../../../protocol/settings.js';
-import { LABEL_JOB_ID, type ContainerEngine } from '../../jobs/engine-port.js';
+import { LABEL_JOB_ID, type ContainerEngine } from '../../jobs/ports.js';
 import { JobJournal } from '../../jobs/journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner } from '../../jobs/runner.js';
 import type { Clock, IdleReading, IdleSource, Logger } from '../../ports.js';

@@ -1,3 +1,5 @@
+import type { FirewallListing, GuardChain, HostInterfaceAddress } from './egress-policy.js';
+
 /**
  * The container engine as the job runner sees it: our own types, never dockerode's. Implemented over the
  * Docker Engine API (served by Docker or by `podman system service`) in adapters/docker-engine.ts.
@@ -172,4 +174,15 @@ export type EngineConnection = { ok: true; engine: ContainerEngine; info: Engine
 /** Finds and connects to an engine (discovery order in jobs/discovery.ts). */
 export interface EngineConnector {
   connect(): Promise<EngineConnection>;
+}
+
+
+/** The host firewall as the guard needs it; adapters/host-firewall-iptables.ts is the one on Linux. */
+export interface HostFirewall {
+  /** This PC's addresses, as os.networkInterfaces() lists them. */
+  interfaces(): HostInterfaceAddress[];
+  /** Replaces our chains' rules with these (one step per family) and makes each built-in chain jump to ours. */
+  install(family: 'ipv4' | 'ipv6', chains: readonly GuardChain[]): Promise<void>;
+  /** Reads our chains back as the firewall holds them. */
+  list(family: 'ipv4' | 'ipv6', chains: readonly GuardChain[]): Promise<FirewallListing>;
 }
