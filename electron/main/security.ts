@@ -2,6 +2,50 @@
  * Pure security rules of the desktop shell (no Electron import, so they are unit-tested).
  */
 
+/** The subset of Electron's WebPreferences the app window sets; every field is spelled out so none falls back to a default. */
+export interface WindowWebPreferences {
+  preload: string;
+  contextIsolation: true;
+  sandbox: true;
+  nodeIntegration: false;
+  nodeIntegrationInWorker: false;
+  nodeIntegrationInSubFrames: false;
+  webSecurity: true;
+  allowRunningInsecureContent: false;
+  webviewTag: false;
+  experimentalFeatures: false;
+  enableBlinkFeatures: '';
+  navigateOnDragDrop: false;
+  safeDialogs: true;
+  spellcheck: false;
+  devTools: boolean;
+}
+
+/**
+ * The app window's webPreferences (Electron's security checklist, items 2–6 and 9–12): the page is isolated and
+ * sandboxed, has no Node, cannot load insecure or remote content, and reaches core only through the preload's
+ * `window.offhours`. Developer tools only when asked for (development builds).
+ */
+export function windowWebPreferences(preloadPath: string, devTools: boolean): WindowWebPreferences {
+  return {
+    preload: preloadPath,
+    contextIsolation: true,
+    sandbox: true,
+    nodeIntegration: false,
+    nodeIntegrationInWorker: false,
+    nodeIntegrationInSubFrames: false,
+    webSecurity: true,
+    allowRunningInsecureContent: false,
+    webviewTag: false,
+    experimentalFeatures: false,
+    enableBlinkFeatures: '',
+    navigateOnDragDrop: false,
+    safeDialogs: true,
+    spellcheck: false,
+    devTools,
+  };
+}
+
 /** The window's Content-Security-Policy, sent as a response header for everything the session loads. */
 export const CONTENT_SECURITY_POLICY = [
   "default-src 'none'",

@@ -1,5 +1,5 @@
 import { BrowserWindow, session, shell, type Session } from 'electron';
-import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isExternalLinkAllowed } from './security.js';
+import { CONTENT_SECURITY_POLICY, isAllowedNavigation, isExternalLinkAllowed, windowWebPreferences } from './security.js';
 
 /** Session-wide hardening: a strict CSP header on every response, every permission refused. */
 export function hardenSession(target: Session = session.defaultSession): void {
@@ -30,19 +30,7 @@ export function createMainWindow(options: MainWindowOptions): BrowserWindow {
     backgroundColor: '#0b0e14',
     icon: options.iconPath,
     autoHideMenuBar: true,
-    webPreferences: {
-      preload: options.preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-      devTools: options.devTools,
-    },
+    webPreferences: windowWebPreferences(options.preloadPath, options.devTools),
   });
   const contents = window.webContents;
   // No window ever opens; an explorer link (Earnings page) goes to the system browser instead.
