@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ProviderCoreOptions } from '../core/api.js';
-import { systemClock } from '../core/adapters/console-logger.js';
+import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
+import { RotatingLogFile } from '../core/adapters/log-file.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
 import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js';
@@ -162,4 +163,16 @@ export function createHeadlessDoctor(dataDir: string, gpuProbe = new SystemGpuPr
     },
     systemClock,
   );
+}
+
+/** Where both processes keep their log: rotated, owner-only, in the data folder (Settings' "Reveal logs" opens it). */
+export function logFilePath(dataDir: string): string {
+  return join(dataDir, 'logs', 'offhours.log');
+}
+
+/** The process logger both shells use: stderr plus the log file, with `secrets` (e.g. the dashboard token) never written. */
+export function processLogger(dataDir: string, options: { quiet?: boolean; secrets?: readonly string[] } = {}): ConsoleLogger {
+  const logger = new ConsoleLogger(options.quiet ?? false, new RotatingLogFile(logFilePath(dataDir)));
+  for (const secret of options.secrets ?? []) logger.redactor.remember(secret);
+  return logger;
 }

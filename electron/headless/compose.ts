@@ -1,12 +1,12 @@
 import { mkdirSync } from 'node:fs';
 import { ProviderCore } from '../core/api.js';
 import { ConfSettingsStore } from '../core/adapters/conf-settings-store.js';
-import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
+import { systemClock } from '../core/adapters/console-logger.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import type { NetworkTarget } from '../core/network/slice.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, processLogger, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
 import { appVersion } from './paths.js';
 
 export interface HeadlessCoreOptions {
@@ -14,13 +14,15 @@ export interface HeadlessCoreOptions {
   quiet?: boolean;
   /** `--network` for this session (otherwise settings.network.coordinator). */
   network?: NetworkTarget;
+  /** Values no log line may contain (the dashboard's access token). */
+  secrets?: readonly string[];
 }
 
 /** Wires core to the plain-Node adapters: the headless daemon and the CLI verbs use exactly this. */
 export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const gpuProbe = new SystemGpuProbe();
-  const logger = new ConsoleLogger(options.quiet ?? false);
+  const logger = processLogger(options.dataDir, { quiet: options.quiet ?? false, secrets: options.secrets ?? [] });
   const jobs = createHeadlessJobs(options.dataDir, logger, gpuProbe);
   const signer = headlessDeviceKeyStore(options.dataDir);
   return new ProviderCore({

@@ -2,7 +2,7 @@ import { safeStorage } from 'electron';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProviderCore } from '../core/api.js';
-import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
+import { systemClock } from '../core/adapters/console-logger.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
@@ -10,7 +10,7 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, processLogger, scheduleSources, walletPorts } from '../compose/node-wiring.js';
 import type { SecretSealer } from '../core/ports.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
@@ -33,7 +33,7 @@ export interface DesktopCoreOptions {
  */
 export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const logger = new ConsoleLogger(false);
+  const logger = processLogger(options.dataDir);
   const gpuProbe = new SystemGpuProbe();
   const jobs = createHeadlessJobs(options.dataDir, logger);
   const doctor = createHeadlessDoctor(options.dataDir, gpuProbe, new DawnWebGpuRunner(), {

@@ -1,24 +1,18 @@
-import type { Logger } from '../ports.js';
+import { RedactingLogger, type LogLevel, type LogSink } from '../logging/redacting-logger.js';
 
-/** Logs one line per event to stderr, so stdout stays clean for --json output. */
-export class ConsoleLogger implements Logger {
-  constructor(private readonly quiet = false) {}
+/** Lines on stderr, so stdout stays clean for --json output; `quiet` drops info lines there (never in the file). */
+export function stderrSink(quiet = false): LogSink {
+  return {
+    write(level: LogLevel, line: string) {
+      if (!(quiet && level === 'info')) process.stderr.write(`${line}\n`);
+    },
+  };
+}
 
-  info(message: string, fields?: Record<string, unknown>): void {
-    if (!this.quiet) this.write('info', message, fields);
-  }
-
-  warn(message: string, fields?: Record<string, unknown>): void {
-    this.write('warn', message, fields);
-  }
-
-  error(message: string, fields?: Record<string, unknown>): void {
-    this.write('error', message, fields);
-  }
-
-  private write(level: string, message: string, fields?: Record<string, unknown>): void {
-    const extra = fields && Object.keys(fields).length ? ` ${JSON.stringify(fields)}` : '';
-    process.stderr.write(`[${new Date().toISOString()}] ${level}: ${message}${extra}\n`);
+/** The process logger: stderr, plus the rotating log file in the data folder when one is given. */
+export class ConsoleLogger extends RedactingLogger {
+  constructor(quiet = false, file: LogSink | null = null) {
+    super(file ? [stderrSink(quiet), file] : [stderrSink(quiet)]);
   }
 }
 

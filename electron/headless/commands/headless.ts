@@ -52,8 +52,8 @@ export const headlessCommand: CliCommand = {
     }
 
     const dataDir = resolveDataDir(values['data-dir']);
-    const core = createHeadlessCore({ dataDir, network });
     const token = randomBytes(24).toString('base64url');
+    const core = createHeadlessCore({ dataDir, network, secrets: [token] });
     let daemon;
     try {
       daemon = await startDaemon({ core, host, port, token, rendererDir: rendererDistDir(), allowRemote });
