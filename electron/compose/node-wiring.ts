@@ -3,6 +3,8 @@ import { join } from 'node:path';
 import type { ProviderCoreOptions } from '../core/api.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { RotatingLogFile } from '../core/adapters/log-file.js';
+import { XdgAutostartLoginItem } from '../core/adapters/login-item-xdg.js';
+import type { LoginItem } from '../core/settings/login-item.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
 import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js';
@@ -175,4 +177,10 @@ export function processLogger(dataDir: string, options: { quiet?: boolean; secre
   const logger = new ConsoleLogger(options.quiet ?? false, new RotatingLogFile(logFilePath(dataDir)));
   for (const secret of options.secrets ?? []) logger.redactor.remember(secret);
   return logger;
+}
+
+/** Sign-in start for the headless service: an XDG autostart entry on Linux (`offhours headless` on this data folder); elsewhere none. */
+export function headlessLoginItem(dataDir: string): LoginItem | null {
+  if (process.platform !== 'linux') return null;
+  return XdgAutostartLoginItem.forThisUser([process.execPath, join(packageRoot(), 'bin', 'offhours.js'), 'headless', '--data-dir', dataDir]);
 }

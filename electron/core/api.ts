@@ -26,6 +26,7 @@ import type { Timers } from './network/ports.js';
 import { WalletService, type WalletServiceDeps } from './wallet/wallet-service.js';
 import { noWalletPorts } from './wallet/unavailable.js';
 import { completeSetup } from './setup/complete-setup.js';
+import { syncLoginItem, type LoginItem } from './settings/login-item.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -63,6 +64,8 @@ export interface ProviderCoreOptions {
   power?: { meter: GpuPowerMeter | null; timers: Pick<Timers, 'setInterval' | 'clearInterval'> };
   /** The wallet's sealed key file and the balance reader; absent: the address can be set, nothing created or read. */
   wallet?: Pick<WalletServiceDeps, 'keys' | 'balances' | 'newSeed'>;
+  /** The OS's sign-in list, kept in step with general.launchAtLogin; null: this install cannot start at sign-in; absent: not managed (tests). */
+  loginItem?: LoginItem | null;
 }
 
 /**
@@ -80,6 +83,7 @@ export class ProviderCore {
   readonly network: NetworkLink | null;
   readonly earnings: EarningsBook | null;
   private readonly ticker: LiveTicker | null;
+  private stopLoginItemSync: (() => void) | null = null;
   private readonly power: PowerSampler | null;
   readonly wallet: WalletService;
   private helloSettings = '';
@@ -277,10 +281,15 @@ export class ProviderCore {
     this.earnings?.start();
     this.power?.start();
     this.wallet.start();
+    if (this.options.loginItem !== undefined && !this.stopLoginItemSync) {
+      this.stopLoginItemSync = syncLoginItem({ settings: this.settings, item: this.options.loginItem, logger: this.options.ports.logger, notify: (n) => this.addNotice(n) });
+    }
     await Promise.all([this.detectGpus(), this.startJobs().then(() => Promise.all([this.scheduler?.start(), this.network?.start()]))]);
   }
 
   async stop(): Promise<void> {
+    this.stopLoginItemSync?.();
+    this.stopLoginItemSync = null;
     await this.detection?.catch(() => undefined);
     await this.network?.stop();
     this.earnings?.stop();

@@ -6,7 +6,7 @@ import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import type { NetworkTarget } from '../core/network/slice.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, networkPorts, processLogger, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessLoginItem, networkPorts, processLogger, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
 import { appVersion } from './paths.js';
 
 export interface HeadlessCoreOptions {
@@ -44,5 +44,6 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     earnings: earningsPorts(options.dataDir, logger),
     power: powerPorts(),
     wallet: walletPorts(options.dataDir),
+    loginItem: headlessLoginItem(options.dataDir),
   });
 }

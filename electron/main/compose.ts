@@ -3,6 +3,8 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { ProviderCore } from '../core/api.js';
 import { systemClock } from '../core/adapters/console-logger.js';
+import { XdgAutostartLoginItem } from '../core/adapters/login-item-xdg.js';
+import { ElectronLoginItem } from './login-item-electron.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
@@ -62,6 +64,8 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     power: powerPorts(),
     // The wallet key is sealed like the device key; one the CLI created without the app (file key) still opens.
     wallet: walletPorts(options.dataDir, [sealer, headlessSealer(options.dataDir)]),
+    // Electron's login items do nothing on Linux: the same XDG autostart entry as the headless service, starting the app (or its AppImage) hidden.
+    loginItem: process.platform === 'linux' ? XdgAutostartLoginItem.forThisUser([process.env.APPIMAGE ?? process.execPath, '--hidden']) : new ElectronLoginItem(),
   });
 }
 

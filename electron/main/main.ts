@@ -66,7 +66,8 @@ class DesktopShell {
     });
     this.core = core;
     this.disposers.push(registerIpc(core.handlers, this.indexUrl));
-    this.open();
+    // Started at sign-in (--hidden): only the tray, so the desktop is not covered by a window the owner did not open.
+    if (!process.argv.includes('--hidden')) this.open();
     this.model = this.trayModel();
     this.tray = new AppTray(this.resourcesDir, (action) => this.trayAction(action), this.model);
     this.disposers.push(core.events.on('state', () => this.refreshTray()));
