@@ -87,12 +87,19 @@ export const PRESET_TEXT: Record<SchedulePreset, { title: string; description: s
 };
 
 /** completeSetup's input. */
-export const CompleteSetupRequestSchema = z.object({ schedulePreset: SchedulePresetSchema }).strict();
+export const CompleteSetupRequestSchema = z
+  .object({
+    schedulePreset: SchedulePresetSchema,
+    /** Offered on the last step, off unless the owner ticks it; absent leaves the setting as it is. */
+    launchAtLogin: z.boolean().optional(),
+  })
+  .strict();
 export type CompleteSetupRequest = z.infer<typeof CompleteSetupRequestSchema>;
 
 /** The settings change that finishes setup: the preset's rules and the record of it, in one write. */
-export function setupCompletionPatch(preset: SchedulePreset, completedAt: string): SettingsPatch {
-  return { schedule: presetSchedule(preset), setup: { completedAt, schedulePreset: preset } };
+export function setupCompletionPatch(preset: SchedulePreset, completedAt: string, launchAtLogin?: boolean): SettingsPatch {
+  const patch: SettingsPatch = { schedule: presetSchedule(preset), setup: { completedAt, schedulePreset: preset } };
+  return launchAtLogin === undefined ? patch : { ...patch, general: { launchAtLogin } };
 }
 
 /** The wizard opens by itself: setup was neither finished nor put off. */

@@ -31,6 +31,17 @@ describe('the XDG autostart entry (Linux)', () => {
     await item.setEnabled(false);
   });
 
+  it('turning it off leaves an entry that another install wrote alone', async () => {
+    const config = mkdtempSync(join(tmpdir(), 'offhours-xdg-'));
+    dirs.push(config);
+    const env = { XDG_CONFIG_HOME: config };
+    const other = XdgAutostartLoginItem.forThisUser(['/usr/bin/node', 'offhours.js', 'headless', '--data-dir', '/srv/rig-a'], env);
+    const mine = XdgAutostartLoginItem.forThisUser(['/usr/bin/node', 'offhours.js', 'headless', '--data-dir', '/srv/rig-b'], env);
+    await other.setEnabled(true);
+    await mine.setEnabled(false);
+    expect(readFileSync(other.file, 'utf8')).toContain('/srv/rig-a');
+  });
+
   it('says which file it could not write', async () => {
     const config = mkdtempSync(join(tmpdir(), 'offhours-xdg-'));
     dirs.push(config);

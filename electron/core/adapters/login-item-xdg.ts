@@ -1,4 +1,4 @@
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { LoginItem } from '../settings/login-item.js';
@@ -45,11 +45,20 @@ export class XdgAutostartLoginItem implements LoginItem {
 
   async setEnabled(enabled: boolean): Promise<void> {
     try {
-      if (!enabled) return rmSync(this.file, { force: true });
+      // Only our own entry is removed: another install (another data folder, the desktop app) may own that name.
+      if (!enabled) return void (this.isOurs() && rmSync(this.file, { force: true }));
       mkdirSync(dirname(this.file), { recursive: true });
       writeFileSync(this.file, autostartEntry(this.exec), { mode: 0o644 });
     } catch (error) {
       throw new Error(`${this.file} could not be ${enabled ? 'written' : 'removed'} (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`, { cause: error });
+    }
+  }
+
+  private isOurs(): boolean {
+    try {
+      return readFileSync(this.file, 'utf8') === autostartEntry(this.exec);
+    } catch {
+      return false;
     }
   }
 }

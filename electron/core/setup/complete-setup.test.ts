@@ -15,6 +15,14 @@ describe('completeSetup', () => {
     expect(after.schedule).toMatchObject(presetSchedule('always'));
     expect(after.setup).toEqual({ completedAt: '2026-05-01T20:30:00.000Z', skippedAt: null, schedulePreset: 'always' });
     expect(settings.writes()).toBe(1);
+    expect(after.general.launchAtLogin).toBe(false);
+  });
+
+  it('turns on starting at sign-in in the same write when the owner ticked it, and leaves it alone otherwise', () => {
+    const settings = memory(applySettingsPatch(defaultSettings(), { wallet: { payoutAddress: ADDRESS } }));
+    expect(completeSetup(settings, { schedulePreset: 'away', launchAtLogin: true }, clock).general.launchAtLogin).toBe(true);
+    expect(settings.writes()).toBe(1);
+    expect(completeSetup(settings, { schedulePreset: 'away' }, clock).general.launchAtLogin).toBe(true);
   });
 
   it.each([

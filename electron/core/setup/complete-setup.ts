@@ -22,5 +22,5 @@ export function completeSetup(settings: SetupSettings, request: CompleteSetupReq
   if (!isSolanaAddress(address)) {
     throw new UserFacingError('setup-needs-wallet', 'The payout address in your settings is not a Solana address, so nothing could be paid to it.', 'Paste your Solana address again, or create a wallet on this PC, then finish setup.');
   }
-  return settings.update(setupCompletionPatch(request.schedulePreset, new Date(clock.now()).toISOString()));
+  return settings.update(setupCompletionPatch(request.schedulePreset, new Date(clock.now()).toISOString(), request.launchAtLogin));
 }

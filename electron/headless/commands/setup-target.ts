@@ -24,7 +24,8 @@ export interface SetupTarget {
   wallet(): Promise<WalletSlice>;
   setWallet(address: string): Promise<WalletSlice>;
   createWallet(): Promise<WalletSlice>;
-  complete(preset: SchedulePreset): Promise<Settings>;
+  /** Finishes setup; `launchAtLogin` (the --start-at-login flag) also turns on starting at sign-in. */
+  complete(preset: SchedulePreset, launchAtLogin?: boolean): Promise<Settings>;
 }
 
 function daemonTarget(info: DaemonInfo): SetupTarget {
@@ -50,7 +51,7 @@ function daemonTarget(info: DaemonInfo): SetupTarget {
     wallet: async () => (await api.getState()).wallet,
     setWallet: (address) => api.setWalletAddress(address),
     createWallet: () => api.createWallet(),
-    complete: (preset) => api.completeSetup({ schedulePreset: preset }),
+    complete: (preset, launchAtLogin) => api.completeSetup({ schedulePreset: preset, ...(launchAtLogin === undefined ? {} : { launchAtLogin }) }),
   };
 }
 
@@ -90,7 +91,7 @@ export function dataFolderTarget(dataDir: string, ports: DataFolderPorts = syste
     wallet: async () => wallet.state(),
     setWallet: async (address) => wallet.setAddress(address),
     createWallet: () => wallet.create(),
-    complete: async (preset) => completeSetup(settings, { schedulePreset: preset }, systemClock),
+    complete: async (preset, launchAtLogin) => completeSetup(settings, { schedulePreset: preset, ...(launchAtLogin === undefined ? {} : { launchAtLogin }) }, systemClock),
   };
 }
 

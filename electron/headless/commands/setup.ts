@@ -21,6 +21,8 @@ export interface SetupAnswers {
   bench?: BenchAnswer;
   wallet?: WalletAnswer;
   schedule?: SchedulePreset;
+  /** --start-at-login: also start Offhours when this user signs in (never asked: off unless given). */
+  startAtLogin?: boolean;
 }
 
 export interface SetupOptions {
@@ -32,7 +34,7 @@ export interface SetupOptions {
 }
 
 export const SETUP_USAGE =
-  'offhours setup [--bench quick|skip] [--wallet ADDRESS | --create-wallet] [--schedule away|nights|always] [--yes] [--json] [--data-dir DIR]';
+  'offhours setup [--bench quick|skip] [--wallet ADDRESS | --create-wallet] [--schedule away|nights|always] [--start-at-login] [--yes] [--json] [--data-dir DIR]';
 
 const BENCH_ANSWERS: readonly BenchAnswer[] = ['quick', 'skip'];
 
@@ -51,13 +53,14 @@ export function parseSetupFlags(argv: string[]): SetupOptions {
     schedule: { type: 'string' },
     bench: { type: 'string' },
     yes: { type: 'boolean', default: false },
+    'start-at-login': { type: 'boolean', default: false },
   });
   if (values.wallet !== undefined && values['create-wallet']) {
     throw new UsageError('choose one: --wallet ADDRESS (a wallet you already have) or --create-wallet (a new one on this PC)');
   }
   const wallet: WalletAnswer | undefined = values['create-wallet'] ? { kind: 'create' } : values.wallet !== undefined ? { kind: 'paste', address: values.wallet } : undefined;
   return {
-    answers: { bench: oneOf('--bench', values.bench, BENCH_ANSWERS), wallet, schedule: oneOf('--schedule', values.schedule, SCHEDULE_PRESETS) },
+    answers: { bench: oneOf('--bench', values.bench, BENCH_ANSWERS), wallet, schedule: oneOf('--schedule', values.schedule, SCHEDULE_PRESETS), ...(values['start-at-login'] ? { startAtLogin: true } : {}) },
     yes: values.yes,
     json: values.json,
     dataDir: values['data-dir'],
@@ -253,7 +256,7 @@ export async function runSetup(options: SetupOptions, io: SetupIo, openTarget: (
     const bench = await benchStep(talk, options.answers.bench);
     const wallet = await walletStep(talk, options.answers.wallet);
     const preset = await scheduleStep(talk, options.answers.schedule, await target.settings());
-    const settings = await target.complete(preset);
+    const settings = await target.complete(preset, options.answers.startAtLogin);
     talk.say(doneText(target, settings, wallet, bench));
     if (options.json) printJson({ savedIn: target.running ? 'running-offhours' : 'data-folder', gpus, bench, wallet, setup: settings.setup, schedule: settings.schedule });
     return 0;

@@ -45,7 +45,7 @@ export interface SetupSlice {
   /** "Skip for now": recorded in settings, so the wizard waits behind a "Finish setup" banner instead of opening by itself. */
   skipSetup(): Promise<void>;
   /** Finishes setup with this preset and shows the done screen; the refusal's words (no wallet yet) on failure. */
-  completeSetup(preset: SchedulePreset): Promise<string | null>;
+  completeSetup(preset: SchedulePreset, launchAtLogin?: boolean): Promise<string | null>;
 }
 
 export const createSetupSlice: StateCreator<AppStore, [], [], SetupSlice> = (set, get) => ({
@@ -64,11 +64,11 @@ export const createSetupSlice: StateCreator<AppStore, [], [], SetupSlice> = (set
   skipSetup: async () => {
     if (await get().saveSettings({ setup: { skippedAt: new Date().toISOString() } })) set({ setupOpen: false });
   },
-  completeSetup: async (preset) => {
+  completeSetup: async (preset, launchAtLogin) => {
     try {
       // Open first: the new settings end "not set up", which alone kept the wizard on screen.
       set({ setupOpen: true });
-      const settings = await get().api.completeSetup({ schedulePreset: preset });
+      const settings = await get().api.completeSetup({ schedulePreset: preset, ...(launchAtLogin === undefined ? {} : { launchAtLogin }) });
       set({ settings });
       get().showSetupStep('done');
       return null;

@@ -20,11 +20,12 @@ export function ScheduleStep() {
   const settings = useApp((s) => s.settings);
   const completeSetup = useApp((s) => s.completeSetup);
   const [chosen, setChosen] = useState<SchedulePreset>(() => (settings ? (settings.setup.schedulePreset ?? presetOf(settings.schedule) ?? 'away') : 'away'));
+  const [startAtLogin, setStartAtLogin] = useState(() => settings?.general.launchAtLogin ?? false);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const finish = async () => {
     setBusy(true);
-    setError(await completeSetup(chosen));
+    setError(await completeSetup(chosen, startAtLogin));
     setBusy(false);
   };
   return (
@@ -46,6 +47,13 @@ export function ScheduleStep() {
       <p className="muted small setup-day-legend">
         <span className="setup-day-key" aria-hidden="true" /> hours it may earn, 00:00 to 24:00, every day
       </p>
+      <label className="toggle setup-login">
+        <input type="checkbox" name="launchAtLogin" data-testid="setup-start-at-login" checked={startAtLogin} onChange={(event) => setStartAtLogin(event.target.checked)} />
+        <span>
+          <span className="toggle-label">Start Offhours when I sign in</span>
+          <span className="muted small">So this PC earns without you opening the app. Off unless you tick it; change it any time in Settings.</span>
+        </span>
+      </label>
       {error && (
         <p className="warning-text" role="alert" data-testid="setup-finish-error">
           {error}
