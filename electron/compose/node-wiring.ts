@@ -4,7 +4,7 @@ import type { ProviderCoreOptions } from '../core/api.js';
 import { ConsoleLogger, systemClock } from '../core/adapters/console-logger.js';
 import { RotatingLogFile } from '../core/adapters/log-file.js';
 import { XdgAutostartLoginItem } from '../core/adapters/login-item-xdg.js';
-import type { LoginItem } from '../core/settings/login-item.js';
+import type { LoginItem } from '../core/ports.js';
 import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
 import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js';

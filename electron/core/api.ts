@@ -9,7 +9,7 @@ import type { BenchService } from './bench/bench-service.js';
 import type { Doctor } from './doctor/index.js';
 import { EventHub } from './event-hub.js';
 import type { JobService } from './jobs/job-service.js';
-import type { Clock, GpuProbe, Logger, SettingsStore } from './ports.js';
+import type { Clock, GpuProbe, Logger, LoginItem, SettingsStore } from './ports.js';
 import { SchedulerService, type SchedulerDeps, type SchedulerOptions } from './schedule/scheduler-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
@@ -26,7 +26,7 @@ import type { Timers } from './network/ports.js';
 import { WalletService, type WalletServiceDeps } from './wallet/wallet-service.js';
 import { noWalletPorts } from './wallet/unavailable.js';
 import { completeSetup } from './setup/complete-setup.js';
-import { syncLoginItem, type LoginItem } from './settings/login-item.js';
+import { syncLoginItem } from './settings/login-item.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {

@@ -28,6 +28,13 @@ export interface Logger {
   error(message: string, fields?: Record<string, unknown>): void;
 }
 
+export type LogLevel = 'info' | 'warn' | 'error';
+
+/** Where finished lines go (stderr, the log file). Sinks only ever see redacted text. */
+export interface LogSink {
+  write(level: LogLevel, line: string): void;
+}
+
 /** Finds the GPUs in this machine. Never throws: a missing driver is an inventory with a reason. */
 export interface GpuProbe {
   detect(): Promise<GpuInventory>;
@@ -280,4 +287,10 @@ export interface SecretSealer {
   readonly kind: string;
   seal(plain: Uint8Array): Promise<Uint8Array>;
   open(sealed: Uint8Array): Promise<Uint8Array>;
+}
+
+/** The operating system's "start this program when I sign in" list, for Offhours' own entry only. */
+export interface LoginItem {
+  /** Adds (true) or removes (false) Offhours' entry. Throws with words an owner can act on when the OS refuses. */
+  setEnabled(enabled: boolean): Promise<void>;
 }

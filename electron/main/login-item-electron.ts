@@ -1,5 +1,5 @@
 import { app } from 'electron';
-import type { LoginItem } from '../core/settings/login-item.js';
+import type { LoginItem } from '../core/ports.js';
 
 /** Windows and macOS sign-in start through Electron; the app then starts hidden in the tray (--hidden). */
 export class ElectronLoginItem implements LoginItem {

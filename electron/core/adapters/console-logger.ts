@@ -1,4 +1,5 @@
-import { RedactingLogger, type LogLevel, type LogSink } from '../logging/redacting-logger.js';
+import { RedactingLogger } from '../logging/redacting-logger.js';
+import type { LogLevel, LogSink } from '../ports.js';
 
 /** Lines on stderr, so stdout stays clean for --json output; `quiet` drops info lines there (never in the file). */
 export function stderrSink(quiet = false): LogSink {

@@ -1,6 +1,6 @@
 import { appendFileSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
-import type { LogLevel, LogSink } from '../logging/redacting-logger.js';
+import type { LogLevel, LogSink } from '../ports.js';
 
 export const LOG_FILE_MAX_BYTES = 5 * 1024 * 1024;
 export const LOG_FILES_KEPT = 3;

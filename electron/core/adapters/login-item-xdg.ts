@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { LoginItem } from '../settings/login-item.js';
+import type { LoginItem } from '../ports.js';
 
 /** Characters the Desktop Entry spec reserves in Exec arguments: such an argument must be quoted. */
 const RESERVED = /[\s"'\\><~|&;$*?#()`]/;

@@ -1,12 +1,5 @@
-import type { Logger } from '../ports.js';
+import type { Logger, LogLevel, LogSink } from '../ports.js';
 import { Redactor } from './redaction.js';
-
-export type LogLevel = 'info' | 'warn' | 'error';
-
-/** Where finished lines go (stderr, the log file). Sinks only ever see redacted text. */
-export interface LogSink {
-  write(level: LogLevel, line: string): void;
-}
 
 /**
  * The one Logger of both processes (daemon and desktop app): formats a line, takes secrets out of the message and

@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { encodeBase58 } from '../../../protocol/solana/address.js';
-import { RedactingLogger, type LogLevel } from './redacting-logger.js';
+import type { LogLevel } from '../ports.js';
+import { RedactingLogger } from './redacting-logger.js';
 import { REDACTED, Redactor } from './redaction.js';
 
 function capture() {

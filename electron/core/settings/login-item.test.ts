@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { defaultSettings, type Settings } from '../../../protocol/settings.js';
 import type { Notice } from '../../../protocol/state.js';
-import { LOGIN_ITEM_NOTICE_ID, syncLoginItem, type LoginItem } from './login-item.js';
+import type { LoginItem } from '../ports.js';
+import { LOGIN_ITEM_NOTICE_ID, syncLoginItem } from './login-item.js';
 
 function world(item: LoginItem | null, launchAtLogin = false) {
   let settings: Settings = { ...defaultSettings(), general: { ...defaultSettings().general, launchAtLogin } };

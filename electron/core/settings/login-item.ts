@@ -1,12 +1,6 @@
 import type { Notice } from '../../../protocol/state.js';
 import type { Settings } from '../../../protocol/settings.js';
-import type { Logger } from '../ports.js';
-
-/** The operating system's "start this program when I sign in" list, for Offhours' own entry only. */
-export interface LoginItem {
-  /** Adds (true) or removes (false) Offhours' entry. Throws with words an owner can act on when the OS refuses. */
-  setEnabled(enabled: boolean): Promise<void>;
-}
+import type { Logger, LoginItem } from '../ports.js';
 
 export interface LoginItemSyncDeps {
   settings: { get(): Settings; onChange(listener: () => void): () => void };
