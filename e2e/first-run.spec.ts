@@ -86,6 +86,8 @@ test('first run: the wizard takes the dashboard’s place, refuses a mistyped ad
     await expect(wizard.getByRole('heading', { name: 'When may this PC earn?' })).toBeVisible();
     await expect(wizard.getByRole('radio', { name: /When I’m away/ })).toBeChecked();
     await wizard.getByRole('radio', { name: /Nights/ }).check();
+    // Starting with the PC is offered, never pre-ticked.
+    await expect(wizard.getByTestId('setup-start-at-login')).not.toBeChecked();
     await saveScreenshot(page, 'setup-4-schedule');
     await wizard.getByRole('button', { name: 'Finish setup' }).click();
 
@@ -113,6 +115,7 @@ test('first run: the wizard takes the dashboard’s place, refuses a mistyped ad
 
   const viaUi = settingsIn(dataDir);
   expect(viaUi.setup).toMatchObject({ schedulePreset: 'nights', skippedAt: null });
+  expect(viaUi.general).toMatchObject({ launchAtLogin: false });
   expect(viaUi.setup.completedAt).not.toBeNull();
   expect(existsSync(join(dataDir, 'bench-history.jsonl'))).toBe(true);
 
