@@ -171,6 +171,38 @@ describe('SchedulerService', () => {
     await service.stop();
   });
 
+  it('samples every 240 ms while a job runs and once a second while none does', async () => {
+    let reads = 0;
+    let job: { jobId: string; state: 'running' | 'frozen' } | null = null;
+    const idle: IdleSource = { name: 'test', read: async () => (reads++, { idleSeconds: 3600, locked: false, onBattery: false }) };
+    const jobs: JobControl = { current: () => job, freeze: async () => undefined, thaw: async () => undefined, stop: async () => undefined };
+    const settings = defaultSettings();
+    vi.useFakeTimers();
+    const service = new SchedulerService({ clock: { now: () => Date.now() }, calendar: zoneCalendar('UTC'), logger: quiet, idle, jobs, settings: { get: () => settings, update: () => settings, onChange: () => () => undefined } });
+    try {
+      await service.start();
+      reads = 0;
+      await vi.advanceTimersByTimeAsync(10_000);
+      expect(reads).toBe(10);
+      job = { jobId: 'j', state: 'running' };
+      await vi.advanceTimersByTimeAsync(1_000); // the rest-cadence sample in flight sees the job
+      reads = 0;
+      await vi.advanceTimersByTimeAsync(2_400);
+      expect(reads).toBe(10);
+      job = null;
+      await vi.advanceTimersByTimeAsync(240);
+      reads = 0;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(reads).toBe(5);
+      await service.stop();
+      reads = 0;
+      await vi.advanceTimersByTimeAsync(5_000);
+      expect(reads).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('lets go of the GPU source (its nvidia-smi streams) when it stops', async () => {
     const closed: string[] = [];
     const settings = defaultSettings();

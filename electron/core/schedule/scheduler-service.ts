@@ -23,8 +23,10 @@ export interface SchedulerDeps {
 }
 
 export interface SchedulerOptions {
-  /** Cheap signals (idle, lock, battery, job state): at most 240 ms (so gaps stay ≤ 250 ms). */
+  /** Cheap signals (idle, lock, battery, job state) while a job runs: at most 240 ms (so gaps stay ≤ 250 ms). */
   tickMs?: number;
+  /** The same signals while no job runs: nothing has to be frozen then, and pushed input samples at once anyway. */
+  restTickMs?: number;
   /** Process scan and GPU process/temperature query. */
   scanMs?: number;
   graceMs?: number;
@@ -55,6 +57,8 @@ export class SchedulerService {
   private readonly availabilityListeners = new Set<Listener<Availability>>();
   private readonly transitionListeners = new Set<Listener<AvailabilityTransition>>();
   private readonly tickMs: number;
+  private readonly restTickMs: number;
+  private running = false;
   private readonly scanMs: number;
 
   constructor(
@@ -65,6 +69,7 @@ export class SchedulerService {
     this.preemption = deps.jobs ? new PreemptionController(deps.jobs, deps.clock, deps.logger) : null;
     // 240 ms so timer drift still keeps every gap at or under 250 ms.
     this.tickMs = Math.min(240, options.tickMs ?? 240);
+    this.restTickMs = Math.max(this.tickMs, options.restTickMs ?? 1000);
     this.scanMs = options.scanMs ?? 5000;
   }
 
@@ -94,16 +99,33 @@ export class SchedulerService {
   async start(): Promise<void> {
     await this.scan();
     await this.tick();
-    this.tickTimer = setInterval(() => void this.tick(), this.tickMs);
-    this.tickTimer.unref();
+    this.running = true;
+    this.scheduleTick();
     this.scanTimer = setInterval(() => void this.scan(), this.scanMs);
     this.scanTimer.unref();
     this.offActivity = this.deps.idle.onActivity?.(() => this.sampleForActivity()) ?? null;
     this.offSettings = this.deps.settings.onChange(() => void this.tick());
   }
 
+  /**
+   * The next timed sample: every 240 ms while a job runs (the owner's return must freeze it within 250 ms), once a
+   * second otherwise. At rest the fast cadence bought nothing (no job to freeze; input sources push) and its
+   * wake-ups were most of the idle daemon's CPU.
+   */
+  private scheduleTick(): void {
+    if (!this.running) return;
+    const delay = this.deps.jobs?.current() ? this.tickMs : this.restTickMs;
+    this.tickTimer = setTimeout(() => {
+      void this.tick()
+        .catch((error: unknown) => this.deps.logger.warn('availability sample failed', { error: String(error) }))
+        .finally(() => this.scheduleTick());
+    }, delay);
+    this.tickTimer.unref();
+  }
+
   async stop(): Promise<void> {
-    if (this.tickTimer) clearInterval(this.tickTimer);
+    this.running = false;
+    if (this.tickTimer) clearTimeout(this.tickTimer);
     if (this.scanTimer) clearInterval(this.scanTimer);
     this.tickTimer = this.scanTimer = null;
     this.offActivity?.();
