@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { smallJobSpec } from './test-support/job-specs.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jobSpecHash, type JobSpec } from '../../../protocol/job-spec.js';
 import type { Logger } from '../ports.js';
@@ -40,17 +41,8 @@ describe.skipIf(!found)('JobRunner on the real engine', () => {
   let bystanderBefore: ContainerStatus | null = null;
   let serial = 0;
 
-  const spec = (overrides: Partial<JobSpec> = {}): JobSpec => ({
-    id: `t${process.pid}-${Date.now().toString(36)}-${serial++}`,
-    image: pinnedLocal,
-    command: ['/bin/sh', '-c', 'echo hello; echo world'],
-    env: {},
-    resources: { gpus: 0, minVramMiB: 0, cpuMillis: 500, memoryMiB: 64, scratchMiB: 16 },
-    maxDurationSeconds: 60,
-    network: 'none',
-    price: { perSecond: '7' },
-    ...overrides,
-  });
+  const spec = (overrides: Partial<JobSpec> = {}): JobSpec => smallJobSpec(`t${process.pid}-${Date.now().toString(36)}-${serial++}`, pinnedLocal, overrides);
+
 
   const newRunner = (journal = new JobJournal(join(dir, `journal-${serial++}.jsonl`)), options: Partial<JobRunnerOptions> = {}) =>
     new JobRunner(engine, { product: 'Podman', version: 'test', os: 'linux', nvidiaRuntime: false, cdiDevices: [], dataRoot: null }, journal, clock, quiet, {

@@ -9,6 +9,7 @@ import { judgeEnding, type JobEnding } from './job-ending.js';
 import { JobJournal } from './journal.js';
 import { DEFAULT_RUNNER_OPTIONS, JobRunner } from './runner.js';
 import { ScriptedEngine, TEST_ENGINE_INFO, type GuestScript } from './test-support/scripted-engine.js';
+import { smallJobSpec } from './test-support/job-specs.js';
 import { WorkClock } from './work-clock.js';
 
 /** How the runner stops guests that will not stop, and what it records: with a scripted engine, no containers. */
@@ -29,17 +30,8 @@ afterEach(() => {
   dirs.splice(0).forEach((d) => rmSync(d, { recursive: true, force: true }));
 });
 
-const spec = (overrides: Partial<JobSpec> = {}): JobSpec => ({
-  id: `s${Math.random().toString(36).slice(2, 10)}`,
-  image: `localhost/x@sha256:${'a'.repeat(64)}`,
-  command: ['/bin/sh', '-c', 'work'],
-  env: {},
-  resources: { gpus: 0, minVramMiB: 0, cpuMillis: 500, memoryMiB: 64, scratchMiB: 16 },
-  maxDurationSeconds: 60,
-  network: 'none',
-  price: { perSecond: '7' },
-  ...overrides,
-});
+const spec = (overrides: Partial<JobSpec> = {}): JobSpec =>
+  smallJobSpec(`s${Math.random().toString(36).slice(2, 10)}`, `localhost/x@sha256:${'a'.repeat(64)}`, { command: ['/bin/sh', '-c', 'work'], ...overrides });
 
 function runnerOn(engine: ScriptedEngine, sleeps: number[] = []) {
   const dir = mkdtempSync(join(tmpdir(), 'offhours-stop-'));
