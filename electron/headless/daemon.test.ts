@@ -10,7 +10,7 @@ import { defaultSettings, type Settings } from '../../protocol/settings.js';
 import { ProviderCore } from '../core/api.js';
 import type { SettingsStore } from '../core/ports.js';
 import { headlessCommand } from './commands/headless.js';
-import { hostAllowed, MAX_CLIENT_BACKLOG_BYTES, startDaemon, tokensMatch, tooFarBehind, type RunningDaemon } from './daemon.js';
+import { DASHBOARD_CONTENT_SECURITY_POLICY, hostAllowed, MAX_CLIENT_BACKLOG_BYTES, startDaemon, tokensMatch, tooFarBehind, type RunningDaemon } from './daemon.js';
 
 class MemorySettingsStore implements SettingsStore {
   saved: Settings = defaultSettings();
@@ -89,6 +89,14 @@ describe('headless daemon', () => {
     expect(await rawRequest(running.port, '/api/rpc/getState', { authorization: 'Bearer wrong' })).toBe(401);
     expect(await rawRequest(running.port, '/api/rpc/getState', { authorization: `Bearer ${TOKEN}` })).toBe(200);
     expect(running.url).toBe(`http://127.0.0.1:${running.port}/?token=${TOKEN}`);
+  });
+
+  it('sends a CSP that allows no inline code or styles and no connection but back to itself', async () => {
+    running = await startDaemon({ core: makeCore(), host: '127.0.0.1', port: 0, token: TOKEN, rendererDir: '/nonexistent', allowRemote: false });
+    const response = await fetch(`http://127.0.0.1:${running.port}/`);
+    expect(response.headers.get('content-security-policy')).toBe(DASHBOARD_CONTENT_SECURITY_POLICY);
+    expect(DASHBOARD_CONTENT_SECURITY_POLICY).not.toMatch(/unsafe-|\*|https?:|ws:/);
+    expect(DASHBOARD_CONTENT_SECURITY_POLICY).toContain("default-src 'none'");
   });
 
   it('rejects a foreign Host header (DNS rebinding) even with the token', async () => {

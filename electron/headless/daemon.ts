@@ -9,6 +9,14 @@ import { providerEvents } from '../../protocol/api.js';
 import { createDispatcher } from '../../protocol/rpc.js';
 import type { ProviderCore } from '../core/api.js';
 
+
+/**
+ * The dashboard's Content-Security-Policy: only our own files, no inline code or styles, no frames, workers or
+ * plugins, and no connection but back to this daemon (its WebSocket included: 'self' covers ws: to the same host).
+ */
+export const DASHBOARD_CONTENT_SECURITY_POLICY =
+  "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'; frame-src 'none'; worker-src 'none'";
+
 export interface DaemonOptions {
   core: ProviderCore;
   host: string;
@@ -134,10 +142,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     reply.header('X-Content-Type-Options', 'nosniff');
     reply.header('X-Frame-Options', 'DENY');
     reply.header('Referrer-Policy', 'no-referrer');
-    reply.header(
-      'Content-Security-Policy',
-      "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'",
-    );
+    reply.header('Content-Security-Policy', DASHBOARD_CONTENT_SECURITY_POLICY);
     // The router percent-decodes paths (/%61pi/rpc/x reaches /api/rpc/:method), so the route it matched decides too.
     const apiRequest = request.url.startsWith('/api/') || (request.routeOptions.url ?? '').startsWith('/api/');
     if (apiRequest && !tokensMatch(token, requestToken(request))) {

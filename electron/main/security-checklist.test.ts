@@ -3,6 +3,8 @@
  * stand-in for the `electron` module, so what they ask Electron to do is checked here (the Electron e2e spec checks
  * the real thing where a binary exists).
  */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import type { ProviderHandlers } from '../../protocol/api.js';
 import { CONTENT_SECURITY_POLICY, windowWebPreferences } from './security.js';
@@ -61,7 +63,7 @@ describe('the app window', () => {
     expect(windowWebPreferences('/app/preload.cjs', false)).toEqual({
       preload: '/app/preload.cjs', contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false,
       nodeIntegrationInSubFrames: false, webSecurity: true, allowRunningInsecureContent: false, webviewTag: false,
-      experimentalFeatures: false, enableBlinkFeatures: '', navigateOnDragDrop: false, safeDialogs: true, spellcheck: false, devTools: false,
+      experimentalFeatures: false, enableBlinkFeatures: '', disableBlinkFeatures: 'Auxclick', navigateOnDragDrop: false, safeDialogs: true, spellcheck: false, devTools: false,
     });
   });
 
@@ -112,6 +114,25 @@ describe('the session', () => {
     const answer = vi.fn();
     headers!({ responseHeaders: { 'x-other': ['1'] } }, answer);
     expect(answer).toHaveBeenCalledWith({ responseHeaders: { 'x-other': ['1'], 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+});
+
+/** A CSP as a map of directive → sources, so two policies compare whatever their order. */
+function directives(policy: string): Map<string, string> {
+  return new Map(policy.split(';').map((part) => part.trim()).filter(Boolean).map((part) => {
+    const [name, ...sources] = part.split(/\s+/);
+    return [name!, sources.join(' ')];
+  }));
+}
+
+describe('the page itself', () => {
+  it("carries the session's CSP in its own meta tag too (all but frame-ancestors, which a meta tag cannot set)", () => {
+    const html = readFileSync(join(import.meta.dirname, '..', '..', 'renderer', 'index.html'), 'utf8');
+    const meta = /<meta http-equiv="Content-Security-Policy" content="([^"]+)"/.exec(html);
+    expect(meta).not.toBeNull();
+    const expected = directives(CONTENT_SECURITY_POLICY);
+    expected.delete('frame-ancestors');
+    expect(directives(meta![1]!)).toEqual(expected);
   });
 });
 

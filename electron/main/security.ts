@@ -15,6 +15,7 @@ export interface WindowWebPreferences {
   webviewTag: false;
   experimentalFeatures: false;
   enableBlinkFeatures: '';
+  disableBlinkFeatures: 'Auxclick';
   navigateOnDragDrop: false;
   safeDialogs: true;
   spellcheck: false;
@@ -39,6 +40,8 @@ export function windowWebPreferences(preloadPath: string, devTools: boolean): Wi
     webviewTag: false,
     experimentalFeatures: false,
     enableBlinkFeatures: '',
+    // A middle click would otherwise try to open a link in a new window (denied anyway): it does nothing at all.
+    disableBlinkFeatures: 'Auxclick',
     navigateOnDragDrop: false,
     safeDialogs: true,
     spellcheck: false,
