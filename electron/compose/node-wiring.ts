@@ -9,7 +9,7 @@ import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { DockerEngineConnector } from '../core/adapters/docker-engine-connector.js';
 import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js';
 import { EgressGuardedConnector } from '../core/jobs/egress-guard.js';
-import { nodeHostProbe } from '../core/doctor/engine-checks.js';
+import { nodeHostProbe } from '../core/adapters/host-probe-node.js';
 import { JobService } from '../core/jobs/job-service.js';
 import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';

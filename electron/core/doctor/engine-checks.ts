@@ -1,7 +1,3 @@
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { statfs } from 'node:fs/promises';
-import { delimiter, join } from 'node:path';
 import type { EngineConnection, EngineConnector } from '../jobs/ports.js';
 import { engineHostOf, engineStatusOf, nvidiaCdiDevices, type EngineHostProbe } from '../jobs/engine-status.js';
 import type { DoctorCheckProvider } from './context.js';
@@ -9,7 +5,7 @@ import type { DoctorCheckProvider } from './context.js';
 /**
  * Doctor checks for running jobs: the container engine, its GPU runtime, WSL2 and virtualization on Windows,
  * and free disk. Each says what is wrong in one sentence and what to do. The checks are pure over two
- * injected things: an EngineConnector and a HostProbe (the Node one is at the bottom).
+ * injected things: an EngineConnector and a HostProbe (the Node one is adapters/host-probe-node.ts).
  */
 
 export type CheckStatus = 'ok' | 'warn' | 'fail';
@@ -117,33 +113,6 @@ export function engineChecks(deps: { connector: EngineConnector; host: HostProbe
       },
     },
   ];
-}
-
-/** The HostProbe of this Node process. */
-export function nodeHostProbe(env: NodeJS.ProcessEnv = process.env): HostProbe {
-  return {
-    platform: process.platform,
-    homeDir: env.HOME ?? env.USERPROFILE ?? '',
-    exec: (command, args, timeoutMs = 10_000) =>
-      new Promise((resolve) => {
-        execFile(command, args, { timeout: timeoutMs, windowsHide: true, encoding: 'utf8' }, (error, stdout) => {
-          if (error && (error as NodeJS.ErrnoException).code === 'ENOENT') resolve({ code: null, stdout: '' });
-          else resolve({ code: error ? (typeof error.code === 'number' ? error.code : 1) : 0, stdout: stdout ?? '' });
-        });
-      }),
-    onPath: (name) => {
-      const exts = process.platform === 'win32' ? ['.exe', '.cmd', ''] : [''];
-      return (env.PATH ?? '').split(delimiter).some((dir) => dir && exts.some((ext) => existsSync(join(dir, name + ext))));
-    },
-    freeBytes: async (path) => {
-      try {
-        const stats = await statfs(path);
-        return Number(stats.bavail) * Number(stats.bsize);
-      } catch {
-        return null;
-      }
-    },
-  };
 }
 
 /** The doctor's provider: the job-runner checks, when the composition root gave an engine connector and a host probe. */

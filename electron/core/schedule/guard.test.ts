@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { detectForeignGpu, detectGame, KNOWN_GAME_COUNT } from './guard.js';
 import { parseRunningAppId, STEAM_APP_PREFIX } from '../adapters/process-scan-steam-windows.js';
-import { mergeGpuProcesses, parseComputeApps, parsePmon, parseProcEntry, parseTasklistCsv } from './parsers.js';
+import { mergeGpuProcesses, parseProcEntry, parseTasklistCsv } from './parsers.js';
+import { parseComputeApps, parsePmon } from './test-support/nvidia-smi-output.js';
 
 const fixture = (name: string) => readFileSync(join(import.meta.dirname, 'fixtures', name), 'utf8');
 
