@@ -1,5 +1,5 @@
 import { app, dialog } from 'electron';
-import { decideRelaunch } from '../core/crash/relaunch-policy.js';
+import { CrashHandler } from '../core/crash/crash-handler.js';
 import type { CrashHistoryStore, Logger } from '../core/ports.js';
 
 export interface CrashRelaunchDeps {
@@ -9,33 +9,26 @@ export interface CrashRelaunchDeps {
 }
 
 /**
- * After an uncaught error in the main process: log it, then relaunch after the policy's back-off
- * (electron/core/crash/relaunch-policy.ts), or give up and say why once it keeps crashing. The crash times live in
- * the data folder, so the back-off survives the relaunch. A renderer that died is reloaded; a helper process that
- * died is logged (Electron restarts the GPU process itself). Installed before the app is ready, so a crash while
- * starting counts too.
+ * Relaunch after a main-process crash, with back-off (electron/core/crash): an uncaught error goes to the crash
+ * handler, which relaunches through app.relaunch() after its wait or gives up with a dialog. A renderer that died is
+ * reloaded; a helper process that died is logged (Electron restarts the GPU process itself). Installed before the
+ * app is ready, so a crash while starting counts too.
  */
 export function installCrashRelaunch(deps: CrashRelaunchDeps): void {
-  let handling = false;
-  process.on('uncaughtException', (error) => {
-    deps.logger.error('the main process crashed', { error: error.stack ?? String(error) });
-    // A second error while we wait to relaunch is the same crash, not another one.
-    if (handling) return;
-    handling = true;
-    const decision = decideRelaunch(deps.history.load(), deps.now());
-    deps.history.save(decision.history);
-    if (decision.kind === 'give-up') {
-      deps.logger.error('not relaunching', { reason: decision.reason });
-      if (app.isReady()) dialog.showErrorBox('Offhours keeps stopping', `${decision.reason}\n\n${decision.nextStep}`);
+  const handler = new CrashHandler({
+    ...deps,
+    relaunchAfter: (delayMs) => {
+      setTimeout(() => {
+        app.relaunch();
+        app.exit(1);
+      }, delayMs);
+    },
+    giveUp: (reason, nextStep) => {
+      if (app.isReady()) dialog.showErrorBox('Offhours keeps stopping', `${reason}\n\n${nextStep}`);
       app.exit(1);
-      return;
-    }
-    deps.logger.warn('relaunching after a crash', { delayMs: decision.delayMs });
-    setTimeout(() => {
-      app.relaunch();
-      app.exit(1);
-    }, decision.delayMs);
+    },
   });
+  process.on('uncaughtException', (error) => handler.onCrash(error));
   app.on('render-process-gone', (_event, webContents, details) => {
     deps.logger.error('a window stopped unexpectedly', { reason: details.reason, exitCode: details.exitCode });
     if (details.reason !== 'clean-exit' && !webContents.isDestroyed()) webContents.reload();
