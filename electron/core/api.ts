@@ -233,9 +233,12 @@ export class ProviderCore {
   private createUpdates(): UpdateService | null {
     const updates = this.options.updates;
     if (updates?.kind !== 'self') return null;
-    const service = new UpdateService({ updater: updates.updater, timers: updates.timers, clock: this.options.ports.clock, logger: this.options.ports.logger, busy: () => this.state.job.current !== null });
+    // Busy: a job is on this PC, running or frozen (the scheduler's "working" always has one).
+    const busy = () => this.state.job.current !== null;
+    const service = new UpdateService({ updater: updates.updater, timers: updates.timers, clock: this.options.ports.clock, logger: this.options.ports.logger, busy });
     this.state = { ...this.state, update: service.state() };
     service.onChange((update) => this.update({ update }));
+    // Registered after core's own listeners, so busy() reads the state they just updated.
     this.options.jobs?.onChange(() => service.jobChanged());
     return service;
   }

@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../../protocol/rpc.js';
 import { defaultSettings, type Settings } from '../../../protocol/settings.js';
 import { DEVELOPMENT_UPDATES_LINE, PACKAGE_UPDATES_LINE } from '../../../protocol/update.js';
+import { initialJobSlice, type CurrentJob, type JobSlice } from '../../../protocol/job-spec.js';
 import { ProviderCore, type ProviderCoreOptions } from '../api.js';
+import type { JobService } from '../jobs/job-service.js';
 import { ManualTimers, silentLogger } from '../network/test-support/link-world.js';
 import type { FileRevealer, SettingsStore } from '../ports.js';
 import { FakeUpdater } from './test-support/fake-updater.js';
@@ -44,6 +46,45 @@ describe('updates in the provider state', () => {
     updater.say({ kind: 'not-available' });
     expect(provider.getState().update).toMatchObject({ phase: 'up-to-date', checkedAt: '1970-01-01T00:00:00.000Z' });
     expect(pushed).toContain('Offhours is up to date.');
+    await provider.stop();
+  });
+});
+
+/** The part of the job runner core reads for updates: its slice and its change event; the test starts and ends the job. */
+function jobsWith(current: CurrentJob | null) {
+  let slice: JobSlice = { ...initialJobSlice(), current };
+  const listeners = new Set<() => void>();
+  const jobs = {
+    state: () => slice,
+    current: () => slice.current,
+    onChange: (listener: () => void) => (listeners.add(listener), () => listeners.delete(listener)),
+    start: async () => [],
+    shutdown: async () => undefined,
+  };
+  const set = (next: CurrentJob | null) => {
+    slice = { ...slice, current: next };
+    listeners.forEach((listener) => listener());
+  };
+  return { jobs: jobs as unknown as JobService, set };
+}
+
+const RUNNING: CurrentJob = { jobId: 'job-1', image: 'img', phase: 'running', source: 'network', pull: null, elapsedSeconds: 5, maxDurationSeconds: 600, pricePerSecond: '10', logTail: [], logLinesTotal: 0, droppedLogLines: 0, usesGpu: true };
+
+describe('updates follow the job on this PC', () => {
+  it('waits with the start check until the job ends, and withdraws install-at-quit while a job runs', async () => {
+    const updater = new FakeUpdater();
+    const { jobs, set } = jobsWith(RUNNING);
+    const provider = core({ mode: 'desktop', jobs, updates: { kind: 'self', updater, timers: new ManualTimers() } });
+    await provider.start();
+    expect(updater.checks).toBe(0);
+    set(null);
+    expect(updater.checks).toBe(1);
+    updater.say({ kind: 'available', version: '2.0.0' });
+    updater.say({ kind: 'downloaded', version: '2.0.0' });
+    expect(provider.getState().update).toMatchObject({ phase: 'downloaded', installOnQuit: true });
+    set({ ...RUNNING, jobId: 'job-2' });
+    expect(provider.getState().update).toMatchObject({ installOnQuit: false, line: 'Version 2.0.0 is ready: it installs when you quit Offhours after the job on this PC ends.' });
+    expect(updater.installOnQuit).toEqual([true, false]);
     await provider.stop();
   });
 });
