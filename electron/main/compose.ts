@@ -73,9 +73,10 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     power: powerPorts(),
     // The wallet key is sealed like the device key; one the CLI created without the app (file key) still opens.
     wallet: walletPorts(options.dataDir, [sealer, headlessSealer(options.dataDir)]),
-    // Electron's login items do nothing on Linux: the same XDG autostart entry as the headless service, starting the app (or its AppImage) hidden.
     updates: desktopUpdates(options.packaged, logger),
+    // "Reveal logs" opens the folder in the file manager: the desktop app's window is on this PC.
     logs: { file: logFilePath(options.dataDir), revealer: new ElectronFileRevealer() },
+    // Electron's login items do nothing on Linux: the same XDG autostart entry as the headless service, starting the app (or its AppImage) hidden.
     loginItem: process.platform === 'linux' ? XdgAutostartLoginItem.forThisUser([process.env.APPIMAGE ?? process.execPath, '--hidden']) : new ElectronLoginItem(),
   });
 }
