@@ -4,7 +4,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const noElectron = {
-  paths: [{ name: 'electron', message: 'Only electron/main and electron/preload may import electron: core, protocol and coordinator must run under plain Node (the headless daemon).' }],
+  paths: [
+    { name: 'electron', message: 'Only electron/main and electron/preload may import electron: core, protocol and coordinator must run under plain Node (the headless daemon).' },
+    { name: 'electron-updater', message: 'Only electron/main may import electron-updater (electron/main/updater-electron.ts, behind core\'s Updater port): it needs Electron.' },
+  ],
   patterns: [{ group: ['electron/*'], message: 'Only electron/main and electron/preload may import electron.' }],
 };
 

@@ -1,5 +1,5 @@
 import { _electron as electron, type ElectronApplication } from '@playwright/test';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, markSetupDone, REPO_ROOT, saveScreenshot, test, watchConsole } from './fixtures.js';
@@ -20,10 +20,16 @@ const built = ['dist/electron/main/main.js', 'dist/electron/preload/preload.cjs'
 const SKIP_LINE = 'SKIPPED: Electron end-to-end tests — no Electron binary on this machine (set ELECTRON_OVERRIDE_DIST_PATH)';
 if (!binary) process.stdout.write(`\n${'='.repeat(SKIP_LINE.length)}\n${SKIP_LINE}\n${'='.repeat(SKIP_LINE.length)}\n\n`);
 
+/** electron/main/main.ts ShellTestHook, as seen from the test (OFFHOURS_E2E=1). */
 interface ShellHook {
   trayAlive(): boolean;
   trayStatusLine(): string | null;
+  trayMenu(): Array<{ label: string; enabled: boolean }>;
+  clickTray(label: string): boolean;
 }
+
+/** What the bridge's getSettings answers, as far as these tests read it. */
+type BridgeSettings = { general: { launchAtLogin: boolean }; schedule: { pausedUntil: string | null } };
 
 test.describe('desktop app (Electron)', () => {
   test.skip(!binary, SKIP_LINE);
@@ -39,7 +45,8 @@ test.describe('desktop app (Electron)', () => {
       executablePath: binary!,
       args: [REPO_ROOT, '--no-sandbox'],
       cwd: REPO_ROOT,
-      env: { ...process.env, OFFHOURS_DATA_DIR: profile, OFFHOURS_E2E: '1' },
+      // XDG_CONFIG_HOME: on Linux the sign-in entry is an XDG autostart file; it goes to the test's profile, not the real one.
+      env: { ...process.env, OFFHOURS_DATA_DIR: profile, OFFHOURS_E2E: '1', XDG_CONFIG_HOME: join(profile, 'xdg-config') },
     });
   });
 
@@ -99,5 +106,68 @@ test.describe('desktop app (Electron)', () => {
     expect((await probe()).created).toBe(0);
     expect(app.windows()).toHaveLength(1);
     expect(page.url()).toBe(before);
+  });
+
+  test('the Settings toggle adds and removes the OS sign-in entry', async () => {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    const box = page.getByRole('checkbox', { name: /Start Offhours when I sign in/ });
+    await expect(box).not.toBeChecked();
+    const autostartFile = join(profile, 'xdg-config', 'autostart', 'offhours.desktop');
+    // Windows and macOS: Electron's login item (read back with the same --hidden argument it was set with); Linux: the XDG autostart entry.
+    const signInEntry = async (): Promise<boolean> =>
+      process.platform === 'linux' ? existsSync(autostartFile) : app.evaluate(({ app: electronApp }) => electronApp.getLoginItemSettings({ args: ['--hidden'] }).openAtLogin);
+    expect(await signInEntry()).toBe(false);
+    await box.check();
+    await expect.poll(signInEntry).toBe(true);
+    if (process.platform === 'linux') expect(readFileSync(autostartFile, 'utf8')).toMatch(/^Exec=.*--hidden$/m);
+    await box.uncheck();
+    await expect.poll(signInEntry).toBe(false);
+    const settings = await page.evaluate(async () => (await (globalThis as unknown as { offhours: { getSettings(): Promise<BridgeSettings> } }).offhours.getSettings()).general.launchAtLogin);
+    expect(settings).toBe(false);
+  });
+
+  test('the tray menu pauses and resumes earning', async () => {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    const tray = () => app.evaluate(() => {
+      const hook = (globalThis as { __offhoursShell?: ShellHook }).__offhoursShell!;
+      return { menu: hook.trayMenu(), status: hook.trayStatusLine() };
+    });
+    const click = (label: string) => app.evaluate((_electron, item) => (globalThis as { __offhoursShell?: ShellHook }).__offhoursShell!.clickTray(item), label);
+    const pausedUntil = () => page.evaluate(async () => (await (globalThis as unknown as { offhours: { getSettings(): Promise<BridgeSettings> } }).offhours.getSettings()).schedule.pausedUntil);
+    const enabled = async (label: string) => (await tray()).menu.find((item) => item.label === label)?.enabled ?? null;
+    // Pausing needs the scheduler's first sample; the menu enables it then.
+    await expect.poll(() => enabled('Pause for 1 hour')).toBe(true);
+    const labels = (await tray()).menu.map((item) => item.label);
+    expect(labels.slice(2)).toEqual(['Pause for 1 hour', 'Pause until tomorrow', 'Resume earning', 'Open Offhours', 'Quit Offhours']);
+    expect(await enabled('Resume earning')).toBe(false);
+    expect(await pausedUntil()).toBeNull();
+    expect(await click('Pause for 1 hour')).toBe(true);
+    await expect.poll(pausedUntil).not.toBeNull();
+    const until = Date.parse((await pausedUntil())!);
+    expect(until - Date.now()).toBeGreaterThan(55 * 60_000);
+    expect(until - Date.now()).toBeLessThanOrEqual(60 * 60_000);
+    await expect.poll(async () => (await tray()).status).toMatch(/^Paused/);
+    await expect.poll(() => enabled('Resume earning')).toBe(true);
+    expect(await enabled('Pause for 1 hour')).toBe(false);
+    expect(await click('Resume earning')).toBe(true);
+    await expect.poll(pausedUntil).toBeNull();
+    await expect.poll(async () => (await tray()).status).not.toMatch(/^Paused/);
+  });
+
+  test('Settings shows the version and the update line of a development copy', async () => {
+    const page = await app.firstWindow();
+    await expect(page.getByRole('heading', { level: 1, name: 'Dashboard' })).toBeVisible();
+    await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Settings', exact: true }).click();
+    const version = await app.evaluate(({ app: electronApp }) => electronApp.getVersion());
+    expect(version).toBe((JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { version: string }).version);
+    await expect(page.getByTestId('app-version')).toHaveText(`Offhours ${version}`);
+    // Run from the checkout, not installed: electron-updater has no feed here, and the line says so instead of pretending.
+    expect(await app.evaluate(({ app: electronApp }) => electronApp.isPackaged)).toBe(false);
+    await expect(page.getByTestId('update-line')).toHaveText('This is a development copy: it does not update itself.');
+    await expect(page.getByRole('button', { name: 'Reveal logs' })).toBeVisible();
+    await saveScreenshot(page, 'electron-settings');
   });
 });

@@ -83,3 +83,25 @@ test('settings changed in the UI persist across a restart', async ({ page, dataD
     daemon.process.kill('SIGTERM');
   }
 });
+
+test('Settings shows the version, where updates come from, and the log file to copy', async ({ page, context, daemon }) => {
+  const errors = watchConsole(page);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: daemon.origin });
+  const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version;
+  await page.goto(`${daemon.url}#/settings`);
+  await expect(page.getByRole('heading', { level: 1, name: 'Settings' })).toBeVisible();
+  await expect(page.getByTestId('app-version')).toHaveText(`Offhours ${version}`);
+  // Headless is installed by a package or an AppImage: it says so and pretends no updater.
+  await expect(page.getByTestId('update-line')).toHaveText('Updates come from your package manager (deb) or a new AppImage; this service does not update itself.');
+  // A browser cannot open a folder on the rig (it may be another machine): the path comes with a copy button.
+  await expect(page.getByTestId('log-path')).toHaveCount(0);
+  await page.getByRole('button', { name: 'Reveal logs' }).click();
+  const logFile = join(daemon.dataDir, 'logs', 'offhours.log');
+  await expect(page.getByTestId('log-path')).toHaveText(logFile);
+  await expect(page.getByText('The log file on the PC running Offhours:')).toBeVisible();
+  await page.getByRole('button', { name: 'Copy path' }).click();
+  await expect(page.getByRole('button', { name: 'Copied' })).toBeVisible();
+  expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(logFile);
+  await saveScreenshot(page, 'settings-version-logs');
+  expect(errors).toEqual([]);
+});

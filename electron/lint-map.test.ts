@@ -44,6 +44,13 @@ const probes: Probe[] = [
     allowedAt: 'electron/preload/probe.ts',
   },
   {
+    arrow: 'electron-updater outside main',
+    code: "import updater from 'electron-updater';\nexport const probe = updater;\n",
+    rejectedAt: 'electron/core/update/probe.ts',
+    rule: 'no-restricted-imports',
+    allowedAt: 'electron/main/probe.ts',
+  },
+  {
     arrow: 'main → headless',
     code: "import { createHeadlessCore } from '../headless/compose.js';\nexport const probe = createHeadlessCore;\n",
     rejectedAt: 'electron/main/probe.ts',

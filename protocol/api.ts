@@ -9,6 +9,7 @@ import { EngineStatusSchema, JobLogsSchema, RunLocalJobResultSchema } from './jo
 import { SettingsPatchSchema, SettingsPushSchema, SettingsSchema } from './settings.js';
 import { CompleteSetupRequestSchema } from './setup.js';
 import { ProviderStateSchema } from './state.js';
+import { RevealLogsResultSchema } from './update.js';
 import { WalletExportRequestSchema, WalletSecretExportSchema, WalletSliceSchema } from './wallet.js';
 
 /**
@@ -60,6 +61,11 @@ export const providerMethods = {
    * Refused in plain words while no payout wallet is set (set or create one first); the benchmark is optional.
    */
   completeSetup: method(CompleteSetupRequestSchema, SettingsSchema),
+  /**
+   * The log file (<data>/logs/offhours.log): the desktop app shows it in the file manager (opened: true); the
+   * dashboard, perhaps on another machine than the rig, gets its path to copy (opened: false).
+   */
+  revealLogs: method(noInput, RevealLogsResultSchema),
 };
 
 export const providerEvents = {

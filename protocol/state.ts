@@ -6,6 +6,7 @@ import { NetProfitSchema } from './net-profit.js';
 import { EarningsSummarySchema, NetworkInfoSchema, ProviderPayoutSchema, ProviderStandingSchema, SharedWalletSchema, SolanaClusterSchema } from './network.js';
 import { JobReceiptSchema } from './receipts.js';
 import { DailyEarningSchema, MAX_DAILY_DAYS } from './earnings-stats.js';
+import { UpdateSliceSchema } from './update.js';
 import { WalletSliceSchema } from './wallet.js';
 
 export const NoticeSchema = z.object({
@@ -123,5 +124,7 @@ export const ProviderStateSchema = z.object({
   profit: NetProfitSchema.nullable(),
   /** The payout wallet: address, created here or pasted, backup, balances (electron/core/wallet). Never its secret key. */
   wallet: WalletSliceSchema,
+  /** This copy's version updates: the desktop app's own updater, or who updates it (headless: the package manager). */
+  update: UpdateSliceSchema,
 });
 export type ProviderState = z.infer<typeof ProviderStateSchema>;

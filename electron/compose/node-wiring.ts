@@ -69,7 +69,7 @@ export function headlessSealer(dataDir: string): AesFileSealer {
 }
 
 /** Node's timers; the interval is unref'd so a heartbeat alone never keeps a process alive. */
-const nodeTimers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
+export const nodeTimers: Timers = { setTimeout: (f, ms) => setTimeout(f, ms), clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout), setInterval: (f, ms) => setInterval(f, ms).unref(), clearInterval: (h) => clearInterval(h as NodeJS.Timeout) };
 
 /** GPU power read while a job runs (nvidia-smi), for net profit after electricity; the daemon and the desktop app share it. */
 export function powerPorts(): NonNullable<ProviderCoreOptions['power']> {

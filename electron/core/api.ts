@@ -9,7 +9,7 @@ import type { BenchService } from './bench/bench-service.js';
 import type { Doctor } from './doctor/index.js';
 import { EventHub } from './event-hub.js';
 import type { JobService } from './jobs/job-service.js';
-import type { Clock, GpuProbe, Logger, LoginItem, SettingsStore } from './ports.js';
+import type { Clock, FileRevealer, GpuProbe, Logger, LoginItem, SettingsStore, Updater } from './ports.js';
 import { SchedulerService, type SchedulerDeps, type SchedulerOptions } from './schedule/scheduler-service.js';
 import { SettingsService } from './settings/settings-service.js';
 import { NetworkLink, type NetworkLinkDeps } from './network/network-link.js';
@@ -27,6 +27,8 @@ import { WalletService, type WalletServiceDeps } from './wallet/wallet-service.j
 import { noWalletPorts } from './wallet/unavailable.js';
 import { completeSetup } from './setup/complete-setup.js';
 import { syncLoginItem } from './settings/login-item.js';
+import { UpdateService } from './update/update-service.js';
+import { externalUpdateSlice, PACKAGE_UPDATES_LINE, type RevealLogsResult } from '../../protocol/update.js';
 
 /** What the hello tells the coordinator from settings; the coordinator choice itself applies at the next start. */
 function helloSettingsOf(settings: Settings): string {
@@ -66,6 +68,13 @@ export interface ProviderCoreOptions {
   wallet?: Pick<WalletServiceDeps, 'keys' | 'balances' | 'newSeed'>;
   /** The OS's sign-in list, kept in step with general.launchAtLogin; null: this install cannot start at sign-in; absent: not managed (tests). */
   loginItem?: LoginItem | null;
+  /**
+   * Where updates come from: the desktop app's own updater (checked at start and daily, never while a job is
+   * here), or a line saying who updates this copy (headless: the package manager). Absent: the headless line.
+   */
+  updates?: { kind: 'self'; updater: Updater; timers: Pick<Timers, 'setInterval' | 'clearInterval'> } | { kind: 'external'; line: string };
+  /** The log file, and what shows it in a file manager (desktop only); absent: `revealLogs` is refused. */
+  logs?: { file: string; revealer: FileRevealer | null };
 }
 
 /**
@@ -86,6 +95,7 @@ export class ProviderCore {
   private stopLoginItemSync: (() => void) | null = null;
   private readonly power: PowerSampler | null;
   readonly wallet: WalletService;
+  private readonly updates: UpdateService | null;
   private helloSettings = '';
 
   constructor(private readonly options: ProviderCoreOptions) {
@@ -107,6 +117,7 @@ export class ProviderCore {
       earnings: initialEarningsSlice(),
       profit: null,
       wallet: initialWalletSlice(),
+      update: externalUpdateSlice(options.updates?.kind === 'external' ? options.updates.line : PACKAGE_UPDATES_LINE),
     };
     options.jobs?.onChange(() => this.update({ job: options.jobs!.state() }));
     options.bench?.onProgress((progress) => this.events.emit('benchProgress', progress));
@@ -137,6 +148,7 @@ export class ProviderCore {
       ? new PowerSampler({ ...options.power, logger: options.ports.logger, working: () => this.state.availability?.state === 'working', onTick: () => this.refreshProfit() })
       : null;
     this.wallet = this.createWallet();
+    this.updates = this.createUpdates();
     this.network = this.createNetworkLink();
     this.helloSettings = helloSettingsOf(this.settings.get());
     if (this.network) this.state = { ...this.state, network: this.network.state() };
@@ -183,6 +195,7 @@ export class ProviderCore {
         return this.earnings.exportCsv();
       },
       completeSetup: async (request) => completeSetup(this.settings, request, options.ports.clock),
+      revealLogs: async () => this.revealLogs(),
       runDoctor: async () => {
         if (!options.doctor) throw new UserFacingError('doctor-unavailable', 'This copy of Offhours cannot run its self-check.', 'Run "offhours doctor" in a terminal instead.');
         return options.doctor.run();
@@ -214,6 +227,29 @@ export class ProviderCore {
     wallet.onChange((slice) => this.update({ wallet: slice }));
     this.earnings?.onChange((earnings) => wallet.followEarnings(earnings));
     return wallet;
+  }
+
+  /** The self-updater, where this copy has one: it follows the job (no check, no install at quit while one is here). */
+  private createUpdates(): UpdateService | null {
+    const updates = this.options.updates;
+    if (updates?.kind !== 'self') return null;
+    // Busy: a job is on this PC, running or frozen (the scheduler's "working" always has one).
+    const busy = () => this.state.job.current !== null;
+    const service = new UpdateService({ updater: updates.updater, timers: updates.timers, clock: this.options.ports.clock, logger: this.options.ports.logger, busy });
+    this.state = { ...this.state, update: service.state() };
+    service.onChange((update) => this.update({ update }));
+    // Registered after core's own listeners, so busy() reads the state they just updated.
+    this.options.jobs?.onChange(() => service.jobChanged());
+    return service;
+  }
+
+  /** The log file's path, shown in the file manager where this PC's screen is the owner's (the desktop app). */
+  private revealLogs(): RevealLogsResult {
+    const logs = this.options.logs;
+    if (!logs) throw new UserFacingError('logs-unavailable', 'This copy of Offhours keeps no log file.', 'Run "offhours headless" or the desktop app.');
+    if (!logs.revealer) return { path: logs.file, opened: false };
+    logs.revealer.reveal(logs.file);
+    return { path: logs.file, opened: true };
   }
 
   private createNetworkLink(): NetworkLink | null {
@@ -281,6 +317,7 @@ export class ProviderCore {
     this.earnings?.start();
     this.power?.start();
     this.wallet.start();
+    this.updates?.start();
     if (this.options.loginItem !== undefined && !this.stopLoginItemSync) {
       this.stopLoginItemSync = syncLoginItem({ settings: this.settings, item: this.options.loginItem, logger: this.options.ports.logger, notify: (n) => this.addNotice(n) });
     }
@@ -296,6 +333,7 @@ export class ProviderCore {
     this.ticker?.stop();
     this.power?.stop();
     this.wallet.stop();
+    this.updates?.stop();
     await this.scheduler?.stop();
     await this.options.jobs?.shutdown(this.settings.get().general.stopJobsOnQuit).catch((error: unknown) => {
       this.options.ports.logger.error('stopping jobs at quit failed', { error: String(error) });

@@ -294,3 +294,39 @@ export interface LoginItem {
   /** Adds (true) or removes (false) Offhours' entry. Throws with words an owner can act on when the OS refuses. */
   setEnabled(enabled: boolean): Promise<void>;
 }
+
+/** What the self-updater reports, in our words (electron-updater's events, mapped in electron/main/updater-electron.ts). */
+export type UpdaterEvent =
+  | { kind: 'checking' }
+  | { kind: 'available'; version: string }
+  | { kind: 'not-available' }
+  | { kind: 'progress'; percent: number }
+  | { kind: 'downloaded'; version: string }
+  | { kind: 'error'; message: string };
+
+/**
+ * The desktop app's self-updater (electron-updater). A found update downloads in the background; it is installed
+ * only when the app quits, and only while setInstallOnQuit(true) — core decides that (never while a job runs).
+ * The headless service has none: its updates come from a package manager or a new AppImage.
+ */
+export interface Updater {
+  /** Looks for an update once; the outcome arrives through onEvent (a failure as an 'error' event, never a throw). */
+  check(): Promise<void>;
+  setInstallOnQuit(allowed: boolean): void;
+  onEvent(listener: (event: UpdaterEvent) => void): () => void;
+}
+
+/** Shows a file in the OS's file manager (the desktop app's "Reveal logs"); absent headless, where the browser may be on another machine. */
+export interface FileRevealer {
+  reveal(path: string): void;
+}
+
+/**
+ * A small JSON file of recent main-process crash times (<data>/crash-history.json), so the relaunch back-off
+ * survives the relaunch it causes.
+ */
+export interface CrashHistoryStore {
+  /** Crash times (epoch ms), oldest first; [] when there is no file or it is unreadable. */
+  load(): number[];
+  save(times: readonly number[]): void;
+}

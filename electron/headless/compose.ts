@@ -6,8 +6,9 @@ import { SystemGpuProbe } from '../core/adapters/system-gpu-probe.js';
 import { headlessIdleSource } from '../core/adapters/idle-headless.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import type { NetworkTarget } from '../core/network/slice.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessLoginItem, networkPorts, processLogger, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessLoginItem, logFilePath, networkPorts, processLogger, powerPorts, scheduleSources, walletPorts } from '../compose/node-wiring.js';
 import { appVersion } from './paths.js';
+import { PACKAGE_UPDATES_LINE } from '../../protocol/update.js';
 
 export interface HeadlessCoreOptions {
   dataDir: string;
@@ -45,5 +46,8 @@ export function createHeadlessCore(options: HeadlessCoreOptions): ProviderCore {
     power: powerPorts(),
     wallet: walletPorts(options.dataDir),
     loginItem: headlessLoginItem(options.dataDir),
+    // The dashboard may be on another machine than this rig: it gets the log's path, not a folder window.
+    logs: { file: logFilePath(options.dataDir), revealer: null },
+    updates: { kind: 'external', line: PACKAGE_UPDATES_LINE },
   });
 }

@@ -12,8 +12,13 @@ import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { DeviceKeyFileStore } from '../core/bench/keys/device-key-store.js';
 import { KEYS_DIR } from '../core/bench/keys/headless.js';
 import { chooseDesktopSealer } from '../core/bench/keys/safe-storage-sealer.js';
-import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, powerPorts, networkPorts, processLogger, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { createHeadlessBench, createHeadlessDoctor, createHeadlessJobs, earningsPorts, headlessSealer, logFilePath, powerPorts, networkPorts, nodeTimers, scheduleSources, walletPorts } from '../compose/node-wiring.js';
+import { DEVELOPMENT_UPDATES_LINE } from '../../protocol/update.js';
+import type { ProviderCoreOptions } from '../core/api.js';
+import { ElectronFileRevealer } from './file-revealer-electron.js';
+import { ElectronUpdater } from './updater-electron.js';
 import type { SecretSealer } from '../core/ports.js';
+import type { ConsoleLogger } from '../core/adapters/console-logger.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
 import { PowerMonitorIdleSource } from './power-monitor-idle.js';
 
@@ -24,6 +29,10 @@ export interface DesktopCoreOptions {
   appRoot: string;
   /** process.resourcesPath when packaged (extraResources live there), else null. */
   resourcesPath: string | null;
+  /** app.isPackaged: only an installed app updates itself (electron-updater needs its app-update.yml). */
+  packaged: boolean;
+  /** The shell's logger (stderr and <data>/logs/offhours.log), made before the app is ready so crashes while starting are logged. */
+  logger: ConsoleLogger;
 }
 
 /**
@@ -35,7 +44,7 @@ export interface DesktopCoreOptions {
  */
 export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
-  const logger = processLogger(options.dataDir);
+  const logger = options.logger;
   const gpuProbe = new SystemGpuProbe();
   const jobs = createHeadlessJobs(options.dataDir, logger);
   const doctor = createHeadlessDoctor(options.dataDir, gpuProbe, new DawnWebGpuRunner(), {
@@ -64,9 +73,18 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     power: powerPorts(),
     // The wallet key is sealed like the device key; one the CLI created without the app (file key) still opens.
     wallet: walletPorts(options.dataDir, [sealer, headlessSealer(options.dataDir)]),
+    updates: desktopUpdates(options.packaged, logger),
+    // "Reveal logs" opens the folder in the file manager: the desktop app's window is on this PC.
+    logs: { file: logFilePath(options.dataDir), revealer: new ElectronFileRevealer() },
     // Electron's login items do nothing on Linux: the same XDG autostart entry as the headless service, starting the app (or its AppImage) hidden.
     loginItem: process.platform === 'linux' ? XdgAutostartLoginItem.forThisUser([process.env.APPIMAGE ?? process.execPath, '--hidden']) : new ElectronLoginItem(),
   });
+}
+
+/** The installed app updates itself; a development copy says it does not. */
+function desktopUpdates(packaged: boolean, logger: ConsoleLogger): NonNullable<ProviderCoreOptions['updates']> {
+  if (!packaged) return { kind: 'external', line: DEVELOPMENT_UPDATES_LINE };
+  return { kind: 'self', updater: new ElectronUpdater(logger), timers: nodeTimers };
 }
 
 /** The OS keychain through safeStorage (the AES file key where Linux has no keychain). */

@@ -4,6 +4,9 @@ import { pathToFileURL } from 'node:url';
 import { localDayKey } from '../../protocol/earnings-stats.js';
 import type { ProviderCore } from '../core/api.js';
 import { createDesktopCore } from './compose.js';
+import { CrashHistoryFile } from '../core/adapters/crash-history-file.js';
+import { processLogger } from '../compose/node-wiring.js';
+import { installCrashRelaunch } from './crash-relaunch.js';
 import { forwardEvents, registerIpc } from './ipc.js';
 import { installNotifications } from './notifications.js';
 import { installPanicHotkey } from './panic-hotkey.js';
@@ -15,6 +18,10 @@ import { createMainWindow, hardenSession } from './window.js';
 export interface ShellTestHook {
   trayAlive(): boolean;
   trayStatusLine(): string | null;
+  /** The tray menu's items as drawn now (separators left out). */
+  trayMenu(): Array<{ label: string; enabled: boolean }>;
+  /** Does what clicking the enabled item with this label does; false when there is none. */
+  clickTray(label: string): boolean;
 }
 
 /** The Electron shell: lifecycle, the window, the tray and the IPC transport around one ProviderCore. */
@@ -28,12 +35,15 @@ class DesktopShell {
   private model: TrayModel | null = null;
   private quitting = false;
   private disposers: Array<() => void> = [];
+  private readonly dataDir = app.getPath('userData');
+  private readonly logger = processLogger(this.dataDir);
 
   start(): void {
     if (!app.requestSingleInstanceLock()) {
       app.quit();
       return;
     }
+    installCrashRelaunch({ history: new CrashHistoryFile(join(this.dataDir, 'crash-history.json')), logger: this.logger, now: () => Date.now() });
     app.on('second-instance', () => this.open());
     app.on('activate', () => this.open());
     app.on('before-quit', () => {
@@ -59,10 +69,12 @@ class DesktopShell {
     if (process.platform !== 'darwin') Menu.setApplicationMenu(null);
     hardenSession();
     const core = createDesktopCore({
-      dataDir: app.getPath('userData'),
+      dataDir: this.dataDir,
+      logger: this.logger,
       appVersion: app.getVersion(),
       appRoot: this.appRoot,
       resourcesPath: app.isPackaged ? process.resourcesPath : null,
+      packaged: app.isPackaged,
     });
     this.core = core;
     this.disposers.push(registerIpc(core.handlers, this.indexUrl));
@@ -73,7 +85,7 @@ class DesktopShell {
     this.disposers.push(core.events.on('state', () => this.refreshTray()));
     this.disposers.push(core.settings.onChange(() => this.refreshTray()));
     this.disposers.push(installPanicHotkey(core));
-    this.disposers.push(installNotifications(core, app.getPath('userData')));
+    this.disposers.push(installNotifications(core, this.dataDir));
     // A timed pause ends on its own and today's earnings start again at midnight: look again every minute.
     const timer = setInterval(() => this.refreshTray(), 60_000);
     this.disposers.push(() => clearInterval(timer));
@@ -135,6 +147,14 @@ class DesktopShell {
     const hook: ShellTestHook = {
       trayAlive: () => this.tray?.isAlive() ?? false,
       trayStatusLine: () => this.model?.statusLine ?? null,
+      trayMenu: () => (this.tray?.menuItems() ?? []).map((item) => ({ label: item.label, enabled: item.enabled })),
+      clickTray: (label) => {
+        // The real menu item's own click handler, as a click in the tray menu runs it.
+        const item = this.tray?.menuItems().find((candidate) => candidate.label === label && candidate.enabled);
+        if (!item) return false;
+        item.click();
+        return true;
+      },
     };
     (globalThis as { __offhoursShell?: ShellTestHook }).__offhoursShell = hook;
   }

@@ -1,4 +1,4 @@
-import { Menu, nativeImage, Tray, type MenuItemConstructorOptions } from 'electron';
+import { Menu, nativeImage, Tray, type MenuItem, type MenuItemConstructorOptions } from 'electron';
 import { join } from 'node:path';
 import type { TrayAction, TrayMenuEntry, TrayModel } from '../core/tray/tray-model.js';
 
@@ -9,6 +9,7 @@ export type TrayActionHandler = (action: TrayAction) => void;
 export class AppTray {
   private readonly tray: Tray;
   private lastIcon: string | null = null;
+  private menu: Menu | null = null;
 
   constructor(
     private readonly resourcesDir: string,
@@ -27,7 +28,13 @@ export class AppTray {
       this.lastIcon = model.icon;
     }
     this.tray.setToolTip(model.tooltip);
-    this.tray.setContextMenu(Menu.buildFromTemplate(model.menu.map((entry) => this.menuItem(entry))));
+    this.menu = Menu.buildFromTemplate(model.menu.map((entry) => this.menuItem(entry)));
+    this.tray.setContextMenu(this.menu);
+  }
+
+  /** The menu's items as drawn now, separators left out (the end-to-end test reads and clicks them). */
+  menuItems(): MenuItem[] {
+    return (this.menu?.items ?? []).filter((item) => item.type !== 'separator');
   }
 
   isAlive(): boolean {

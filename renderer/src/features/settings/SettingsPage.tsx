@@ -1,6 +1,7 @@
 import type { Settings } from '../../../../protocol/settings.js';
 import { useApp } from '../../stores/app-store.js';
 import { SetupSection } from '../setup/SetupEntryPoints.js';
+import { AboutSection, LogsSection } from './AboutSection.js';
 import { ElectricitySection } from './ElectricitySection.js';
 
 type GeneralKey = keyof Settings['general'];
@@ -56,6 +57,8 @@ export function SettingsPage() {
           {dataDir}
         </code>
       </section>
+      <LogsSection />
+      <AboutSection />
     </div>
   );
 }
