@@ -336,7 +336,7 @@ export function timedThroughputMilliGflops(clock: TimedClock): number {
 
 export interface ThroughputCeiling {
   milliGflops: number;
-  /** In words: what bounds it ("GeForce RTX 3060 peak × 1.15"). */
+  /** In words: what bounds it ("GeForce RTX 3060 12 GB FP32 peak × 1.25"). */
   basis: string;
 }
 
