@@ -15,8 +15,8 @@ describe('verify bench', () => {
     const text = readFileSync(fixturePath(n), 'utf8');
     const report = JSON.parse(text) as BenchReport;
     expect(report.n).toBe(n);
-    const result = verifyReportText(text, { seenNonces: new Set(), now: new Date(report.createdAt) });
+    const result = verifyReportText(text, { challenge: report.challenge, seenNonces: new Set(), now: new Date(report.createdAt) });
     expect(result.reasons.filter((r) => r.scope !== 'flag')).toEqual([]);
-    expect(result.scoreEligible).toBe(true);
+    expect(result.kind).toBe('score-valid');
   });
 });

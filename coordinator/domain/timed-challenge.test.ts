@@ -96,7 +96,7 @@ describe('TimedChallenge', () => {
     const begin = () => TimedChallenge.start({ now: T0, rttMs: 5, claim: rtx3060, backend: 'webgpu', challengeId: 'tc3', providerId: 'p1', sessionId: 's1', recheck: false }, cfg);
     const hardware = { device: 'NVIDIA GeForce RTX 3060 (WebGPU)', software: false };
     const fast = begin();
-    // 22.9 TFLOP in 1 s = 22.9 TFLOPS > 14.65 (12.74 × 1.15).
+    // 22.9 TFLOP in 1 s = 22.9 TFLOPS > 15.9 (12.74 × 1.25).
     expect(fast.challenge.onRoots(at(1000), rootsFrame('tc3', fast.frame.seeds.map(() => 'ab'.repeat(32)), hardware))).toMatchObject({ kind: 'verdict', verdict: { failureReason: 'too-fast' } });
     const believable = begin();
     expect(believable.challenge.onRoots(at(6000), rootsFrame('tc3', believable.frame.seeds.map(() => 'ab'.repeat(32)), hardware)).kind).toBe('probe');

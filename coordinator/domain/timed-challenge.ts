@@ -16,7 +16,7 @@
  */
 import type { AvailabilityKind } from '../../protocol/availability.js';
 import { isSoftwareAdapter } from '../../protocol/bench/wgsl/harness.js';
-import { GPU_SPECS, matchSpec, type GpuSpec } from '../../protocol/bench/spec-table.js';
+import { GPU_SPECS, matchSpec, matchSpecVariants, type GpuSpec } from '../../protocol/bench/spec-table.js';
 import {
   checkTimedCommitment,
   chooseProbes,
@@ -226,8 +226,9 @@ export class TimedChallenge {
       return { reason: 'software-adapter', message: 'The benchmark ran on a software (CPU) renderer; this network only accepts graphics cards. Install the GPU driver and try again.', throughput: null };
     }
     const claimed = claimedSpec(this.claim, this.config.specs ?? GPU_SPECS);
-    const ran = this.state.software ? null : matchSpec({ name: msg.device }, this.config.specs ?? GPU_SPECS);
-    if (ran && claimed && ran.id !== claimed.id) {
+    // The device string carries no memory size: it names a model, and any of its memory variants is the claim's.
+    const ran = this.state.software ? null : matchSpecVariants({ name: msg.device }, this.config.specs ?? GPU_SPECS);
+    if (ran && claimed && !ran.candidates.some((c) => c.id === claimed.id)) {
       return { reason: 'device-mismatch', message: `The results came from "${msg.device}", but this provider claimed a ${claimed.name}.`, throughput: null };
     }
     const check = checkTimedCommitment(this.commitment());

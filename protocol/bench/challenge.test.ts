@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ChallengeSchema, createLocalChallenge, FULL_N, QUICK_N } from './challenge.js';
+import { challengeExpiresAtMs, ChallengeSchema, createLocalChallenge, FULL_N, LOCAL_CHALLENGE_TTL_MS, QUICK_N } from './challenge.js';
 
 const KEY = 'ab'.repeat(32);
 const counting = (length: number) => Uint8Array.from({ length }, (_, i) => i + 1);
@@ -42,5 +42,14 @@ describe('challenges', () => {
       { ...good, version: 2 },
     ])
       expect(ChallengeSchema.safeParse(bad).success).toBe(false);
+  });
+
+  it('a local challenge expires LOCAL_CHALLENGE_TTL_MS after it was issued, whatever window it claims', () => {
+    const now = new Date('2026-11-26T12:00:00Z');
+    const local = createLocalChallenge(now, { devicePublicKey: KEY, quick: true });
+    expect(challengeExpiresAtMs(local)).toBe(now.getTime() + LOCAL_CHALLENGE_TTL_MS);
+    expect(challengeExpiresAtMs({ ...local, expiresAt: '2030-01-01T00:00:00.000Z' })).toBe(now.getTime() + LOCAL_CHALLENGE_TTL_MS);
+    expect(challengeExpiresAtMs({ ...local, issuer: 'coordinator.example', expiresAt: '2030-01-01T00:00:00.000Z' })).toBe(Date.parse('2030-01-01T00:00:00.000Z'));
+    expect(() => createLocalChallenge(now, { devicePublicKey: KEY, quick: true, ttlMs: LOCAL_CHALLENGE_TTL_MS + 1 })).toThrow(/at most/);
   });
 });

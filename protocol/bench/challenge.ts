@@ -11,7 +11,10 @@ export const CHALLENGE_VERSION = 1;
 /** Sizes used when nobody else picks: the full run and the quick (CI, first-run) run. */
 export const FULL_N = 4096;
 export const QUICK_N = 256;
-/** How long a local challenge stays valid. */
+/**
+ * How long a local challenge stays valid, at most. The device picks a local challenge's window itself, so the
+ * verifier ends it here whatever expiresAt says (challengeExpiresAtMs); a report of it is fresh for this long.
+ */
 export const LOCAL_CHALLENGE_TTL_MS = 10 * 60 * 1000;
 
 export const Hex16Schema = z.string().regex(/^[0-9a-f]{16}$/, 'expected 16 lowercase hex digits');
@@ -51,6 +54,7 @@ export interface LocalChallengeOptions {
 }
 
 export function createLocalChallenge(now: Date, opts: LocalChallengeOptions): Challenge {
+  if ((opts.ttlMs ?? 0) > LOCAL_CHALLENGE_TTL_MS) throw new Error(`A local challenge lasts at most ${LOCAL_CHALLENGE_TTL_MS} ms (asked for ${opts.ttlMs} ms)`);
   const random = opts.randomBytes ?? nobleRandomBytes;
   const issuedAt = new Date(Math.floor(now.getTime() / 1000) * 1000);
   return ChallengeSchema.parse({
@@ -63,4 +67,17 @@ export function createLocalChallenge(now: Date, opts: LocalChallengeOptions): Ch
     n: opts.n ?? (opts.quick ? QUICK_N : FULL_N),
     quick: opts.quick,
   });
+}
+
+export function isLocalChallenge(challenge: Pick<Challenge, 'issuer'>): boolean {
+  return challenge.issuer.startsWith(LOCAL_ISSUER_PREFIX);
+}
+
+/**
+ * When a challenge stops being answerable, in ms since the epoch: its issuer's expiresAt, but for a local
+ * challenge (the device is its own issuer) never later than LOCAL_CHALLENGE_TTL_MS after issuedAt. Pure.
+ */
+export function challengeExpiresAtMs(challenge: Pick<Challenge, 'issuer' | 'issuedAt' | 'expiresAt'>): number {
+  const claimed = Date.parse(challenge.expiresAt);
+  return isLocalChallenge(challenge) ? Math.min(claimed, Date.parse(challenge.issuedAt) + LOCAL_CHALLENGE_TTL_MS) : claimed;
 }

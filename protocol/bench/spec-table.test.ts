@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { GPU_SPECS, matchSpec, normalizeGpuName, specById, tableMaxima } from './spec-table.js';
+import { GPU_SPECS, matchSpec, matchSpecVariants, normalizeGpuName, plausibilityPeaks, specById, tableMaxima } from './spec-table.js';
 
 const id = (name: string, memoryBytes?: number) => matchSpec({ name, memoryBytes })?.id ?? null;
+const GiB = 1024 ** 3;
+const variants = (name: string, memoryBytes?: number) => matchSpecVariants({ name, memoryBytes });
 
 describe('spec table', () => {
   it('covers RTX 20/30/40/50, RX 6000/7000, Apple M1–M4 and H100, every row sourced and sane', () => {
@@ -29,7 +31,7 @@ describe('spec table', () => {
     ['NVIDIA GeForce RTX 4070 SUPER', 'rtx-4070-super'],
     ['NVIDIA GeForce RTX 4070', 'rtx-4070'],
     ['GeForce RTX4090', 'rtx-4090'],
-    ['NVIDIA GeForce RTX 3060 Laptop GPU', 'rtx-3060'],
+    ['NVIDIA GeForce RTX 3060 Laptop GPU', 'rtx-3060-8gb'], // no memory size: the lower of the 8 and 12 GB rows
     ['NVIDIA GeForce RTX 2080 SUPER', 'rtx-2080-super'],
     ['NVIDIA TITAN RTX', 'titan-rtx'],
     ['NVIDIA GeForce RTX 5090', 'rtx-5090'],
@@ -68,4 +70,54 @@ describe('spec table', () => {
     expect(specById('nope')).toBeNull();
     expect(tableMaxima().fp32Tflops).toBe(104.8);
   });
+
+  it.each([
+    // nvidia-smi memory.total (MiB) and CUDA totalGlobalMem (a little under the nominal size) both round to it.
+    ['NVIDIA GeForce RTX 3060', 12288 * 1024 ** 2, 'rtx-3060'],
+    ['NVIDIA GeForce RTX 3060', 12_639_010_816, 'rtx-3060'],
+    ['NVIDIA GeForce RTX 3060', 8192 * 1024 ** 2, 'rtx-3060-8gb'],
+    ['NVIDIA GeForce RTX 3050', 6 * GiB, 'rtx-3050-6gb'],
+    ['NVIDIA GeForce RTX 3050', 8 * GiB, 'rtx-3050'],
+    ['NVIDIA GeForce RTX 4060 Ti', 16 * GiB, 'rtx-4060-ti-16gb'],
+    ['NVIDIA GeForce RTX 4060 Ti', 8 * GiB, 'rtx-4060-ti'],
+    ['NVIDIA GeForce RTX 3080', 10_485_760 * 1024, 'rtx-3080'],
+  ])('tells memory variants of "%s" apart by memory size (%i bytes → %s)', (name, memoryBytes, expected) => {
+    const match = variants(name, memoryBytes)!;
+    expect(match.spec.id).toBe(expected);
+    expect(match.candidates.map((c) => c.id)).toEqual([expected]);
+    expect(match.note).toMatch(/memory/);
+  });
+
+  it('tells variants apart by a name that says which', () => {
+    expect(variants('NVIDIA GeForce RTX 3060 Ti GDDR6X')!.spec.id).toBe('rtx-3060-ti-gddr6x');
+    expect(variants('NVIDIA GeForce GTX 1650 GDDR6')!.spec.id).toBe('gtx-1650-gddr6');
+    expect(variants('NVIDIA GeForce RTX 3080 12GB')!.spec.id).toBe('rtx-3080-12gb');
+  });
+
+  it('where the variant cannot be told apart, picks the lower one and says so; plausibility uses the higher one', () => {
+    // The two RTX 3060 Ti have 8 GB on a 256-bit bus; only the memory type (GDDR6 448 GB/s, GDDR6X 608 GB/s) differs.
+    const tie = variants('NVIDIA GeForce RTX 3060 Ti', 8 * GiB)!;
+    expect(tie.spec.id).toBe('rtx-3060-ti');
+    expect(tie.spec.memoryGBs).toBe(448);
+    expect(tie.candidates.map((c) => c.id).sort()).toEqual(['rtx-3060-ti', 'rtx-3060-ti-gddr6x']);
+    expect(tie.note).toMatch(/cannot be told apart.*lower/);
+    expect(plausibilityPeaks(tie).memoryGBs).toBe(608);
+    // WebGPU gives no memory size: the 8 GB (240 GB/s) and 12 GB (360 GB/s) RTX 3060 are a tie.
+    const webgpu = variants('NVIDIA GeForce RTX 3060')!;
+    expect(webgpu.spec.id).toBe('rtx-3060-8gb');
+    expect(plausibilityPeaks(webgpu)).toEqual({ fp32Tflops: 12.74, fp16TensorTflops: 25.5, memoryGBs: 360 });
+    // GTX 1650: GDDR5 has the higher clock, GDDR6 the faster memory; the bound takes the higher of each.
+    const gtx = variants('NVIDIA GeForce GTX 1650', 4 * GiB)!;
+    expect(gtx.spec.id).toBe('gtx-1650');
+    expect(plausibilityPeaks(gtx)).toEqual({ fp32Tflops: 2.98, fp16TensorTflops: null, memoryGBs: 192 });
+    // A memory size no variant has (the 6 GB RTX 3060 Laptop GPU) is a tie too.
+    expect(variants('NVIDIA GeForce RTX 3060 Laptop GPU', 6 * GiB)!.candidates).toHaveLength(2);
+    expect(matchSpec({ name: 'NVIDIA GeForce RTX 3060 Ti' })?.id).toBe('rtx-3060-ti');
+  });
+
+  it('a model sold in one configuration is one candidate with no note', () => {
+    expect(variants('NVIDIA GeForce RTX 4090', 24 * GiB)).toMatchObject({ spec: { id: 'rtx-4090' }, note: null });
+    expect(variants('NVIDIA GeForce GTX 1650 Ti')).toBeNull();
+  });
 });
+

@@ -1,7 +1,7 @@
 /**
  * Vendor peak figures per GPU model: the yardstick for "fraction of spec peak" and for plausibility checks.
- * Peaks are at the vendor's rated boost clock (Founders Edition where NVIDIA lists one); real cards may boost
- * a little higher, which the verifier's 1.15× margin absorbs. Every row names its source.
+ * Peaks are at the vendor's rated boost clock (Founders Edition where NVIDIA lists one); real cards run higher,
+ * which the plausibility margins below absorb. Every row names its source.
  *
  *   fp32Tflops        — FP32 FMA peak (AMD RDNA3 figures count dual-issue, as AMD's spec pages do).
  *   fp16TensorTflops  — dense FP16 matrix-unit peak with FP32 accumulate (GeForce Turing/Ampere/Ada/Blackwell
@@ -11,6 +11,11 @@
  *   l2MiB             — L2 cache (null where the vendor does not publish it).
  * Apple and laptop parts: one row per chip family at its largest GPU configuration, so the row is an upper
  * bound for every variant; laptop GPUs match their desktop name (also an upper bound in practice).
+ *
+ * Memory variants sold under one name (RTX 3060 8/12 GB, RTX 3060 Ti GDDR6/GDDR6X, …) have a row each and are
+ * told apart by the reported memory size, or by a name that says which (MEMORY_VARIANTS). nvidia-smi cannot
+ * report the memory bus width (no --query-gpu field) and WebGPU reports neither size nor width, so where the
+ * variants cannot be told apart the match says so, uses the lower row, and bounds plausibility by the higher.
  */
 
 export interface GpuSpec {
@@ -34,6 +39,9 @@ const APPLE_DERIVED = 'apple.com tech specs (memory bandwidth, GPU core count); 
 
 /** Rows, most specific names first within a family (the matcher relies on explicit patterns, not order). */
 export const GPU_SPECS: readonly GpuSpec[] = [
+  // NVIDIA GeForce GTX 16 (Turing TU117): no tensor cores; FP16 runs on the vector ALUs.
+  { id: 'gtx-1650', vendor: 'nvidia', name: 'GeForce GTX 1650 GDDR5', fp32Tflops: 2.98, fp16TensorTflops: null, memoryGBs: 128, l2MiB: 1, source: 'nvidia.com GeForce GTX 1650 spec page (GDDR5: 896 cores, 1665 MHz boost, 128-bit 8 Gbps)' },
+  { id: 'gtx-1650-gddr6', vendor: 'nvidia', name: 'GeForce GTX 1650 GDDR6', fp32Tflops: 2.85, fp16TensorTflops: null, memoryGBs: 192, l2MiB: 1, source: 'nvidia.com GeForce GTX 1650 spec page (GDDR6: 896 cores, 1590 MHz boost, 128-bit 12 Gbps)' },
   // NVIDIA GeForce RTX 20 (Turing). FP32-accumulate tensor rate = 4 × FP32 on GeForce; Titan RTX full rate.
   { id: 'rtx-2060', vendor: 'nvidia', name: 'GeForce RTX 2060', fp32Tflops: 6.45, fp16TensorTflops: 25.8, memoryGBs: 336, l2MiB: 3, source: TURING },
   { id: 'rtx-2060-super', vendor: 'nvidia', name: 'GeForce RTX 2060 SUPER', fp32Tflops: 7.18, fp16TensorTflops: 28.7, memoryGBs: 448, l2MiB: 4, source: TURING },
@@ -44,9 +52,12 @@ export const GPU_SPECS: readonly GpuSpec[] = [
   { id: 'rtx-2080-ti', vendor: 'nvidia', name: 'GeForce RTX 2080 Ti', fp32Tflops: 14.2, fp16TensorTflops: 56.9, memoryGBs: 616, l2MiB: 5.5, source: TURING },
   { id: 'titan-rtx', vendor: 'nvidia', name: 'TITAN RTX', fp32Tflops: 16.3, fp16TensorTflops: 130.5, memoryGBs: 672, l2MiB: 6, source: TURING },
   // NVIDIA GeForce RTX 30 (Ampere GA10x). FP32-accumulate tensor rate = 2 × FP32 (dense).
-  { id: 'rtx-3050', vendor: 'nvidia', name: 'GeForce RTX 3050', fp32Tflops: 9.1, fp16TensorTflops: 18.2, memoryGBs: 224, l2MiB: 2, source: AMPERE },
+  { id: 'rtx-3050-6gb', vendor: 'nvidia', name: 'GeForce RTX 3050 6 GB', fp32Tflops: 6.77, fp16TensorTflops: 13.5, memoryGBs: 168, l2MiB: 2, source: `${AMPERE} (RTX 3050 6 GB: 2304 cores, 1470 MHz boost, 96-bit 14 Gbps)` },
+  { id: 'rtx-3050', vendor: 'nvidia', name: 'GeForce RTX 3050 8 GB', fp32Tflops: 9.1, fp16TensorTflops: 18.2, memoryGBs: 224, l2MiB: 2, source: AMPERE },
+  { id: 'rtx-3060-8gb', vendor: 'nvidia', name: 'GeForce RTX 3060 8 GB', fp32Tflops: 12.74, fp16TensorTflops: 25.5, memoryGBs: 240, l2MiB: 2, source: `${AMPERE} (RTX 3060 8 GB: 128-bit 15 Gbps)` },
   { id: 'rtx-3060', vendor: 'nvidia', name: 'GeForce RTX 3060 12 GB', fp32Tflops: 12.74, fp16TensorTflops: 25.5, memoryGBs: 360, l2MiB: 3, source: AMPERE },
   { id: 'rtx-3060-ti', vendor: 'nvidia', name: 'GeForce RTX 3060 Ti', fp32Tflops: 16.2, fp16TensorTflops: 32.4, memoryGBs: 448, l2MiB: 4, source: AMPERE },
+  { id: 'rtx-3060-ti-gddr6x', vendor: 'nvidia', name: 'GeForce RTX 3060 Ti GDDR6X', fp32Tflops: 16.2, fp16TensorTflops: 32.4, memoryGBs: 608, l2MiB: 4, source: `${AMPERE} (RTX 3060 Ti GDDR6X: 256-bit 19 Gbps)` },
   { id: 'rtx-3070', vendor: 'nvidia', name: 'GeForce RTX 3070', fp32Tflops: 20.3, fp16TensorTflops: 40.6, memoryGBs: 448, l2MiB: 4, source: AMPERE },
   { id: 'rtx-3070-ti', vendor: 'nvidia', name: 'GeForce RTX 3070 Ti', fp32Tflops: 21.75, fp16TensorTflops: 43.5, memoryGBs: 608, l2MiB: 4, source: AMPERE },
   { id: 'rtx-3080', vendor: 'nvidia', name: 'GeForce RTX 3080 10 GB', fp32Tflops: 29.8, fp16TensorTflops: 59.5, memoryGBs: 760, l2MiB: 5, source: AMPERE },
@@ -56,7 +67,8 @@ export const GPU_SPECS: readonly GpuSpec[] = [
   { id: 'rtx-3090-ti', vendor: 'nvidia', name: 'GeForce RTX 3090 Ti', fp32Tflops: 40, fp16TensorTflops: 80, memoryGBs: 1008, l2MiB: 6, source: AMPERE },
   // NVIDIA GeForce RTX 40 (Ada). FP32-accumulate tensor rate = 2 × FP32 (dense).
   { id: 'rtx-4060', vendor: 'nvidia', name: 'GeForce RTX 4060', fp32Tflops: 15.1, fp16TensorTflops: 30.2, memoryGBs: 272, l2MiB: 24, source: ADA },
-  { id: 'rtx-4060-ti', vendor: 'nvidia', name: 'GeForce RTX 4060 Ti', fp32Tflops: 22.1, fp16TensorTflops: 44.1, memoryGBs: 288, l2MiB: 32, source: ADA },
+  { id: 'rtx-4060-ti', vendor: 'nvidia', name: 'GeForce RTX 4060 Ti 8 GB', fp32Tflops: 22.1, fp16TensorTflops: 44.1, memoryGBs: 288, l2MiB: 32, source: ADA },
+  { id: 'rtx-4060-ti-16gb', vendor: 'nvidia', name: 'GeForce RTX 4060 Ti 16 GB', fp32Tflops: 22.1, fp16TensorTflops: 44.1, memoryGBs: 288, l2MiB: 32, source: ADA },
   { id: 'rtx-4070', vendor: 'nvidia', name: 'GeForce RTX 4070', fp32Tflops: 29.1, fp16TensorTflops: 58.3, memoryGBs: 504, l2MiB: 36, source: ADA },
   { id: 'rtx-4070-super', vendor: 'nvidia', name: 'GeForce RTX 4070 SUPER', fp32Tflops: 35.5, fp16TensorTflops: 71, memoryGBs: 504, l2MiB: 48, source: ADA },
   { id: 'rtx-4070-ti', vendor: 'nvidia', name: 'GeForce RTX 4070 Ti', fp32Tflops: 40.1, fp16TensorTflops: 80.2, memoryGBs: 504, l2MiB: 48, source: ADA },
@@ -124,15 +136,79 @@ export function normalizeGpuName(name: string): string {
     .replace(/\s+/g, ' ');
 }
 
+/**
+ * Plausibility margins over a row's peaks: how far above the spec an honest card can measure.
+ *
+ * Compute (FMA, GEMM) 1.25×: the rated boost clock is a typical figure, not a ceiling. GPU Boost runs NVIDIA
+ * cards above it while power and temperature allow (commonly 5–15 % in compute loads), and factory-overclocked
+ * models rate their boost another 3–10 % above reference (e.g. RTX 3060 Ti OC models at 1755–1890 MHz against
+ * 1665 MHz); together about 1.2×, and 1.25 leaves a little for timer rounding. 1.15 refused such cards.
+ * Memory (triad) 1.15×: factory memory overclocks are rare and small (≤ 5 %), and a triad reaches at most
+ * ~90 % of the DRAM peak, so 1.15 still lets an owner's own memory overclock of ~25 % through.
+ */
+export const COMPUTE_PLAUSIBILITY_MARGIN = 1.25;
+export const MEMORY_PLAUSIBILITY_MARGIN = 1.15;
+
+/** The margin for a kernel: triad measures memory, the others compute. */
+export function plausibilityMargin(kernel: string): number {
+  return kernel === 'triad' ? MEMORY_PLAUSIBILITY_MARGIN : COMPUTE_PLAUSIBILITY_MARGIN;
+}
+
+/** One configuration of a name sold with different memory. */
+interface MemoryVariant {
+  id: string;
+  /** Nominal memory size: what nvidia-smi's MiB and CUDA's bytes round to. */
+  memoryGiB: number;
+  /** How the memory differs, for the match note. */
+  memory: string;
+  /** A normalized name that says which variant (drivers rarely do, but some listings and laptops do). */
+  nameHint: RegExp;
+}
+
+/** Names sold in several memory configurations, keyed by the row whose name pattern all of them share. */
+const MEMORY_VARIANTS: Record<string, readonly MemoryVariant[]> = {
+  'gtx-1650': [
+    { id: 'gtx-1650', memoryGiB: 4, memory: 'GDDR5, 128 GB/s', nameHint: /\bgddr 5\b/ },
+    { id: 'gtx-1650-gddr6', memoryGiB: 4, memory: 'GDDR6, 192 GB/s', nameHint: /\bgddr 6\b/ },
+  ],
+  'rtx-3050': [
+    { id: 'rtx-3050-6gb', memoryGiB: 6, memory: '6 GB on 96 bits, 168 GB/s', nameHint: /\b6 ?gb\b/ },
+    { id: 'rtx-3050', memoryGiB: 8, memory: '8 GB on 128 bits, 224 GB/s', nameHint: /\b8 ?gb\b/ },
+  ],
+  'rtx-3060': [
+    { id: 'rtx-3060-8gb', memoryGiB: 8, memory: '8 GB on 128 bits, 240 GB/s', nameHint: /\b8 ?gb\b/ },
+    { id: 'rtx-3060', memoryGiB: 12, memory: '12 GB on 192 bits, 360 GB/s', nameHint: /\b12 ?gb\b/ },
+  ],
+  'rtx-3060-ti': [
+    { id: 'rtx-3060-ti', memoryGiB: 8, memory: 'GDDR6, 448 GB/s', nameHint: /\bgddr 6\b/ },
+    { id: 'rtx-3060-ti-gddr6x', memoryGiB: 8, memory: 'GDDR6X, 608 GB/s', nameHint: /\bgddr 6x\b/ },
+  ],
+  'rtx-3080': [
+    { id: 'rtx-3080', memoryGiB: 10, memory: '10 GB on 320 bits, 760 GB/s', nameHint: /\b10 ?gb\b/ },
+    { id: 'rtx-3080-12gb', memoryGiB: 12, memory: '12 GB on 384 bits, 912 GB/s', nameHint: /\b12 ?gb\b/ },
+  ],
+  'rtx-4060-ti': [
+    { id: 'rtx-4060-ti', memoryGiB: 8, memory: '8 GB', nameHint: /\b8 ?gb\b/ },
+    { id: 'rtx-4060-ti-16gb', memoryGiB: 16, memory: '16 GB', nameHint: /\b16 ?gb\b/ },
+  ],
+};
+const VARIANT_BY_ID = new Map(Object.entries(MEMORY_VARIANTS).flatMap(([family, list]) => list.map((v) => [v.id, { family, variant: v }] as const)));
+
 /** A regular expression over the normalized name for each row. */
 const PATTERNS: Record<string, RegExp> = {};
+function rtxPattern(id: string): RegExp {
+  const [, model, ...suffix] = id.split('-');
+  const tail = suffix.join(' ');
+  const rest = tail ? ` ${tail}` : '';
+  const exclude = tail === 'ti' ? '(?! super)' : tail ? '' : '(?! ti| super)';
+  return new RegExp(`\\brtx ${model}${rest}\\b${exclude}`);
+}
 for (const spec of GPU_SPECS) {
-  if (spec.vendor === 'nvidia' && spec.id.startsWith('rtx-')) {
-    const [, model, ...suffix] = spec.id.split('-');
-    const tail = suffix.filter((s) => s !== '12gb').join(' ');
-    const rest = tail ? ` ${tail}` : '';
-    const exclude = tail === 'ti' ? '(?! super)' : tail ? '' : '(?! ti| super)';
-    PATTERNS[spec.id] = new RegExp(`\\brtx ${model}${rest}\\b${exclude}`);
+  const family = VARIANT_BY_ID.get(spec.id)?.family;
+  if (family === 'gtx-1650') {
+    PATTERNS[spec.id] = /\bgtx 1650\b(?! ti| super)/;
+  } else if (spec.vendor === 'nvidia' && spec.id.startsWith('rtx-')) {
+    PATTERNS[spec.id] = rtxPattern(family ?? spec.id);
   } else if (spec.id.startsWith('rx-')) {
     const [, model, ...suffix] = spec.id.split('-');
     const rest = suffix.length ? ` ${suffix.join(' ')}` : '';
@@ -152,23 +228,60 @@ PATTERNS['h100-sxm'] = /\bh 100\b(?!.*\b(pcie|nvl)\b)/;
 export interface SpecMatchInput {
   /** Adapter description / device name, e.g. "NVIDIA GeForce RTX 3080" or "Apple M2 Pro". */
   name: string;
-  /** Total video memory when known: tells the 10 GB and 12 GB RTX 3080 apart. */
+  /** Total video memory when known (nvidia-smi, CUDA): tells memory variants apart. WebGPU does not give it. */
   memoryBytes?: number | null;
+}
+
+export interface SpecMatch {
+  /** The row to price and judge efficiency by: the device's own, or the lower of the variants it could be. */
+  spec: GpuSpec;
+  /** Every row the device could be: one when known, several when memory variants cannot be told apart. */
+  candidates: readonly GpuSpec[];
+  /** How a memory variant was picked, or why it could not be; null for a name sold in one configuration. */
+  note: string | null;
 }
 
 /** The spec-table row for a device name, or null when no row matches. Pure. */
 export function matchSpec(input: SpecMatchInput, table: readonly GpuSpec[] = GPU_SPECS): GpuSpec | null {
+  return matchSpecVariants(input, table)?.spec ?? null;
+}
+
+/** The matching row with the memory variants it could be and how it was picked. Pure. */
+export function matchSpecVariants(input: SpecMatchInput, table: readonly GpuSpec[] = GPU_SPECS): SpecMatch | null {
   const normalized = normalizeGpuName(input.name);
   if (!normalized) return null;
   const hits = table.filter((spec) => (PATTERNS[spec.id] ?? namePattern(spec)).test(normalized));
   if (hits.length === 0) return null;
-  const has3080 = hits.find((h) => h.id === 'rtx-3080');
-  const has3080twelve = table.find((s) => s.id === 'rtx-3080-12gb');
-  if (has3080 && has3080twelve) {
-    const twelve = /\b12 ?gb\b/.test(normalized) || (input.memoryBytes ?? 0) > 11 * 1024 ** 3;
-    return twelve ? has3080twelve : has3080;
-  }
-  return hits[0]!;
+  const family = VARIANT_BY_ID.get(hits[0]!.id)?.family;
+  if (!family) return { spec: hits[0]!, candidates: [hits[0]!], note: null };
+  const rows = hits.filter((h) => VARIANT_BY_ID.get(h.id)?.family === family);
+  return pickVariant(input, normalized, rows.map((spec) => ({ spec, variant: VARIANT_BY_ID.get(spec.id)!.variant })));
+}
+
+function pickVariant(input: SpecMatchInput, normalized: string, rows: readonly { spec: GpuSpec; variant: MemoryVariant }[]): SpecMatch {
+  const named = rows.filter((r) => r.variant.nameHint.test(normalized));
+  if (named.length === 1) return { spec: named[0]!.spec, candidates: [named[0]!.spec], note: `The name says which variant: ${named[0]!.variant.memory}.` };
+  const gib = input.memoryBytes ? Math.round(input.memoryBytes / 1024 ** 3) : null;
+  const sized = gib === null ? [] : rows.filter((r) => r.variant.memoryGiB === gib);
+  if (sized.length === 1) return { spec: sized[0]!.spec, candidates: [sized[0]!.spec], note: `Told apart by its ${gib} GB of memory: ${sized[0]!.variant.memory}.` };
+  const tied = sized.length > 1 ? sized : rows;
+  const lower = [...tied].sort((a, b) => a.spec.memoryGBs - b.spec.memoryGBs || a.spec.fp32Tflops - b.spec.fp32Tflops)[0]!;
+  const why = gib === null ? 'no memory size was reported' : sized.length > 1 ? `all have ${gib} GB` : `no variant has ${gib} GB`;
+  return {
+    spec: lower.spec,
+    candidates: tied.map((r) => r.spec),
+    note: `Sold as ${tied.map((r) => r.variant.memory).join(' or ')}; they cannot be told apart here (${why}), so the lower figures (${lower.variant.memory}) are used, and the higher bound what is plausible.`,
+  };
+}
+
+/** The highest of each peak across the rows a device could be: what an honest run of it cannot exceed (× margin). */
+export function plausibilityPeaks(match: SpecMatch): Pick<GpuSpec, 'fp32Tflops' | 'fp16TensorTflops' | 'memoryGBs'> {
+  const tensor = match.candidates.map((c) => c.fp16TensorTflops).filter((t): t is number => t !== null);
+  return {
+    fp32Tflops: Math.max(...match.candidates.map((c) => c.fp32Tflops)),
+    fp16TensorTflops: tensor.length ? Math.max(...tensor) : null,
+    memoryGBs: Math.max(...match.candidates.map((c) => c.memoryGBs)),
+  };
 }
 
 /** Rows from a caller's own table that have no built-in pattern match on their whole normalized name. */

@@ -6,6 +6,7 @@ import { referenceGemm } from './inputs.js';
 import { buildMerkleTree, merklePath, merkleRoot, type MerkleTree } from './merkle.js';
 import { GPU_SPECS, specById } from './spec-table.js';
 import { CpuTimedProvider, seededRandom } from './test-support/timed-provider.js';
+import { PLAUSIBILITY_FACTOR } from './verify.js';
 import {
   chooseProbes,
   decodeRBits,
@@ -172,9 +173,9 @@ describe('throughput and its ceiling', () => {
   });
 
   it('bounds by the claimed card, by the fastest known card for a made-up name, by a CPU for software', () => {
-    expect(throughputCeiling({ name: 'NVIDIA GeForce RTX 3060', memoryBytes: 12 * 1024 ** 3, software: false }).milliGflops).toBe(Math.round(specPeakMilliGflops(rtx3060) * 1.15));
+    expect(throughputCeiling({ name: 'NVIDIA GeForce RTX 3060', memoryBytes: 12 * 1024 ** 3, software: false }).milliGflops).toBe(Math.round(specPeakMilliGflops(rtx3060) * PLAUSIBILITY_FACTOR));
     const fastest = Math.max(...GPU_SPECS.map((s) => s.fp32Tflops));
-    expect(throughputCeiling({ name: 'NVIDIA GeForce RTX 9999 Hyper', software: false }).milliGflops).toBe(Math.round(fastest * 1_000_000 * 1.15));
+    expect(throughputCeiling({ name: 'NVIDIA GeForce RTX 9999 Hyper', software: false }).milliGflops).toBe(Math.round(fastest * 1_000_000 * PLAUSIBILITY_FACTOR));
     expect(throughputCeiling({ name: 'SwiftShader', software: true }).milliGflops).toBe(SOFTWARE_CEILING_MILLI_GFLOPS);
   });
 });

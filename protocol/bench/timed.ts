@@ -28,7 +28,7 @@ import { MAX_FRAME_BYTES, MAX_TIMED_GEMMS } from '../network.js';
 import { streamFiller, STREAM_A, STREAM_B, type StreamFillerOptions } from './inputs.js';
 import { rootFromOpenedRow } from './merkle.js';
 import { freivaldsCheck, type ProbeResponse } from './probe.js';
-import { GPU_SPECS, matchSpec, tableMaxima, type GpuSpec } from './spec-table.js';
+import { GPU_SPECS, matchSpecVariants, plausibilityPeaks, tableMaxima, type GpuSpec } from './spec-table.js';
 import { PLAUSIBILITY_FACTOR } from './verify.js';
 
 /** Every n is a multiple of the largest GEMM block (16 × 8 outputs, the 128×128 tiling), so any tiling runs it. */
@@ -336,7 +336,7 @@ export function timedThroughputMilliGflops(clock: TimedClock): number {
 
 export interface ThroughputCeiling {
   milliGflops: number;
-  /** In words: what bounds it ("GeForce RTX 3060 peak × 1.15"). */
+  /** In words: what bounds it ("GeForce RTX 3060 12 GB FP32 peak × 1.25"). */
   basis: string;
 }
 
@@ -346,8 +346,10 @@ export interface ThroughputCeiling {
  */
 export function throughputCeiling(claim: { name: string | null; memoryBytes?: number | null; software: boolean }, specs: readonly GpuSpec[] = GPU_SPECS): ThroughputCeiling {
   if (claim.software) return { milliGflops: SOFTWARE_CEILING_MILLI_GFLOPS, basis: 'the fastest a CPU (software adapter) can be' };
-  const spec = claim.name ? matchSpec({ name: claim.name, memoryBytes: claim.memoryBytes ?? null }, specs) : null;
-  const peak = spec ? specPeakMilliGflops(spec) : specPeakMilliGflops(tableMaxima(specs));
+  const match = claim.name ? matchSpecVariants({ name: claim.name, memoryBytes: claim.memoryBytes ?? null }, specs) : null;
+  const spec = match?.spec ?? null;
+  // Memory variants that cannot be told apart: the faster one bounds it, so an honest card is never refused.
+  const peak = specPeakMilliGflops(match ? plausibilityPeaks(match) : tableMaxima(specs));
   return {
     milliGflops: Math.round(peak * PLAUSIBILITY_FACTOR),
     basis: spec ? `${spec.name} FP32 peak × ${PLAUSIBILITY_FACTOR}` : `the fastest known GPU's FP32 peak × ${PLAUSIBILITY_FACTOR}`,

@@ -1,15 +1,16 @@
 import { bytesToHex } from '@noble/hashes/utils.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { canonicalJson } from './canonical-json.js';
-import { createLocalChallenge, type Challenge } from './challenge.js';
+import { createLocalChallenge, LOCAL_CHALLENGE_TTL_MS, type Challenge } from './challenge.js';
 import { referenceGemm } from './inputs.js';
 import { buildMerkleTree } from './merkle.js';
 import { answerProbe, deriveProbe } from './probe.js';
 import { proveAndSign, type ProveInput } from './prove.js';
-import { kernelResult, reportBody, type BenchReport, type WebGpuAdapterReport } from './report.js';
+import { kernelResult, reportBody, type BenchReport, type KernelName, type KernelResult, type WebGpuAdapterReport } from './report.js';
+import { computeScore } from './score.js';
 import { memorySigner, signReport, type ReportSigner } from './signing.js';
-import { verifyReport, verifyReportText, type VerifyOptions } from './verify.js';
-import { GPU_SPECS } from './spec-table.js';
+import { DEFAULT_CLOCK_SKEW_MS, isCurrent, peakMilli, verifyReport, verifyReportText, type VerifyOptions } from './verify.js';
+import { COMPUTE_PLAUSIBILITY_MARGIN, GPU_SPECS, matchSpecVariants, MEMORY_PLAUSIBILITY_MARGIN, plausibilityPeaks } from './spec-table.js';
 
 const N = 32;
 const NOW = new Date('2026-11-26T12:00:00Z');
@@ -64,9 +65,10 @@ describe('verifyReport: an honest report', () => {
   it('is correctly computed, valid and eligible for scoring, with its model and efficiency', () => {
     const result = verifyReport(good, opts());
     expect(result.reasons.filter((r) => r.scope !== 'flag')).toEqual([]);
-    expect(result).toMatchObject({ correctlyComputed: true, valid: true, scoreEligible: true });
-    expect(result.spec?.id).toBe('rtx-3060');
-    expect(good.detectedModel).toBe('rtx-3060');
+    expect(result.kind).toBe('score-valid');
+    // WebGPU gives no memory size: the lower of the 8 GB and 12 GB RTX 3060 rows.
+    expect(result.spec?.id).toBe('rtx-3060-8gb');
+    expect(good.detectedModel).toBe('rtx-3060-8gb');
     const fma = result.kernels.find((k) => k.name === 'fma')!;
     expect(fma.efficiency1000).toBeGreaterThan(700);
     expect(fma.efficiency1000).toBeLessThan(760);
@@ -80,9 +82,11 @@ describe('verifyReport: an honest report', () => {
     expect(codes(verifyReport(bad, opts({ wasm: false })))).toContain('freivalds-mismatch');
   });
 
-  it('also verifies from JSON text, and without being handed the (local) challenge', () => {
-    expect(verifyReportText(JSON.stringify(good), opts()).valid).toBe(true);
-    expect(verifyReport(good, { seenNonces: new Set(), now: LATER }).valid).toBe(true);
+  it('also verifies from JSON text; without being handed its (local) challenge it is computed correctly but not a score', () => {
+    expect(verifyReportText(JSON.stringify(good), opts()).kind).toBe('score-valid');
+    const unchecked = verifyReport(good, { seenNonces: new Set(), now: LATER });
+    expect(unchecked.kind).toBe('computed-correctly-unscored');
+    expect(isCurrent(unchecked)).toBe(true);
   });
 });
 
@@ -90,9 +94,9 @@ describe('verifyReport: software adapters', () => {
   it('accepts a SwiftShader run as correctly computed and refuses it for scoring, saying why', async () => {
     const report = await makeReport(challenge, SWIFTSHADER);
     const result = verifyReport(report, opts());
-    expect(result.correctlyComputed).toBe(true);
-    expect(result.valid).toBe(true);
-    expect(result.scoreEligible).toBe(false);
+    expect(result.kind).not.toBe('invalid');
+    expect(isCurrent(result)).toBe(true);
+    expect(result.kind).not.toBe('score-valid');
     const reason = result.reasons.find((r) => r.code === 'software-adapter');
     expect(reason?.scope).toBe('scoring');
     expect(reason?.message).toMatch(/software/);
@@ -110,7 +114,7 @@ describe('verifyReport: wrong results', () => {
       const c = referenceGemm(challenge.seed, N);
       c[e] = c[e]! - 1;
       const result = verifyReport(await makeReport(challenge, RTX_3060, c), opts());
-      expect(result.correctlyComputed).toBe(false);
+      expect(result.kind).toBe('invalid');
       expect(codes(result)).toContain('freivalds-mismatch');
       expect(result.reasons.find((r) => r.code === 'freivalds-mismatch')!.message).toContain(String(Math.floor(e / N)));
     }
@@ -131,15 +135,15 @@ describe('verifyReport: wrong results', () => {
 describe('verifyReport: replay and binding', () => {
   it('refuses a replayed nonce', () => {
     const result = verifyReport(good, opts({ seenNonces: new Set([challenge.nonce]) }));
-    expect(result.correctlyComputed).toBe(true);
-    expect(result.valid).toBe(false);
+    expect(result.kind).not.toBe('invalid');
+    expect(isCurrent(result)).toBe(false);
     expect(codes(result)).toContain('replayed-nonce');
   });
 
   it('refuses a report replayed against another challenge', () => {
     const other = createLocalChallenge(NOW, { devicePublicKey: pubkey, quick: true, n: N, randomBytes: seeded(2) });
     const result = verifyReport(good, opts({ challenge: other }));
-    expect(result.valid).toBe(false);
+    expect(isCurrent(result)).toBe(false);
     expect(codes(result)).toEqual(expect.arrayContaining(['challenge-mismatch', 'freivalds-mismatch']));
   });
 
@@ -157,12 +161,12 @@ describe('verifyReport: replay and binding', () => {
     const remote = { ...challenge, issuer: 'coordinator.example' };
     const report = await makeReport(remote);
     expect(codes(verifyReport(report, { seenNonces: new Set(), now: LATER }))).toContain('challenge-not-checked');
-    expect(verifyReport(report, opts({ challenge: remote })).scoreEligible).toBe(true);
+    expect(verifyReport(report, opts({ challenge: remote })).kind).toBe('score-valid');
   });
 
   it('refuses a kernel build the verifier does not know, when it keeps a list', () => {
     expect(codes(verifyReport(good, opts({ kernelHashes: ['cd'.repeat(32)] })))).toContain('unknown-kernel-build');
-    expect(verifyReport(good, opts({ kernelHashes: ['ab'.repeat(32)] })).scoreEligible).toBe(true);
+    expect(verifyReport(good, opts({ kernelHashes: ['ab'.repeat(32)] })).kind).toBe('score-valid');
   });
 });
 
@@ -195,8 +199,8 @@ describe('verifyReport: tampering', () => {
     expect(paths.length).toBeGreaterThan(60);
     for (const path of paths) {
       const result = verifyReport(tamper(good, path), opts());
-      expect(result.valid, path.join('.')).toBe(false);
-      expect(result.correctlyComputed, path.join('.')).toBe(false);
+      expect(isCurrent(result), path.join('.')).toBe(false);
+      expect(result.kind, path.join('.')).toBe('invalid');
       expect(codes(result).some((c) => c === 'bad-signature' || c === 'malformed'), path.join('.')).toBe(true);
     }
   });
@@ -209,7 +213,7 @@ describe('verifyReport: tampering', () => {
       const replacement = replacements[at % replacements.length] === text[at] ? '1' : replacements[at % replacements.length]!;
       const changed = text.slice(0, at) + replacement + text.slice(at + 1);
       const result = verifyReportText(changed, opts());
-      expect(result.valid, `byte ${at}`).toBe(false);
+      expect(result.kind, `byte ${at}`).toBe('invalid');
       expect(result.reasons[0]?.code, `byte ${at}`).toMatch(/^(unreadable|malformed|bad-signature)$/);
       checked++;
     }
@@ -257,7 +261,7 @@ describe('verifyReport: tampering', () => {
     change(body);
     const result = verifyReport(await signReport(body, signer), opts());
     expect(codes(result)).toContain(code);
-    expect(result.scoreEligible).toBe(false);
+    expect(result.kind).not.toBe('score-valid');
   });
 
   it('refuses numbers 1.15× above the spec peak (faked timings, re-signed with consistent stats)', async () => {
@@ -267,9 +271,9 @@ describe('verifyReport: tampering', () => {
     const { computeScore } = await import('./score.js');
     body.score = computeScore('webgpu', body.kernels);
     const result = verifyReport(await signReport(body, signer), opts());
-    expect(result.correctlyComputed).toBe(true);
-    expect(result.scoreEligible).toBe(false);
-    expect(result.reasons.find((r) => r.code === 'implausible')?.message).toMatch(/fma.*1\.15/);
+    expect(result.kind).not.toBe('invalid');
+    expect(result.kind).not.toBe('score-valid');
+    expect(result.reasons.find((r) => r.code === 'implausible')?.message).toMatch(/fma.*1\.25/);
   });
 
   it('the signature is hex of 64 bytes and any other key fails it', async () => {
@@ -279,10 +283,94 @@ describe('verifyReport: tampering', () => {
   });
 
   it('checks plausibility against the spec table it is given', () => {
-    const slow3060 = GPU_SPECS.map((s) => (s.id === 'rtx-3060' ? { ...s, fp32Tflops: 5 } : s));
+    const slow3060 = GPU_SPECS.map((s) => (s.id === 'rtx-3060' || s.id === 'rtx-3060-8gb' ? { ...s, fp32Tflops: 5 } : s));
     const result = verifyReport(good, opts({ specs: slow3060 }));
-    expect(result.correctlyComputed).toBe(true);
-    expect(result.scoreEligible).toBe(false);
+    expect(result.kind).not.toBe('invalid');
+    expect(result.kind).not.toBe('score-valid');
     expect(codes(result)).toContain('implausible');
+  });
+});
+
+describe('verifyReport: verdict kinds', () => {
+  it('a report checked against the challenge it answers, on a known GPU, is a valid score that carries both', () => {
+    const result = verifyReport(good, opts());
+    expect(result.kind).toBe('score-valid');
+    if (result.kind !== 'score-valid') return;
+    expect(result.challenge.nonce).toBe(challenge.nonce);
+    expect(result.spec.id).toBe('rtx-3060-8gb');
+  });
+
+  it('without the challenge it answers: computed correctly — not a score (challenge not checked), local challenge or not', async () => {
+    for (const report of [good, await makeReport({ ...challenge, issuer: 'coordinator.example' })]) {
+      const result = verifyReport(report, { seenNonces: new Set(), now: LATER });
+      expect(result.kind).toBe('computed-correctly-unscored');
+      expect(result.reasons.find((r) => r.code === 'challenge-not-checked')?.scope).toBe('scoring');
+    }
+  });
+
+  it('an unknown GPU model is never a score on its self-reported numbers, even checked against its challenge', async () => {
+    const result = verifyReport(await makeReport(challenge, { ...RTX_3060, description: 'NVIDIA GeForce RTX 9999' }), opts());
+    expect(result.kind).toBe('computed-correctly-unscored');
+    expect(result.spec).toBeNull();
+    expect(result.reasons.find((r) => r.code === 'unknown-model')?.scope).toBe('scoring');
+  });
+
+  it('a wrong result is invalid', async () => {
+    const c = referenceGemm(challenge.seed, N);
+    c[3] = c[3]! + 1;
+    expect(verifyReport(await makeReport(challenge, RTX_3060, c), opts()).kind).toBe('invalid');
+  });
+});
+
+describe('verifyReport: local challenges expire', () => {
+  it('a local challenge that claims a year-long window still expires LOCAL_CHALLENGE_TTL_MS after it was issued', async () => {
+    const long: Challenge = { ...challenge, expiresAt: new Date(NOW.getTime() + 365 * 86_400_000).toISOString() };
+    const report = await makeReport(long);
+    const edge = Date.parse(long.issuedAt) + LOCAL_CHALLENGE_TTL_MS + DEFAULT_CLOCK_SKEW_MS;
+    expect(verifyReport(report, opts({ challenge: long, now: new Date(edge) })).kind).toBe('score-valid');
+    const late = verifyReport(report, opts({ challenge: long, now: new Date(edge + 1) }));
+    expect(late.kind).toBe('computed-correctly-unscored');
+    expect(codes(late)).toContain('challenge-expired');
+  });
+
+  it('a coordinator challenge keeps the window its issuer gave it', async () => {
+    const remote: Challenge = { ...challenge, issuer: 'coordinator.example', expiresAt: new Date(NOW.getTime() + 86_400_000).toISOString() };
+    const report = await makeReport(remote);
+    expect(verifyReport(report, opts({ challenge: remote, now: new Date(NOW.getTime() + 2 * 3_600_000) })).kind).toBe('score-valid');
+  });
+});
+
+describe('verifyReport: plausibility margins', () => {
+  /** A kernel whose value is exactly `milli` (7 equal 1 ms trials). */
+  const exactly = (name: KernelName, milli: number) => kernelResult(name, Array.from({ length: 7 }, () => 1_000_000), milli * 1000);
+  async function withKernel(kernel: KernelResult, adapter = RTX_3060): Promise<BenchReport> {
+    const body = clone(reportBody(await makeReport(challenge, adapter)));
+    body.kernels = body.kernels.map((k) => (k.name === kernel.name ? kernel : k));
+    body.score = computeScore('webgpu', body.kernels);
+    return signReport(body, signer);
+  }
+  const boundFor = (name: KernelName, device: string) => peakMilli(name, 'webgpu', plausibilityPeaks(matchSpecVariants({ name: device })!)) * (name === 'triad' ? MEMORY_PLAUSIBILITY_MARGIN : COMPUTE_PLAUSIBILITY_MARGIN);
+
+  it.each<KernelName>(['fma', 'triad'])('%s: at the peak × margin is plausible, one milli-unit more is not', async (name) => {
+    const bound = boundFor(name, RTX_3060.description);
+    const at = verifyReport(await withKernel(exactly(name, Math.floor(bound))), opts());
+    expect(codes(at)).not.toContain('implausible');
+    expect(at.kind).toBe('score-valid');
+    const above = verifyReport(await withKernel(exactly(name, Math.floor(bound) + 1)), opts());
+    expect(above.kind).toBe('computed-correctly-unscored');
+    expect(codes(above)).toContain('implausible');
+  });
+
+  it('lets a factory-overclocked card through: FMA 20 % above the rated peak', async () => {
+    const result = verifyReport(await withKernel(exactly('fma', Math.round(12.74 * 1_000_000 * 1.2))), opts());
+    expect(codes(result)).not.toContain('implausible');
+  });
+
+  it('bounds a variant it cannot tell apart by the faster one: an RTX 3060 Ti at GDDR6X bandwidth is plausible, and the match says why', async () => {
+    const ti: WebGpuAdapterReport = { ...RTX_3060, description: 'NVIDIA GeForce RTX 3060 Ti' };
+    const result = verifyReport(await withKernel(exactly('triad', 560_000), ti), opts());
+    expect(codes(result)).not.toContain('implausible');
+    expect(result.spec?.id).toBe('rtx-3060-ti');
+    expect(result.match?.note).toMatch(/cannot be told apart/);
   });
 });

@@ -3,16 +3,20 @@
  * and row checks. Every problem found becomes a reason with a stable code; nothing stops at the first one
  * (except a report that does not parse at all).
  *
- * Verdicts:
- *   correctlyComputed — authentic (signature) and the committed C is A·B for the challenge seed (Merkle,
- *                       Freivalds, opened rows) and the report is self-consistent (stats, score, model).
- *   valid             — correctlyComputed, bound to the expected challenge, within its window, not replayed.
- *   scoreEligible     — valid, and the hardware numbers can be priced: not a software adapter, plausible
- *                       against the spec table, measured by the protocol's discipline.
+ * Verdicts (VerifyResult.kind):
+ *   invalid                      — not authentic (signature), or the committed C is not A·B for the challenge
+ *                                  seed (Merkle, Freivalds, opened rows), or the report contradicts itself.
+ *   computed-correctly-unscored  — computed correctly, but not a score; the reasons say why: the challenge it
+ *                                  answers was not handed over (so not checked), or it is expired or replayed,
+ *                                  or the numbers cannot be priced (software adapter, a GPU model the spec
+ *                                  table does not know, implausible against it, not measured by the protocol).
+ *   score-valid                  — none of the above. Carries the challenge it was checked against and the
+ *                                  spec row of the known device; only scoreValid() below builds one, and only
+ *                                  from a CheckedChallenge, which only the binding check makes.
  */
 import { z } from 'zod';
 import { canonicalJson } from './canonical-json.js';
-import { LOCAL_ISSUER_PREFIX, localIssuer, type Challenge } from './challenge.js';
+import { challengeExpiresAtMs, isLocalChallenge, localIssuer, type Challenge } from './challenge.js';
 import { rootFromOpenedRow } from './merkle.js';
 import { deriveProbe, freivaldsCheck } from './probe.js';
 import {
@@ -29,9 +33,9 @@ import {
 } from './report.js';
 import { FORMULA_VERSION, scoreForReport } from './score.js';
 import { verifySignature } from './signing.js';
-import { GPU_SPECS, matchSpec, tableMaxima, type GpuSpec } from './spec-table.js';
+import { COMPUTE_PLAUSIBILITY_MARGIN, GPU_SPECS, matchSpecVariants, plausibilityMargin, plausibilityPeaks, tableMaxima, type GpuSpec, type SpecMatch } from './spec-table.js';
 
-/** What a reason takes away: the computation verdict, freshness (valid), scoring, or nothing (a flag). */
+/** What a reason takes away: the computation verdict (invalid), freshness or scoring (unscored), or nothing (a flag). */
 export type ReasonScope = 'computation' | 'freshness' | 'scoring' | 'flag';
 
 export interface VerifyReason {
@@ -41,7 +45,7 @@ export interface VerifyReason {
 }
 
 export interface VerifyOptions {
-  /** The challenge the verifier issued. Without it, only a local challenge bound to the report's key is accepted as valid. */
+  /** The challenge the verifier issued (or the app made for its own run). Without it the report is never a score. */
   challenge?: Challenge;
   /** Nonces already accepted (replay protection). */
   seenNonces: { has(nonce: string): boolean };
@@ -61,17 +65,29 @@ export interface KernelVerdict {
   efficiency1000: number | null;
 }
 
-export interface VerifyResult {
-  correctlyComputed: boolean;
-  valid: boolean;
-  scoreEligible: boolean;
+declare const checked: unique symbol;
+/** A challenge handed to the verifier that the report was found to answer. Only checkBinding makes one. */
+export type CheckedChallenge = Challenge & { readonly [checked]: true };
+
+interface VerdictCommon {
+  /** Every problem and note found, with its scope. */
   reasons: VerifyReason[];
-  /** The spec row the device matched (recomputed), or null. */
+  /** The spec row the device matched (recomputed; the lower one when memory variants tie), or null. */
   spec: GpuSpec | null;
+  /** How that row was matched: the variants it could be and why. */
+  match: SpecMatch | null;
   kernels: KernelVerdict[];
 }
 
-export const PLAUSIBILITY_FACTOR = 1.15;
+export type VerdictKind = 'score-valid' | 'computed-correctly-unscored' | 'invalid';
+
+export type VerifyResult =
+  | (VerdictCommon & { kind: 'score-valid'; challenge: CheckedChallenge; spec: GpuSpec })
+  | (VerdictCommon & { kind: 'computed-correctly-unscored' })
+  | (VerdictCommon & { kind: 'invalid' });
+
+/** The compute margin over the spec peak (spec-table.ts says where it comes from); the timed challenge's bound. */
+export const PLAUSIBILITY_FACTOR = COMPUTE_PLAUSIBILITY_MARGIN;
 export const DEFAULT_CLOCK_SKEW_MS = 2 * 60 * 1000;
 /** Below these fractions of spec peak a result is flagged (not refused): likely a driver, power or thermal problem. */
 export const EFFICIENCY_BANDS: Record<KernelName, number> = { fma: 0.5, sgemm: 0.15, sgemm_sustained: 0.15, hgemm: 0.1, triad: 0.4 };
@@ -107,8 +123,39 @@ export function verifyReportText(text: string, opts: VerifyOptions): VerifyResul
 }
 
 function failed(reasons: VerifyReason[]): VerifyResult {
-  return { correctlyComputed: false, valid: false, scoreEligible: false, reasons, spec: null, kernels: [] };
+  return { kind: 'invalid', reasons, spec: null, match: null, kernels: [] };
 }
+
+/** The one way to state a valid score: a challenge the binding check vouched for and a known device. */
+function scoreValid(common: VerdictCommon, challenge: CheckedChallenge, spec: GpuSpec): VerifyResult {
+  return { ...common, kind: 'score-valid', challenge, spec };
+}
+
+/** computed correctly and not stale or replayed: what `offhours verify` records the nonce of. */
+export function isCurrent(result: VerifyResult): boolean {
+  return result.kind !== 'invalid' && !result.reasons.some((r) => r.scope === 'freshness');
+}
+
+/**
+ * The binding check: the report answers the challenge the verifier was handed. Without one there is nothing
+ * to check against (the report's own challenge says only what its signer chose), so no CheckedChallenge.
+ */
+function checkBinding(report: BenchReport, given: Challenge | undefined, add: AddReason): CheckedChallenge | null {
+  if (isLocalChallenge(report.challenge) && report.challenge.issuer !== localIssuer(report.devicePublicKey)) {
+    add('computation', 'issuer-mismatch', 'The local challenge was issued for another device key.');
+  }
+  if (!given) {
+    add('scoring', 'challenge-not-checked', `Computed correctly — not a score: challenge not checked. Pass the challenge this report answers (issued by ${report.challenge.issuer}) to check it.`);
+    return null;
+  }
+  if (canonicalJson(given) !== canonicalJson(report.challenge)) {
+    add('computation', 'challenge-mismatch', 'The report answers a different challenge than the one issued (nonce, seed, size or window differ).');
+    return null;
+  }
+  return given as CheckedChallenge;
+}
+
+type AddReason = (scope: ReasonScope, code: string, message: string) => void;
 
 export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult {
   const parsed = BenchReportSchema.safeParse(input);
@@ -121,7 +168,7 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
   }
   const report = parsed.data;
   const reasons: VerifyReason[] = [];
-  const add = (scope: ReasonScope, code: string, message: string) => reasons.push({ code, message, scope });
+  const add: AddReason = (scope, code, message) => reasons.push({ code, message, scope });
   const skew = opts.clockSkewMs ?? DEFAULT_CLOCK_SKEW_MS;
   const table = opts.specs ?? GPU_SPECS;
 
@@ -131,19 +178,13 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
 
   // 2. Challenge binding, window, replay.
   const challenge = opts.challenge ?? report.challenge;
-  if (opts.challenge && canonicalJson(opts.challenge) !== canonicalJson(report.challenge)) {
-    add('computation', 'challenge-mismatch', 'The report answers a different challenge than the one issued (nonce, seed, size or window differ).');
-  }
-  if (report.challenge.issuer.startsWith(LOCAL_ISSUER_PREFIX)) {
-    if (report.challenge.issuer !== localIssuer(report.devicePublicKey)) add('computation', 'issuer-mismatch', 'The local challenge was issued for another device key.');
-  } else if (!opts.challenge) {
-    add('flag', 'challenge-not-checked', `The challenge was issued by ${report.challenge.issuer}; pass that challenge to check the binding.`);
-  }
+  const checkedChallenge = checkBinding(report, opts.challenge, add);
   const now = opts.now.getTime();
   const issuedAt = Date.parse(challenge.issuedAt);
-  const expiresAt = Date.parse(challenge.expiresAt);
+  // A local challenge ends LOCAL_CHALLENGE_TTL_MS after issue whatever window it claims (its signer chose it).
+  const expiresAt = challengeExpiresAtMs(challenge);
   const createdAt = Date.parse(report.createdAt);
-  if (now > expiresAt + skew) add('freshness', 'challenge-expired', `The challenge expired at ${challenge.expiresAt}; run the benchmark again for a fresh one.`);
+  if (now > expiresAt + skew) add('freshness', 'challenge-expired', `The challenge expired at ${new Date(expiresAt).toISOString()}; run the benchmark again for a fresh one.`);
   if (now < issuedAt - skew) add('freshness', 'challenge-not-yet-valid', `The challenge is only valid from ${challenge.issuedAt}; check the clock.`);
   if (createdAt < issuedAt - skew || createdAt > expiresAt + skew) add('freshness', 'created-outside-window', `The report was created at ${report.createdAt}, outside the challenge window.`);
   if (opts.seenNonces.has(challenge.nonce)) add('freshness', 'replayed-nonce', 'This challenge was already answered: a report can be used only once.');
@@ -154,7 +195,8 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
   if (webgpu ? !report.adapter || report.cuda : !report.cuda || report.adapter) {
     add('computation', 'device-info-mismatch', `A ${report.backend} report must carry ${webgpu ? 'adapter' : 'cuda'} information and only that.`);
   }
-  const spec = matchSpec({ name: reportDeviceName(report), memoryBytes: report.cuda?.memoryBytes ?? null }, table);
+  const match = matchSpecVariants({ name: reportDeviceName(report), memoryBytes: report.cuda?.memoryBytes ?? null }, table);
+  const spec = match?.spec ?? null;
   if ((spec?.id ?? null) !== report.detectedModel) {
     add('computation', 'model-mismatch', `The report says the device is ${report.detectedModel ?? 'unknown'} but its name matches ${spec?.id ?? 'no known model'}.`);
   }
@@ -200,28 +242,34 @@ export function verifyReport(input: unknown, opts: VerifyOptions): VerifyResult 
   // 7. Hardware plausibility.
   const software = report.backend === 'webgpu' && report.adapter && (report.adapter.isFallbackAdapter || SOFTWARE_ADAPTER.test(Object.values(report.adapter).filter((v) => typeof v === 'string').join(' ')));
   if (software) add('scoring', 'software-adapter', 'The benchmark ran on a software (CPU) renderer, not a graphics card: it proves the computation but cannot be scored. Install the GPU driver and run it again.');
-  if (!spec && !software) add('flag', 'unknown-model', `"${reportDeviceName(report) || 'this device'}" is not in the spec table; results are checked against the fastest known GPU only.`);
-  const bound = spec ?? tableMaxima(table);
+  if (!spec && !software) {
+    add('scoring', 'unknown-model', `"${reportDeviceName(report) || 'this device'}" is not in the spec table, so its self-reported numbers cannot be checked against a known peak and are not scored.`);
+  }
+  // Memory variants that cannot be told apart: the faster one bounds what is plausible (an honest card is never refused).
+  const bound = match ? plausibilityPeaks(match) : tableMaxima(table);
+  const boundName = !match ? 'fastest known GPU' : match.candidates.length > 1 ? `fastest ${match.spec.name} variant` : match.spec.name;
   const kernels: KernelVerdict[] = [];
   for (const kernel of report.kernels) {
     const peak = peakMilli(kernel.name, report.backend, bound);
-    if (kernel.value > peak * PLAUSIBILITY_FACTOR) {
-      add('scoring', 'implausible', `Kernel ${kernel.name} claims ${(kernel.value / 1000).toFixed(0)} ${kernel.unit}, more than 1.15 × the ${spec ? spec.name : 'fastest known GPU'} peak (${(peak / 1000).toFixed(0)}).`);
+    const margin = plausibilityMargin(kernel.name);
+    if (kernel.value > peak * margin) {
+      add('scoring', 'implausible', `Kernel ${kernel.name} claims ${(kernel.value / 1000).toFixed(0)} ${kernel.unit}, more than ${margin} × the ${boundName} peak (${(peak / 1000).toFixed(0)}).`);
     }
-    const efficiency1000 = spec ? Math.round((kernel.value * 1000) / peak) : null;
+    const efficiency1000 = spec ? Math.round((kernel.value * 1000) / peakMilli(kernel.name, report.backend, spec)) : null;
     if (spec && !software && efficiency1000 !== null && efficiency1000 < EFFICIENCY_BANDS[kernel.name] * 1000) {
       add('flag', 'efficiency-band', `Kernel ${kernel.name} reached ${(efficiency1000 / 10).toFixed(1)} % of the ${spec.name} peak; expected at least ${EFFICIENCY_BANDS[kernel.name] * 100} %.`);
     }
     kernels.push({ name: kernel.name, efficiency1000 });
   }
 
-  const correctlyComputed = !reasons.some((r) => r.scope === 'computation');
-  const valid = correctlyComputed && !reasons.some((r) => r.scope === 'freshness');
-  const scoreEligible = valid && !reasons.some((r) => r.scope === 'scoring');
-  return { correctlyComputed, valid, scoreEligible, reasons, spec, kernels };
+  const common: VerdictCommon = { reasons, spec, match, kernels };
+  if (reasons.some((r) => r.scope === 'computation')) return { ...common, kind: 'invalid' };
+  const unscored = reasons.some((r) => r.scope === 'freshness' || r.scope === 'scoring');
+  if (unscored || !checkedChallenge || !spec) return { ...common, kind: 'computed-correctly-unscored' };
+  return scoreValid(common, checkedChallenge, spec);
 }
 
-function checkProof(report: BenchReport, challenge: Challenge, add: (scope: ReasonScope, code: string, message: string) => void, wasm: boolean): void {
+function checkProof(report: BenchReport, challenge: Challenge, add: AddReason, wasm: boolean): void {
   const n = report.n;
   const { cr, rows } = report.probe;
   if (cr.length !== n) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createLocalChallenge, LOCAL_CHALLENGE_TTL_MS } from '../../../protocol/bench/challenge.js';
 import { verifyReport } from '../../../protocol/bench/verify.js';
 import { generateSecretKey, memorySigner } from '../../../protocol/bench/signing.js';
 import type { BenchProgress, BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
@@ -39,8 +40,7 @@ describe('BenchService on Dawn (SwiftShader here)', () => {
     const { report, summary } = await first;
 
     const verdict = verifyReport(report, { challenge: report.challenge, seenNonces: new Set(), now: new Date() });
-    expect(verdict.correctlyComputed).toBe(true);
-    expect(verdict.scoreEligible).toBe(false);
+    expect(verdict.kind).toBe('computed-correctly-unscored');
     expect(verdict.reasons.map((r) => r.code)).toContain('software-adapter');
 
     expect(report.backend).toBe('webgpu');
@@ -77,7 +77,7 @@ describe('BenchService on Dawn (SwiftShader here)', () => {
     const { report, summary } = await service.runWithReport({ quick: true, backend: 'webgpu' });
     expect(flipped).toBeGreaterThanOrEqual(0);
     const verdict = verifyReport(report, { challenge: report.challenge, seenNonces: new Set(), now: new Date() });
-    expect(verdict.correctlyComputed).toBe(false);
+    expect(verdict.kind).toBe('invalid');
     expect(verdict.reasons.map((r) => r.code)).toContain('freivalds-mismatch');
     expect(summary.correctlyComputed).toBe(false);
     expect(summary.composite).toBeNull();
@@ -94,6 +94,13 @@ describe('BenchService on Dawn (SwiftShader here)', () => {
     expect(last.running).toBe(false);
     expect(last.error?.nextStep).toBeTruthy();
     expect(service.isRunning()).toBe(false);
+  });
+
+  it('refuses to run for a local challenge past its lifetime, whatever window it claims', async () => {
+    const { service } = makeService();
+    const issued = new Date(Date.now() - LOCAL_CHALLENGE_TTL_MS - 1000);
+    const stale = { ...createLocalChallenge(issued, { devicePublicKey: 'ab'.repeat(32), quick: true, n: 64 }), expiresAt: '2099-01-01T00:00:00.000Z' };
+    await expect(service.run({ quick: true, backend: 'webgpu', challenge: stale })).rejects.toMatchObject({ code: 'bench-challenge-expired' });
   });
 
   it('keeps history entries as summaries', async () => {

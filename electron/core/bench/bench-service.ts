@@ -1,4 +1,4 @@
-import { createLocalChallenge, type Challenge } from '../../../protocol/bench/challenge.js';
+import { challengeExpiresAtMs, createLocalChallenge, type Challenge } from '../../../protocol/bench/challenge.js';
 import { proveAndSign } from '../../../protocol/bench/prove.js';
 import type { BenchReport, BenchReportBody, KernelResult } from '../../../protocol/bench/report.js';
 import type { ReportSigner } from '../../../protocol/bench/signing.js';
@@ -113,8 +113,9 @@ export class BenchService {
       const challenge = await this.challengeFor(request, publicKey);
       runId = challenge.nonce;
       const nowMs = this.ports.clock.now();
-      if (Date.parse(challenge.expiresAt) <= nowMs) {
-        throw new UserFacingError('bench-challenge-expired', `This challenge expired at ${challenge.expiresAt}.`, 'Ask the network for a new challenge, or run without --challenge for a local benchmark.');
+      const expiresAtMs = challengeExpiresAtMs(challenge);
+      if (expiresAtMs <= nowMs) {
+        throw new UserFacingError('bench-challenge-expired', `This challenge expired at ${new Date(expiresAtMs).toISOString()}.`, 'Ask the network for a new challenge, or run without --challenge for a local benchmark.');
       }
       const onGpuProgress = (p: HarnessProgress) => emit(p.stage, p.fraction * GPU_SHARE, p.message, p.kernel);
       const measured = backend === 'webgpu' ? await this.runWebGpu(challenge, onGpuProgress) : await this.runCuda(challenge, onGpuProgress);

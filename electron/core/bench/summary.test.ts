@@ -25,7 +25,7 @@ function report(patch: Partial<BenchReport> = {}): BenchReport {
     ...patch,
   };
 }
-const ok: BenchVerdict = { correctlyComputed: true, scoreEligible: true, reasons: [] };
+const ok: BenchVerdict = { kind: 'score-valid', reasons: [] };
 
 describe('run summary in plain words', () => {
   it('flags noisy kernels and throttling, and keeps the score of an eligible run', () => {
@@ -39,17 +39,25 @@ describe('run summary in plain words', () => {
   });
 
   it('says a software adapter cannot earn, without repeating the verifier reason', () => {
-    const verdict: BenchVerdict = { correctlyComputed: true, scoreEligible: false, reasons: [{ code: 'software-adapter', message: 'software', scope: 'scoring' }] };
+    const verdict: BenchVerdict = { kind: 'computed-correctly-unscored', reasons: [{ code: 'software-adapter', message: 'software', scope: 'scoring' }] };
     const summary = summarizeRun({ report: report({ sustained: null }), verification: verdict, deviceName: 'SwiftShader', software: true, notes: ['FP16 skipped.'], specPeaks: {}, referenceValues: {}, wallMs: 1 });
     expect(summary.flags.map((f) => f.code)).toEqual(['software', 'noisy', 'note']);
     expect(summary.flags[0]!.message).toMatch(/not a real GPU, can’t earn/);
   });
 
   it('a wrong result has no composite and says why', () => {
-    const verdict: BenchVerdict = { correctlyComputed: false, scoreEligible: false, reasons: [{ code: 'freivalds-mismatch', message: 'C·r differs from A(B·r).', scope: 'computation' }] };
+    const verdict: BenchVerdict = { kind: 'invalid', reasons: [{ code: 'freivalds-mismatch', message: 'C·r differs from A(B·r).', scope: 'computation' }] };
     const summary = summarizeRun({ report: report({ sustained: null }), verification: verdict, deviceName: 'x', software: false, notes: [], specPeaks: {}, referenceValues: {}, wallMs: 1 });
     expect(summary.composite).toBeNull();
     expect(summary.correctlyComputed).toBe(false);
     expect(summary.flags.find((f) => f.code === 'not-scored')!.message).toContain('A(B·r)');
+  });
+
+  it('an unknown GPU model is computed correctly but not scored, said once', () => {
+    const message = '"NVIDIA GeForce RTX 9999" is not in the spec table, so its self-reported numbers cannot be checked against a known peak and are not scored.';
+    const verdict: BenchVerdict = { kind: 'computed-correctly-unscored', reasons: [{ code: 'unknown-model', message, scope: 'scoring' }] };
+    const summary = summarizeRun({ report: report({ sustained: null, detectedModel: null }), verification: verdict, deviceName: 'NVIDIA GeForce RTX 9999', software: false, notes: [], specPeaks: {}, referenceValues: {}, wallMs: 1 });
+    expect(summary).toMatchObject({ correctlyComputed: true, scoreEligible: false });
+    expect(summary.flags.filter((f) => f.message.includes('not in the spec table')).map((f) => f.code)).toEqual(['not-scored']);
   });
 });

@@ -1,9 +1,10 @@
 import type { BenchReport, KernelName } from '../../../protocol/bench/report.js';
+import type { VerdictKind } from '../../../protocol/bench/verify.js';
 import { KERNEL_LABELS, type BenchFlag, type BenchRunSummary } from '../../../protocol/bench/wgsl/api-schemas.js';
 
+/** The verifier's verdict on a run (protocol/bench/verify.ts): only 'score-valid' is counted as a score. */
 export interface BenchVerdict {
-  correctlyComputed: boolean;
-  scoreEligible: boolean;
+  kind: VerdictKind;
   reasons: { code: string; message: string; scope: 'computation' | 'freshness' | 'scoring' | 'flag' }[];
 }
 
@@ -53,8 +54,9 @@ export function summarizeRun(input: SummaryInput): BenchRunSummary {
   const blocking = verification.reasons.filter((r) => r.scope !== 'flag' && r.code !== 'software-adapter');
   if (blocking.length) flags.push({ code: 'not-scored', message: `Not counted: ${blocking.map((r) => r.message).join(' ')}` });
   for (const reason of verification.reasons) {
-    if (reason.code === 'efficiency-band' || (reason.code === 'unknown-model' && !software)) flags.push({ code: 'note', message: reason.message });
+    if (reason.code === 'efficiency-band') flags.push({ code: 'note', message: reason.message });
   }
+  const correctlyComputed = verification.kind !== 'invalid';
   for (const note of input.notes) flags.push({ code: 'note', message: note });
   return {
     id: report.challenge.nonce,
@@ -65,7 +67,7 @@ export function summarizeRun(input: SummaryInput): BenchRunSummary {
     deviceName: input.deviceName,
     software,
     detectedModel: report.detectedModel,
-    composite: verification.correctlyComputed ? report.score.composite : null,
+    composite: correctlyComputed ? report.score.composite : null,
     kernels: report.kernels.map((k) => ({
       name: k.name,
       label: KERNEL_LABELS[k.name],
@@ -77,8 +79,8 @@ export function summarizeRun(input: SummaryInput): BenchRunSummary {
     })),
     sustained: report.sustained,
     merkleRoot: report.merkleRoot,
-    correctlyComputed: verification.correctlyComputed,
-    scoreEligible: verification.scoreEligible,
+    correctlyComputed,
+    scoreEligible: verification.kind === 'score-valid',
     flags,
     wallMs: Math.max(0, Math.round(input.wallMs)),
   };

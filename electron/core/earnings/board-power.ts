@@ -13,8 +13,9 @@ import { matchSpec } from '../../../protocol/bench/spec-table.js';
  */
 export const TYPICAL_BOARD_POWER_W: Readonly<Record<string, number>> = {
   'rtx-2060': 160, 'rtx-2060-super': 175, 'rtx-2070': 175, 'rtx-2070-super': 215, 'rtx-2080': 215, 'rtx-2080-super': 250, 'rtx-2080-ti': 250, 'titan-rtx': 280,
-  'rtx-3050': 130, 'rtx-3060': 170, 'rtx-3060-ti': 200, 'rtx-3070': 220, 'rtx-3070-ti': 290, 'rtx-3080': 320, 'rtx-3080-12gb': 350, 'rtx-3080-ti': 350, 'rtx-3090': 350, 'rtx-3090-ti': 450,
-  'rtx-4060': 115, 'rtx-4060-ti': 160, 'rtx-4070': 200, 'rtx-4070-super': 220, 'rtx-4070-ti': 285, 'rtx-4070-ti-super': 285, 'rtx-4080': 320, 'rtx-4080-super': 320, 'rtx-4090': 450,
+  'gtx-1650': 75, 'gtx-1650-gddr6': 75,
+  'rtx-3050-6gb': 70, 'rtx-3050': 130, 'rtx-3060-8gb': 170, 'rtx-3060': 170, 'rtx-3060-ti': 200, 'rtx-3060-ti-gddr6x': 200, 'rtx-3070': 220, 'rtx-3070-ti': 290, 'rtx-3080': 320, 'rtx-3080-12gb': 350, 'rtx-3080-ti': 350, 'rtx-3090': 350, 'rtx-3090-ti': 450,
+  'rtx-4060': 115, 'rtx-4060-ti': 160, 'rtx-4060-ti-16gb': 165, 'rtx-4070': 200, 'rtx-4070-super': 220, 'rtx-4070-ti': 285, 'rtx-4070-ti-super': 285, 'rtx-4080': 320, 'rtx-4080-super': 320, 'rtx-4090': 450,
   'rtx-5060': 145, 'rtx-5060-ti': 180, 'rtx-5070': 250, 'rtx-5070-ti': 300, 'rtx-5080': 360, 'rtx-5090': 575,
   'h100-sxm': 700, 'h100-pcie': 350, 'h100-nvl': 400,
   'rx-6600': 132, 'rx-6600-xt': 160, 'rx-6650-xt': 180, 'rx-6700-xt': 230, 'rx-6750-xt': 250, 'rx-6800': 250, 'rx-6800-xt': 300, 'rx-6900-xt': 300, 'rx-6950-xt': 335,

@@ -74,23 +74,34 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('offhours verify', () => {
   it('accepts a SwiftShader report as correctly computed, refuses it for scoring and says why (exit 0)', async () => {
-    const { code, out } = await run([files.swift!, '--no-record']);
+    const { code, out } = await run([files.swift!, '--challenge', files.challenge!, '--no-record']);
     expect(code).toBe(0);
-    expect(out).toContain('✔ Correctly computed');
-    expect(out).toContain('✘ Not eligible for scoring: see the reasons below.');
-    expect(out).toContain('Why it cannot be scored:');
+    expect(out).toContain('✔ Computed correctly — not a score: software adapter.');
+    expect(out).toContain('Why it is not a score:');
     expect(out).toMatch(/\[software-adapter\] The benchmark ran on a software/);
   });
 
-  it('with --require-score, a valid but unscorable report exits 1', async () => {
-    expect((await run([files.swift!, '--no-record', '--require-score'])).code).toBe(1);
+  it('with --require-score, a correctly computed but unscored report exits 1', async () => {
+    expect((await run([files.swift!, '--challenge', files.challenge!, '--no-record', '--require-score'])).code).toBe(1);
+  });
+
+  it('without the challenge it answers says "computed correctly — not a score: challenge not checked", never "valid", and is never a score', async () => {
+    const { code, out } = await run([files.gpu!, '--no-record']);
+    expect(code).toBe(0);
+    expect(out.split('\n')[0]).toBe('✔ Computed correctly — not a score: challenge not checked.');
+    expect(out).toContain('[challenge-not-checked]');
+    expect(out).not.toMatch(/\bvalid\b|eligible/i);
+    expect((await run([files.gpu!, '--no-record', '--require-score'])).code).toBe(1);
+    const json = JSON.parse((await run([files.gpu!, '--no-record', '--json'])).out) as Record<string, unknown>;
+    expect(json).toMatchObject({ verdict: 'computed-correctly-unscored', correctlyComputed: true, scoreEligible: false });
+    expect(json).not.toHaveProperty('valid');
   });
 
   it('records the nonce of a valid report and refuses the same report the second time', async () => {
     const first = await run([files.gpu!, '--challenge', files.challenge!]);
     expect(first.code).toBe(0);
-    expect(first.out).toContain('✔ Eligible for scoring.');
-    expect(first.out).toContain('nonce recorded');
+    expect(first.out.split('\n')[0]).toBe(`✔ Score valid: computed correctly, answers challenge ${challenge.nonce}, on a known GPU (GeForce RTX 4070).`);
+    expect(first.out).toContain('Nonce recorded');
     const seen = JSON.parse(readFileSync(join(dir, 'data', 'bench', 'seen-nonces.json'), 'utf8')) as { nonces: { nonce: string }[] };
     expect(seen.nonces.map((n) => n.nonce)).toContain(challenge.nonce);
     const second = await run([files.gpu!]);
@@ -101,15 +112,15 @@ describe('offhours verify', () => {
   it('refuses a tampered report, naming the reason (exit 1)', async () => {
     const { code, out } = await run([files.tampered!, '--no-record']);
     expect(code).toBe(1);
-    expect(out).toContain('✘ NOT correctly computed.');
+    expect(out).toContain('✘ NOT correctly computed: the result cannot be trusted.');
     expect(out).toContain('[bad-signature]');
   });
 
   it('refuses a report against another challenge, as JSON', async () => {
     const { code, out } = await run([files.swift!, '--challenge', files.other!, '--json']);
     expect(code).toBe(1);
-    const parsed = JSON.parse(out) as { valid: boolean; reasons: { code: string }[]; nonceRecorded: boolean };
-    expect(parsed.valid).toBe(false);
+    const parsed = JSON.parse(out) as { verdict: string; reasons: { code: string }[]; nonceRecorded: boolean };
+    expect(parsed.verdict).toBe('invalid');
     expect(parsed.nonceRecorded).toBe(false);
     expect(parsed.reasons.map((r) => r.code)).toContain('challenge-mismatch');
   });

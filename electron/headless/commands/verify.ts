@@ -1,10 +1,12 @@
 /**
  * `offhours verify REPORT [--challenge FILE] [--json]`: checks a signed benchmark report the way the
- * coordinator does (protocol/bench/verify.ts). Exit 0 when the report is valid (correctly computed, bound to
- * its challenge, inside the challenge window, nonce not seen before), 1 otherwise (the reasons are printed);
- * with --require-score also 1 when it is valid but not eligible for scoring. 2 for usage errors.
+ * coordinator does (protocol/bench/verify.ts). The first line is the verdict: "Score valid" only for a report
+ * checked against the challenge it answers (--challenge) on a GPU the spec table knows; "Computed correctly —
+ * not a score: <why>" otherwise (without --challenge: "challenge not checked"); "NOT correctly computed".
+ * Exit 0 when computed correctly and current (inside the challenge window, nonce not seen before), 1 otherwise
+ * (the reasons are printed); with --require-score 1 unless the score is valid. 2 for usage errors.
  *
- * Replay detection: the nonce of every valid report is recorded in <data dir>/bench/seen-nonces.json, so
+ * Replay detection: the nonce of every current report is recorded in <data dir>/bench/seen-nonces.json, so
  * verifying the same report (or another report for the same challenge) a second time fails with
  * "replayed-nonce". Entries are dropped once their challenge has expired (an expired challenge fails anyway).
  * --no-record checks without recording.
@@ -14,7 +16,7 @@ import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { ChallengeSchema, type Challenge } from '../../../protocol/bench/challenge.js';
 import { UserFacingError, summarizeZodError } from '../../../protocol/errors.js';
-import { DEFAULT_CLOCK_SKEW_MS, verifyReportText, type VerifyReason, type VerifyResult } from '../../../protocol/bench/verify.js';
+import { DEFAULT_CLOCK_SKEW_MS, isCurrent, verifyReportText, type VerifyReason, type VerifyResult } from '../../../protocol/bench/verify.js';
 import { UsageError, dataDirOption, jsonOption, parseCli, printJson, resolveDataDir, type CliCommand } from '../cli-kit.js';
 
 const SeenFileSchema = z.object({
@@ -74,17 +76,30 @@ export class SeenNonceFile {
 
 const SCOPE_HEADINGS: Record<VerifyReason['scope'], string> = {
   computation: 'Why the result cannot be trusted',
-  freshness: 'Why it is not valid now',
-  scoring: 'Why it cannot be scored',
+  freshness: 'Why it is not current',
+  scoring: 'Why it is not a score',
   flag: 'Notes',
 };
 
+/** The verdict in one line; "valid" appears only for a score checked against its challenge on a known GPU. */
+export function verdictLine(result: VerifyResult): string {
+  switch (result.kind) {
+    case 'score-valid':
+      return `✔ Score valid: computed correctly, answers challenge ${result.challenge.nonce}, on a known GPU (${result.spec.name}).`;
+    case 'computed-correctly-unscored': {
+      const why = result.reasons.filter((r) => r.scope === 'freshness' || r.scope === 'scoring').map((r) => r.code.replaceAll('-', ' '));
+      return `✔ Computed correctly — not a score: ${[...new Set(why)].join('; ')}.`;
+    }
+    case 'invalid':
+      return '✘ NOT correctly computed: the result cannot be trusted.';
+  }
+}
+
 export function formatVerification(result: VerifyResult, recorded: boolean): string {
-  const lines: string[] = [];
-  lines.push(result.correctlyComputed ? '✔ Correctly computed: signature, Merkle proofs, Freivalds and row checks pass.' : '✘ NOT correctly computed.');
-  if (result.correctlyComputed) lines.push(result.valid ? `✔ Valid for its challenge${recorded ? ' (nonce recorded: a second use will be refused)' : ''}.` : '✘ Not valid for its challenge: see the reasons below.');
-  lines.push(result.scoreEligible ? '✔ Eligible for scoring.' : '✘ Not eligible for scoring: see the reasons below.');
-  if (result.spec) lines.push(`  Device matched: ${result.spec.name} (${result.spec.id}).`);
+  const lines: string[] = [verdictLine(result)];
+  if (result.kind !== 'invalid') lines.push('  Signature, Merkle proofs, Freivalds and row checks pass.');
+  if (recorded) lines.push('  Nonce recorded: a second use of this challenge will be refused.');
+  if (result.spec) lines.push(`  Device matched: ${result.spec.name} (${result.spec.id}).${result.match?.note ? ` ${result.match.note}` : ''}`);
   for (const scope of ['computation', 'freshness', 'scoring', 'flag'] as const) {
     const reasons = result.reasons.filter((r) => r.scope === scope);
     if (!reasons.length) continue;
@@ -137,7 +152,7 @@ export function createVerifyCommand(deps: VerifyCommandDeps = { now: () => new D
       let recorded = false;
       try {
         result = verifyReportText(reportText, { challenge, seenNonces: seen, now });
-        if (result.valid && !values['no-record']) {
+        if (isCurrent(result) && !values['no-record']) {
           const answered = challenge ?? ChallengeSchema.parse((JSON.parse(reportText) as { challenge: unknown }).challenge);
           seen.record(answered, now);
           recorded = true;
@@ -149,17 +164,18 @@ export function createVerifyCommand(deps: VerifyCommandDeps = { now: () => new D
       }
       if (values.json) {
         printJson({
-          valid: result.valid,
-          correctlyComputed: result.correctlyComputed,
-          scoreEligible: result.scoreEligible,
+          verdict: result.kind,
+          correctlyComputed: result.kind !== 'invalid',
+          scoreEligible: result.kind === 'score-valid',
           detectedModel: result.spec?.id ?? null,
+          deviceNote: result.match?.note ?? null,
           kernels: result.kernels,
           reasons: result.reasons,
           nonceRecorded: recorded,
         });
       } else process.stdout.write(formatVerification(result, recorded));
-      if (!result.valid) return 1;
-      return values['require-score'] && !result.scoreEligible ? 1 : 0;
+      if (!isCurrent(result)) return 1;
+      return values['require-score'] && result.kind !== 'score-valid' ? 1 : 0;
     },
   };
 }

@@ -135,13 +135,13 @@ fn main(@builtin(global_invocation_id) gid: vec3<u32>) {
 }
 `;
 
-/** Shape of the register-tiled GEMM: 16×16 invocations, each computing tile×tile outputs. */
-export interface GemmTiling {
-  /** Outputs per invocation along each axis: 4 (64×64 workgroup tile) or 8 (128×128). */
-  tile: 4 | 8;
-  /** Depth of one K step held in workgroup memory. */
-  depth: 8 | 16;
-}
+/**
+ * Shape of the register-tiled GEMM: 16×16 invocations, each computing tile×tile outputs (tile 4: 64×64
+ * workgroup tile, 8: 128×128), `depth` = one K step held in workgroup memory. The 256 invocations load the A and
+ * B tiles (16·tile·depth/4 vec4 each) in whole rounds, so tile 4 with depth 8 (128 vec4: half a round) does
+ * not exist: it would read and write past the tiles.
+ */
+export type GemmTiling = { tile: 4; depth: 16 } | { tile: 8; depth: 8 | 16 };
 
 export function gemmBlock(tiling: GemmTiling): number {
   return 16 * tiling.tile;
@@ -163,6 +163,9 @@ export function tiledGemmSource(tiling: GemmTiling, precision: 'f32' | 'f16'): s
   const S = precision; // storage/compute scalar type
   const aLoads = (BM * BK) / 4 / 256; // vec4 loads of A per invocation per K step
   const bLoads = (BK * BM) / 4 / 256;
+  if (!Number.isInteger(aLoads) || aLoads < 1) {
+    throw new Error(`GEMM tiling tile ${T}, depth ${BK}: its ${(BM * BK) / 4}-vec4 tiles are not whole rounds of 256 loads (they would be written past their end)`);
+  }
   const lines: string[] = [];
   lines.push(precision === 'f16' ? 'enable f16;' : '');
   lines.push(`struct GemmParams { n: u32, pad0: u32, pad1: u32, pad2: u32 }

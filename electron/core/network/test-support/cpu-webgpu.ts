@@ -18,7 +18,7 @@ export function cpuTimedGemms(options: { zeroRows?: boolean } = {}): Pick<WebGpu
       });
       return {
         n,
-        tiling: { tile: 4, depth: 8 },
+        tiling: { tile: 4, depth: 16 },
         wallMs: 0,
         roots: trees.map(merkleRoot),
         leaves: trees.map((tree) => concat(tree.levels[0]!)),
