@@ -79,7 +79,7 @@ export const cudaSuite: BenchSuite = {
       const replay = spawnSync(sim, [], { encoding: 'utf8', timeout: 600_000 });
       const simMs = performance.now() - simStarted;
       const simOk = replay.status === 0 && (JSON.parse(replay.stdout) as { ok: boolean }).ok;
-      figures.push({ name: 'cuda.kernel_sim_wall', value: round(simMs / 1000, 2), unit: 's', goal: null, note: `12 sizes n = 1…260, every thread of SGEMM and HGEMM replayed on the CPU; all C match: ${simOk}` });
+      figures.push({ name: 'cuda.kernel_sim_wall', value: round(simMs / 1000, 2), unit: 's', goal: null, note: `12 sizes n = 1…260, every thread of SGEMM and HGEMM (sm_75 and sm_80+ paths) and the triad replayed on the CPU; all match: ${simOk}` });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }

@@ -131,15 +131,15 @@ __device__ __forceinline__ void sgemm_block_sm75(int n, const float* __restrict_
 struct CpAsync {
   static __device__ __forceinline__ unsigned smem(const void* p) { return static_cast<unsigned>(__cvta_generic_to_shared(p)); }
   __device__ __forceinline__ void copy4(int, void* dst, const void* src, bool valid) {
-    asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 4 : 0));
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 4 : 0) : "memory");
   }
   __device__ __forceinline__ void copy16(int, void* dst, const void* src, bool valid) {
-    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 16 : 0));
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 16 : 0) : "memory");
   }
-  __device__ __forceinline__ void commit(int) { asm volatile("cp.async.commit_group;\n" ::); }
+  __device__ __forceinline__ void commit(int) { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
   template <int kPending>
   __device__ __forceinline__ void wait(int) {
-    asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending));
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");  // orders the shared reads after it
   }
 };
 
