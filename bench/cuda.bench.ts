@@ -8,7 +8,7 @@ import { kernelResult } from '../protocol/bench/report.js';
 import { matchSpec } from '../protocol/bench/spec-table.js';
 import { CudaBenchProcessRunner } from '../electron/core/adapters/cuda-bench-runner.js';
 import type { CudaBenchResult } from '../electron/core/ports.js';
-import type { BenchFigure, BenchSuite } from './figure.js';
+import { efficiencyFigure, type BenchFigure, type BenchSuite } from './figure.js';
 
 const SEED = '243f6a8885a308d3';
 
@@ -24,7 +24,10 @@ export const cudaSuite: BenchSuite = {
     const runner = new CudaBenchProcessRunner();
     const binary = runner.binary();
     if (!binary) {
-      return [{ name: 'cuda.skipped', value: 0, unit: '', goal: null, note: 'native/build/offhours-cuda-bench is not built (no nvcc): nothing to measure' }];
+      return [
+        { name: 'cuda.skipped', value: 0, unit: '', goal: null, note: 'native/build/offhours-cuda-bench is not built (no nvcc): nothing to measure' },
+        ...cudaEfficiencyFigures(null, 'no GPU run (offhours-cuda-bench not built: no nvcc)'),
+      ];
     }
     const figures: BenchFigure[] = [];
     const work = mkdtempSync(join(tmpdir(), 'offhours-cuda-bench-'));
@@ -35,6 +38,7 @@ export const cudaSuite: BenchSuite = {
       const quickSeconds = (performance.now() - started) / 1000;
       if (!quick.ok) {
         figures.push({ name: 'cuda.unavailable_answer_ms', value: round(quickSeconds * 1000, 1), unit: 'ms', goal: '< 500 ms', note: `how long the app waits to learn: ${quick.code}` });
+        figures.push(...cudaEfficiencyFigures(null, quick.code === 'no-cuda-device' ? `no GPU (${quick.code})` : `the quick run failed (${quick.code})`));
       } else {
         figures.push({ name: 'cuda.quick_suite_wall', value: round(quickSeconds, 1), unit: 's', goal: '< 15 s', note: `n = 2048 on ${quick.device?.name}` });
         figures.push(...kernelFigures('quick', quick));
@@ -47,6 +51,7 @@ export const cudaSuite: BenchSuite = {
         } else {
           figures.push({ name: 'cuda.full_failed', value: 1, unit: 'error', goal: null, note: `${full.code}: ${full.message}` });
         }
+        figures.push(...cudaEfficiencyFigures(full.ok ? full : quick, full.ok ? 'full run' : 'quick run (the full run failed)'));
       }
 
       // 2. The C++ CPU reference against protocol's TypeScript reference GEMM, same machine, same run.
@@ -74,7 +79,7 @@ export const cudaSuite: BenchSuite = {
       const replay = spawnSync(sim, [], { encoding: 'utf8', timeout: 600_000 });
       const simMs = performance.now() - simStarted;
       const simOk = replay.status === 0 && (JSON.parse(replay.stdout) as { ok: boolean }).ok;
-      figures.push({ name: 'cuda.kernel_sim_wall', value: round(simMs / 1000, 2), unit: 's', goal: null, note: `12 sizes n = 1…260, every thread of SGEMM and HGEMM replayed on the CPU; all C match: ${simOk}` });
+      figures.push({ name: 'cuda.kernel_sim_wall', value: round(simMs / 1000, 2), unit: 's', goal: null, note: `12 sizes n = 1…260, every thread of SGEMM and HGEMM (sm_75 and sm_80+ paths) and the triad replayed on the CPU; all match: ${simOk}` });
     } finally {
       rmSync(work, { recursive: true, force: true });
     }
@@ -82,11 +87,14 @@ export const cudaSuite: BenchSuite = {
   },
 };
 
+/** The issue's efficiency goals for the CUDA kernels, in % of the spec-table peak, in report order. */
+export const CUDA_EFFICIENCY_GOALS = { fma: 85, triad: 80, sgemm: 60, hgemm: 70 } as const;
+
 const GOALS: Record<string, { goal: number; peak: (s: NonNullable<ReturnType<typeof matchSpec>>) => number | null }> = {
-  fma: { goal: 85, peak: (s) => s.fp32Tflops * 1000 },
-  sgemm: { goal: 60, peak: (s) => s.fp32Tflops * 1000 },
-  hgemm: { goal: 70, peak: (s) => (s.fp16TensorTflops === null ? null : s.fp16TensorTflops * 1000) },
-  triad: { goal: 80, peak: (s) => s.memoryGBs },
+  fma: { goal: CUDA_EFFICIENCY_GOALS.fma, peak: (s) => s.fp32Tflops * 1000 },
+  sgemm: { goal: CUDA_EFFICIENCY_GOALS.sgemm, peak: (s) => s.fp32Tflops * 1000 },
+  hgemm: { goal: CUDA_EFFICIENCY_GOALS.hgemm, peak: (s) => (s.fp16TensorTflops === null ? null : s.fp16TensorTflops * 1000) },
+  triad: { goal: CUDA_EFFICIENCY_GOALS.triad, peak: (s) => s.memoryGBs },
 };
 
 function kernelFigures(mode: string, result: CudaBenchResult): BenchFigure[] {
@@ -104,6 +112,26 @@ function kernelFigures(mode: string, result: CudaBenchResult): BenchFigure[] {
     }
   }
   return figures;
+}
+
+/**
+ * One `cuda.efficiency.<kernel>` figure per goal: the kernel's rate as a percentage of the spec-table peak of
+ * the GPU that ran it, or null ("unmeasured: …") without a GPU run, a kernel result or a spec-table entry.
+ */
+export function cudaEfficiencyFigures(result: CudaBenchResult | null, context: string): BenchFigure[] {
+  const device = result?.device;
+  const spec = device ? matchSpec({ name: device.name, memoryBytes: device.memoryBytes }) : null;
+  return (Object.keys(CUDA_EFFICIENCY_GOALS) as (keyof typeof CUDA_EFFICIENCY_GOALS)[]).map((name) => {
+    const figureName = `cuda.efficiency.${name}`;
+    const goal = CUDA_EFFICIENCY_GOALS[name];
+    if (!result || !device) return efficiencyFigure(figureName, null, goal, context);
+    if (!spec) return efficiencyFigure(figureName, null, goal, `${device.name} is not in the spec table`);
+    const timing = result.kernels.find((k) => k.name === name);
+    const peak = GOALS[name]!.peak(spec);
+    if (!timing || !peak) return efficiencyFigure(figureName, null, goal, `${device.name}: ${timing ? 'no spec peak for this kernel' : `${context} has no ${name} result`}`);
+    const kernel = kernelResult(timing.name, timing.trialsNs, timing.workPerTrial);
+    return efficiencyFigure(figureName, (kernel.value / 1000 / peak) * 100, goal, `${device.name}, ${context}: ${round(kernel.value / 1000, 1)} of ${peak} ${kernel.unit} (${spec.name} spec), ${timing.params}`);
+  });
 }
 
 function round(value: number, digits: number): number {

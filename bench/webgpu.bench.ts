@@ -4,7 +4,8 @@ import { DawnWebGpuRunner } from '../electron/core/adapters/dawn-webgpu.js';
 import { BenchService, type BenchHistoryEntry } from '../electron/core/bench/bench-service.js';
 import { verifyInChild } from '../electron/core/adapters/verify-child.js';
 import { protocolJudge } from '../electron/core/bench/judge.js';
-import type { BenchFigure, BenchSuite } from './figure.js';
+import type { BenchRunSummary } from '../protocol/bench/wgsl/api-schemas.js';
+import { efficiencyFigure, type BenchFigure, type BenchSuite } from './figure.js';
 
 const SEED = '243f6a8885a308d3';
 
@@ -59,6 +60,7 @@ export const webgpuSuite: BenchSuite = {
       for (const kernel of summary.kernels) {
         figures.push({ name: `webgpu.${mode}.${kernel.name}`, value: round(kernel.value / 1000, 3), unit: kernel.unit, goal: null, note: `${where}${kernel.noisy ? ', noisy' : ''}` });
       }
+      if (!quick) figures.push(wgslSgemmEfficiency(summary));
       if (summary.sustained) {
         figures.push({ name: `webgpu.${mode}.sustained_ratio`, value: summary.sustained.ratio1000 / 1000, unit: 'sustained/peak', goal: null, note: `over ${summary.sustained.seconds} s` });
       }
@@ -66,6 +68,18 @@ export const webgpuSuite: BenchSuite = {
     return figures;
   },
 };
+
+/** Goal of issue 13 for the WGSL SGEMM, in % of the spec-table FP32 peak. */
+export const WGSL_SGEMM_GOAL_PERCENT = 50;
+
+/** The full run's WGSL SGEMM as a percentage of the spec peak; "unmeasured: no GPU" on a software adapter. */
+export function wgslSgemmEfficiency(summary: BenchRunSummary): BenchFigure {
+  const name = 'webgpu.efficiency.sgemm';
+  if (summary.software) return efficiencyFigure(name, null, WGSL_SGEMM_GOAL_PERCENT, `no GPU (software adapter ${summary.deviceName})`);
+  const sgemm = summary.kernels.find((k) => k.name === 'sgemm');
+  if (!sgemm?.specPeak) return efficiencyFigure(name, null, WGSL_SGEMM_GOAL_PERCENT, `${summary.deviceName}: ${sgemm ? 'not in the spec table' : 'no sgemm result'}`);
+  return efficiencyFigure(name, (sgemm.value / sgemm.specPeak) * 100, WGSL_SGEMM_GOAL_PERCENT, `${summary.deviceName}, n = ${summary.n}, spec peak ${sgemm.specPeak / 1000} GFLOPS`);
+}
 
 function round(value: number, digits: number): number {
   const f = 10 ** digits;

@@ -14,6 +14,7 @@
 
 #include "cpu_reference.h"
 #include "kernels.h"
+#include "launch_plan.h"
 #include "philox_kat.h"
 
 namespace oh {
@@ -221,10 +222,9 @@ KernelResult run_trials(const Options& options, EventPair& events, const char* n
   return result;
 }
 
-KernelResult bench_fma(const Options& options, const DeviceInfo& device, EventPair& events, double target_ns) {
-  int threads_per_sm = attribute(cudaDevAttrMaxThreadsPerMultiProcessor, device.index);
-  if (threads_per_sm <= 0) threads_per_sm = 1024;
-  const int blocks = device.sm_count * std::max(1, threads_per_sm / kFmaThreads) * 2;
+KernelResult bench_fma(const Options& options, const LaunchPlan& plan, EventPair& events, double target_ns) {
+  // A whole number of waves (SMs x resident blocks x kFmaWaves), so no SM sits idle during a tail wave.
+  const int blocks = plan.fma_blocks;
   DeviceBuffer<float> out(static_cast<size_t>(blocks) * kFmaThreads);
   const float a = 0.9999f, b = 0.0001f;
   // One launch is sized to the target from a short calibration launch; each trial is one launch.
@@ -239,8 +239,8 @@ KernelResult bench_fma(const Options& options, const DeviceInfo& device, EventPa
   const int iterations = static_cast<int>(std::min(1e7, std::max(1.0, std::round(calib_iters * scale))));
   const int64_t flops = int64_t{blocks} * kFmaThreads * iterations * kFmaUnroll * kFmaChains * 2;
   char params[160];
-  std::snprintf(params, sizeof params, "%d blocks x %d threads, %d iterations x %d FMAs x %d chains", blocks, kFmaThreads, iterations,
-                kFmaUnroll, kFmaChains);
+  std::snprintf(params, sizeof params, "%d blocks (%d full waves) x %d threads, %d iterations x %d FMAs x %d chains", blocks,
+                plan.fma_waves, kFmaThreads, iterations, kFmaUnroll, kFmaChains);
   auto launch = [&] { launch_fma(out.get(), blocks, iterations, a, b); };
   // target/one launch ~ 1, so run_trials keeps one launch per trial.
   KernelResult result;
@@ -259,9 +259,47 @@ KernelResult bench_fma(const Options& options, const DeviceInfo& device, EventPa
   return result;
 }
 
-std::string gemm_params(int n, const char* tiles) {
-  return "n=" + std::to_string(n) + ", " + tiles;
+std::string gemm_params(const LaunchPlan& plan, const DeviceInfo& device, const char* tiles) {
+  return gemm_plan_text(plan, device.sm_count) + ", " + tiles;
 }
+
+bool has_sm80_paths(const DeviceInfo& device) { return device.cc_major >= 8; }
+
+const char* sgemm_tiles(const DeviceInfo& device) {
+  return has_sm80_paths(device) ? "128x128x8 block tiles, 64x32 warp tiles, 8x8 per thread, 4-stage cp.async"
+                                : "128x128x8 block tiles, 8x8 per thread, register double buffering (sm_75)";
+}
+
+const char* hgemm_tiles(const DeviceInfo& device) {
+  return has_sm80_paths(device) ? "mma.sync m16n8k16 fp16->fp32 + ldmatrix, swizzled 128x128x32 tiles, 3-stage cp.async"
+                                : "WMMA 16x16x16 fp16->fp32, 128x128x32 block tiles (sm_75)";
+}
+
+// Seeded inputs (and outputs) of one GEMM size.
+struct GemmBuffers {
+  explicit GemmBuffers(int size) : n(size), nn(static_cast<size_t>(size) * size), a(nn), b(nn) {}
+  int n;
+  size_t nn;
+  DeviceBuffer<float> a, b;
+  std::unique_ptr<DeviceBuffer<__half>> ah, bh;
+  std::unique_ptr<DeviceBuffer<float>> c, c_half;
+
+  void fill(const Options& options, bool fp32, bool fp16) {
+    launch_fill_f32(a.get(), static_cast<uint32_t>(nn), kStreamA, options.key);
+    launch_fill_f32(b.get(), static_cast<uint32_t>(nn), kStreamB, options.key);
+    if (fp32) c = std::make_unique<DeviceBuffer<float>>(nn);
+    if (fp16) {
+      ah = std::make_unique<DeviceBuffer<__half>>(nn);
+      bh = std::make_unique<DeviceBuffer<__half>>(nn);
+      launch_fill_f16(ah->get(), static_cast<uint32_t>(nn), kStreamA, options.key);
+      launch_fill_f16(bh->get(), static_cast<uint32_t>(nn), kStreamB, options.key);
+      c_half = std::make_unique<DeviceBuffer<float>>(nn);
+    }
+    OH_LAUNCHED("fill inputs");
+  }
+  void sgemm() const { launch_sgemm(n, a.get(), b.get(), c->get()); }
+  void hgemm() const { launch_hgemm(n, ah->get(), bh->get(), c_half->get()); }
+};
 
 // Exact on-device Freivalds check: C*r == A*(B*r) for a seeded +/-1 vector r, in int64 arithmetic.
 bool freivalds(const Options& options, int n, const float* a, const float* b, const float* c) {
@@ -322,10 +360,10 @@ RunResult run_gpu(const Options& options) {
   const Targets targets = targets_for(options);
   EventPair events;
   const int n = options.n;
-  const size_t nn = static_cast<size_t>(n) * n;
-  const int64_t gemm_flops = int64_t{2} * n * n * n;
+  const LaunchPlan plan = plan_launches(n, device.sm_count, fma_blocks_per_sm(), triad_blocks_per_sm());
+  const int64_t timing_flops = int64_t{2} * plan.gemm_timing_n * plan.gemm_timing_n * plan.gemm_timing_n;
 
-  if (options.wants(Kernel::Fma)) result.kernels.push_back(bench_fma(options, device, events, targets.fma_ns));
+  if (options.wants(Kernel::Fma)) result.kernels.push_back(bench_fma(options, plan, events, targets.fma_ns));
 
   const bool want_sgemm = options.wants(Kernel::Sgemm) || options.wants(Kernel::SgemmSustained);
   const bool want_hgemm = options.wants(Kernel::Hgemm);
@@ -333,53 +371,46 @@ RunResult run_gpu(const Options& options) {
     // Progress always names a kernel: the GEMM phase this work belongs to.
     const char* gemm_kernel = want_sgemm ? "sgemm" : "hgemm";
     report_progress(options, gemm_kernel, "inputs", 0, 1);
-    DeviceBuffer<float> a(nn), b(nn);
-    launch_fill_f32(a.get(), static_cast<uint32_t>(nn), kStreamA, options.key);
-    launch_fill_f32(b.get(), static_cast<uint32_t>(nn), kStreamB, options.key);
-    OH_LAUNCHED("fill inputs");
+    // Timed at plan.gemm_timing_n (a grid that fills every SM); C is computed and checked at the challenge's n.
+    auto timed = std::make_unique<GemmBuffers>(plan.gemm_timing_n);
+    timed->fill(options, want_sgemm, want_hgemm);
     OH_CUDA(cudaDeviceSynchronize());
     report_progress(options, gemm_kernel, "inputs", 1, 1);
 
-    std::unique_ptr<DeviceBuffer<float>> c;
-    std::unique_ptr<DeviceBuffer<float>> c_half;
-    if (want_sgemm) {
-      c = std::make_unique<DeviceBuffer<float>>(nn);
-      auto launch = [&] { launch_sgemm(n, a.get(), b.get(), c->get()); };
-      if (options.wants(Kernel::Sgemm)) {
-        result.kernels.push_back(run_trials(options, events, "sgemm", "GFLOPS", targets.gemm_ns, gemm_flops, launch,
-                                            gemm_params(n, "128x128x8 block tiles, 8x8 per thread")));
-      } else {
-        launch();
-        OH_LAUNCHED("sgemm");
-      }
+    if (options.wants(Kernel::Sgemm)) {
+      result.kernels.push_back(run_trials(options, events, "sgemm", "GFLOPS", targets.gemm_ns, timing_flops, [&] { timed->sgemm(); },
+                                          gemm_params(plan, device, sgemm_tiles(device))));
     }
     if (want_hgemm) {
-      DeviceBuffer<__half> ah(nn), bh(nn);
-      launch_fill_f16(ah.get(), static_cast<uint32_t>(nn), kStreamA, options.key);
-      launch_fill_f16(bh.get(), static_cast<uint32_t>(nn), kStreamB, options.key);
-      OH_LAUNCHED("fill fp16 inputs");
-      c_half = std::make_unique<DeviceBuffer<float>>(nn);
-      auto launch = [&] { launch_hgemm(n, ah.get(), bh.get(), c_half->get()); };
-      result.kernels.push_back(run_trials(options, events, "hgemm", "GFLOPS", targets.gemm_ns, gemm_flops, launch,
-                                          gemm_params(n, "WMMA 16x16x16 fp16->fp32, 128x128x32 block tiles")));
+      result.kernels.push_back(run_trials(options, events, "hgemm", "GFLOPS", targets.gemm_ns, timing_flops, [&] { timed->hgemm(); },
+                                          gemm_params(plan, device, hgemm_tiles(device))));
     }
+    std::unique_ptr<GemmBuffers> exact;
+    if (plan.gemm_timing_n != n) {
+      exact = std::make_unique<GemmBuffers>(n);
+      exact->fill(options, want_sgemm, want_hgemm);
+    }
+    GemmBuffers& out = exact ? *exact : *timed;
+    if (want_sgemm) out.sgemm();
+    if (want_hgemm) out.hgemm();
+    OH_LAUNCHED("gemm");
     OH_CUDA(cudaDeviceSynchronize());
 
     // Self-check: C must satisfy Freivalds exactly, and the tensor-core C must equal the FP32 C bit for bit.
     report_progress(options, want_hgemm ? "hgemm" : "sgemm", "verify", 0, 1);
-    const float* c_main = c ? c->get() : c_half->get();
+    const float* c_main = out.c ? out.c->get() : out.c_half->get();
     result.self_check_ran = true;
-    result.freivalds_ok = freivalds(options, n, a.get(), b.get(), c_main);
-    if (c && c_half) {
+    result.freivalds_ok = freivalds(options, n, out.a.get(), out.b.get(), c_main);
+    if (out.c && out.c_half) {
       DeviceBuffer<unsigned long long> mismatches(1);
       OH_CUDA(cudaMemset(mismatches.get(), 0, sizeof(unsigned long long)));
-      launch_count_mismatches(c->get(), c_half->get(), nn, mismatches.get());
+      launch_count_mismatches(out.c->get(), out.c_half->get(), out.nn, mismatches.get());
       OH_LAUNCHED("compare");
       unsigned long long host = 0;
       OH_CUDA(cudaMemcpy(&host, mismatches.get(), sizeof host, cudaMemcpyDeviceToHost));
       result.hgemm_checked = true;
       result.hgemm_mismatches = host;
-    } else if (c_half && !c) {
+    } else {
       result.hgemm_checked = false;
     }
     report_progress(options, want_hgemm ? "hgemm" : "sgemm", "verify", 1, 1);
@@ -388,27 +419,30 @@ RunResult run_gpu(const Options& options) {
       wrong_result(std::to_string(result.hgemm_mismatches) + " tensor-core outputs differ from the FP32 outputs");
     }
     result.have_c = true;
-    result.c_source = c ? "sgemm" : "hgemm";
-    result.c_checksum = device_checksum(c_main, nn);
+    result.c_source = out.c ? "sgemm" : "hgemm";
+    result.c_checksum = device_checksum(c_main, out.nn);
     if (!options.out_c.empty()) {
       report_progress(options, want_hgemm ? "hgemm" : "sgemm", "write", 0, 1);
-      write_c(options, c_main, nn);
+      write_c(options, c_main, out.nn);
       result.c_written = true;
       report_progress(options, want_hgemm ? "hgemm" : "sgemm", "write", 1, 1);
     }
-    c_half.reset();
+    exact.reset();
+    timed->c_half.reset();
+    timed->ah.reset();
+    timed->bh.reset();
 
     if (options.wants(Kernel::SgemmSustained)) {
       // Back-to-back SGEMM batches for sustained_seconds of wall time: catches thermal and power throttling.
-      auto launch = [&] { launch_sgemm(n, a.get(), b.get(), c->get()); };
+      auto launch = [&] { timed->sgemm(); };
       const int64_t one = events.time_ns(launch, 1, "sgemm_sustained");
       const int reps = static_cast<int>(clamp_reps(targets.sustained_batch_ns, one));
       KernelResult sustained;
       sustained.name = "sgemm_sustained";
       sustained.unit = "GFLOPS";
       sustained.launches_per_trial = reps;
-      sustained.work_per_trial = gemm_flops * reps;
-      sustained.params = gemm_params(n, "same kernel as sgemm, back-to-back batches");
+      sustained.work_per_trial = timing_flops * reps;
+      sustained.params = gemm_params(plan, device, "same kernel as sgemm, back-to-back batches");
       const auto phase_start = std::chrono::steady_clock::now();
       const int64_t total_ms = static_cast<int64_t>(options.sustained_seconds * 1000);
       while (elapsed_ms(phase_start) < total_ms || sustained.trials_ns.empty()) {
@@ -433,12 +467,14 @@ RunResult run_gpu(const Options& options) {
     launch_fill_f32(tb.get(), static_cast<uint32_t>(elements), kStreamTriadB, options.key);
     launch_fill_f32(tc.get(), static_cast<uint32_t>(elements), kStreamTriadC, options.key);
     OH_LAUNCHED("fill triad inputs");
-    const int blocks = device.sm_count * 16;
+    // One full wave of resident blocks, each thread striding over the array kTriadVecs float4s at a time.
+    const int blocks = plan.triad_blocks;
     auto launch = [&] { launch_triad(ta.get(), tb.get(), tc.get(), kTriadScalar, static_cast<size_t>(elements), blocks); };
     const int64_t bytes = elements * 3 * static_cast<int64_t>(sizeof(float));
     result.kernels.push_back(run_trials(options, events, "triad", "GB/s", targets.triad_ns, bytes, launch,
                                         std::to_string(elements) + " elements (" + std::to_string(elements * 4 >> 20) +
-                                            " MiB per buffer), float4, " + std::to_string(blocks) + " blocks"));
+                                            " MiB per buffer), 4 float4 per thread per grid-stride step, " + std::to_string(blocks) +
+                                            " blocks = one wave on " + std::to_string(device.sm_count) + " SMs"));
     result.have_triad = true;
     result.triad_elements = elements;
     result.triad_checksum = device_checksum(ta.get(), static_cast<size_t>(elements));

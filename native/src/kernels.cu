@@ -1,15 +1,22 @@
-// CUDA kernels: seeded input generation, FP32 FMA peak, tiled SGEMM, WMMA HGEMM, float4 triad, and the
-// exact integer reductions used for checksums and the on-device self-check.
+// CUDA kernels: seeded input generation, FP32 FMA peak, tiled SGEMM (warp-tiled with a cp.async pipeline on
+// sm_80+), HGEMM (mma.sync + ldmatrix on sm_80+, WMMA on sm_75), float4 triad, and the exact integer
+// reductions used for checksums and the on-device self-check.
 #include "kernels.h"
 
 #include <mma.h>
 
 #include <algorithm>
 
+#include "gemm80_tiles.h"
 #include "gemm_tiles.h"
+#include "launch_plan.h"
 #include "philox_kat.h"
+#include "stream_tiles.h"
 
 namespace oh {
+
+static_assert(gemm::kSgBM == kGemmTile && gemm::kSgBN == kGemmTile && gemm::kHgBM == kGemmTile && gemm::kHgBN == kGemmTile,
+              "launch_plan.cpp sizes the GEMM grid with kGemmTile");
 
 namespace {
 
@@ -89,8 +96,9 @@ __global__ void __launch_bounds__(kFmaThreads) fma_kernel(float* out, int iterat
 // SGEMM and HGEMM: the phases live in gemm_tiles.h (shared with the host simulator); here they are put
 // between the barriers.
 
-__global__ void __launch_bounds__(gemm::kSgThreads, 2)
-    sgemm_kernel(int n, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ < 800
+// sm_75: the register double-buffered pipeline of gemm_tiles.h.
+__device__ __forceinline__ void sgemm_block_sm75(int n, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
   __shared__ gemm::SgemmShared sh;
   const int tid = threadIdx.x;
   const int row0 = blockIdx.y * gemm::kSgBM;
@@ -116,7 +124,129 @@ __global__ void __launch_bounds__(gemm::kSgThreads, 2)
   }
   gemm::sgemm_store(tid, n, row0, col0, acc, c);
 }
+#endif
 
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ >= 800
+// cp.async (sm_80+): global -> shared without registers; src_size 0 zero-fills the destination.
+struct CpAsync {
+  static __device__ __forceinline__ unsigned smem(const void* p) { return static_cast<unsigned>(__cvta_generic_to_shared(p)); }
+  __device__ __forceinline__ void copy4(int, void* dst, const void* src, bool valid) {
+    asm volatile("cp.async.ca.shared.global [%0], [%1], 4, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 4 : 0) : "memory");
+  }
+  __device__ __forceinline__ void copy16(int, void* dst, const void* src, bool valid) {
+    asm volatile("cp.async.cg.shared.global [%0], [%1], 16, %2;\n" ::"r"(smem(dst)), "l"(src), "r"(valid ? 16 : 0) : "memory");
+  }
+  __device__ __forceinline__ void commit(int) { asm volatile("cp.async.commit_group;\n" ::: "memory"); }
+  template <int kPending>
+  __device__ __forceinline__ void wait(int) {
+    asm volatile("cp.async.wait_group %0;\n" ::"n"(kPending) : "memory");  // orders the shared reads after it
+  }
+};
+
+// sm_80+: warp-tiled, kSg80Stages-deep cp.async pipeline (gemm80_tiles.h), one barrier per K slice.
+__device__ __forceinline__ void sgemm_block_sm80(int n, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+  __shared__ gemm::Sgemm80Shared sh;
+  constexpr int kStages = gemm::kSg80Stages;
+  CpAsync async;
+  const int tid = threadIdx.x;
+  const int row0 = blockIdx.y * gemm::kSgBM;
+  const int col0 = blockIdx.x * gemm::kSgBN;
+  const int slices = (n + gemm::kSg80BK - 1) / gemm::kSg80BK;
+  float acc[8][8];
+#pragma unroll
+  for (int i = 0; i < 8; ++i) {
+#pragma unroll
+    for (int j = 0; j < 8; ++j) acc[i][j] = 0.f;
+  }
+  for (int s = 0; s < kStages - 1; ++s) {
+    if (s < slices) gemm::sgemm80_load(async, tid, n, row0, col0, s * gemm::kSg80BK, a, b, sh.stage[s]);
+    async.commit(tid);
+  }
+  for (int kt = 0; kt < slices; ++kt) {
+    async.wait<kStages - 2>(tid);
+    __syncthreads();  // slice kt landed for every thread; slice kt - 1's stage is free again
+    const int next = kt + kStages - 1;
+    if (next < slices) gemm::sgemm80_load(async, tid, n, row0, col0, next * gemm::kSg80BK, a, b, sh.stage[next % kStages]);
+    async.commit(tid);
+    gemm::sgemm80_compute(tid, sh.stage[kt % kStages], acc);
+  }
+  gemm::sgemm80_store(tid, n, row0, col0, acc, c);
+}
+
+// One lane's view of the warp-level operations of gemm80_tiles.h's HGEMM.
+struct MmaWarp {
+  using U32 = unsigned;
+  using F32 = float;
+  int lane;
+  template <class F>
+  __device__ __forceinline__ const __half* lanes(F address) const { return address(lane); }
+  template <class F>
+  __device__ __forceinline__ void each_lane(F body) const { body(lane); }
+  static __device__ __forceinline__ float at(float v, int) { return v; }
+  __device__ __forceinline__ void ldmatrix_x4(unsigned (&r)[4], const __half* p) const {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(CpAsync::smem(p)));
+  }
+  __device__ __forceinline__ void ldmatrix_x4_trans(unsigned (&r)[4], const __half* p) const {
+    asm volatile("ldmatrix.sync.aligned.m8n8.x4.trans.shared.b16 {%0,%1,%2,%3}, [%4];\n"
+                 : "=r"(r[0]), "=r"(r[1]), "=r"(r[2]), "=r"(r[3])
+                 : "r"(CpAsync::smem(p)));
+  }
+  __device__ __forceinline__ void mma(float (&d)[4], const unsigned (&a)[4], const unsigned (&b)[2]) const {
+    asm volatile("mma.sync.aligned.m16n8k16.row.col.f32.f16.f16.f32 {%0,%1,%2,%3}, {%4,%5,%6,%7}, {%8,%9}, {%0,%1,%2,%3};\n"
+                 : "+f"(d[0]), "+f"(d[1]), "+f"(d[2]), "+f"(d[3])
+                 : "r"(a[0]), "r"(a[1]), "r"(a[2]), "r"(a[3]), "r"(b[0]), "r"(b[1]));
+  }
+};
+
+// sm_80+: mma.sync m16n8k16 from swizzled shared tiles via ldmatrix, kHg80Stages-deep cp.async pipeline.
+__device__ __forceinline__ void hgemm_block_sm80(int n, const __half* __restrict__ a, const __half* __restrict__ b, float* __restrict__ c) {
+  __shared__ gemm::Hgemm80Shared sh;
+  constexpr int kStages = gemm::kHg80Stages;
+  CpAsync async;
+  const int tid = threadIdx.x;
+  MmaWarp w{static_cast<int>(tid % 32)};
+  const int warp = tid / 32;
+  const int row0 = blockIdx.y * gemm::kHgBM;
+  const int col0 = blockIdx.x * gemm::kHgBN;
+  const int slices = (n + gemm::kHg80BK - 1) / gemm::kHg80BK;
+  float acc[4][4][4];
+#pragma unroll
+  for (int i = 0; i < 4; ++i) {
+#pragma unroll
+    for (int j = 0; j < 4; ++j) {
+#pragma unroll
+      for (int e = 0; e < 4; ++e) acc[i][j][e] = 0.f;
+    }
+  }
+  for (int s = 0; s < kStages - 1; ++s) {
+    if (s < slices) gemm::hgemm80_load(async, tid, n, row0, col0, s * gemm::kHg80BK, a, b, sh.stage[s]);
+    async.commit(tid);
+  }
+  for (int kt = 0; kt < slices; ++kt) {
+    async.wait<kStages - 2>(tid);
+    __syncthreads();
+    const int next = kt + kStages - 1;
+    if (next < slices) gemm::hgemm80_load(async, tid, n, row0, col0, next * gemm::kHg80BK, a, b, sh.stage[next % kStages]);
+    async.commit(tid);
+    gemm::hgemm80_compute(w, warp, sh.stage[kt % kStages], acc);
+  }
+  gemm::hgemm80_store(w, warp, n, row0, col0, acc, c);
+}
+#endif
+
+// One kernel per GEMM; the device code picks the path for the architecture it is compiled for.
+__global__ void __launch_bounds__(gemm::kSgThreads, 2)
+    sgemm_kernel(int n, const float* __restrict__ a, const float* __restrict__ b, float* __restrict__ c) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  sgemm_block_sm80(n, a, b, c);
+#else
+  sgemm_block_sm75(n, a, b, c);
+#endif
+}
+
+#if !defined(__CUDA_ARCH__) || __CUDA_ARCH__ < 800
 // Fragment operations on the tensor cores.
 struct WmmaOps {
   using A = nvcuda::wmma::fragment<nvcuda::wmma::matrix_a, 16, 16, 16, __half, nvcuda::wmma::row_major>;
@@ -131,8 +261,8 @@ struct WmmaOps {
   static __device__ __forceinline__ void sync_warp() { __syncwarp(); }
 };
 
-__global__ void __launch_bounds__(gemm::kHgThreads)
-    hgemm_kernel(int n, const __half* __restrict__ a, const __half* __restrict__ b, float* __restrict__ c) {
+// sm_75: WMMA 16x16x16 from padded double-buffered tiles (gemm_tiles.h).
+__device__ __forceinline__ void hgemm_block_sm75(int n, const __half* __restrict__ a, const __half* __restrict__ b, float* __restrict__ c) {
   __shared__ gemm::HgemmShared sh;
   const int tid = threadIdx.x;
   const int warp = tid / 32;
@@ -159,18 +289,23 @@ __global__ void __launch_bounds__(gemm::kHgThreads)
   }
   gemm::hgemm_store<WmmaOps>(warp, lane, 32, n, row0, col0, acc, sh, c);
 }
+#endif
+
+__global__ void __launch_bounds__(gemm::kHgThreads)
+    hgemm_kernel(int n, const __half* __restrict__ a, const __half* __restrict__ b, float* __restrict__ c) {
+#if defined(__CUDA_ARCH__) && __CUDA_ARCH__ >= 800
+  hgemm_block_sm80(n, a, b, c);
+#else
+  hgemm_block_sm75(n, a, b, c);
+#endif
+}
 
 // ------------------------------------------------------------------------------------------------------
-// Triad a = b + s*c, float4 per thread, grid-stride.
+// Triad a = b + s*c: kTriadVecs float4s per thread per grid-stride step (stream_tiles.h).
 
-__global__ void triad_kernel(float4* __restrict__ a, const float4* __restrict__ b, const float4* __restrict__ c, float s,
-                             size_t count4) {
-  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < count4;
-       i += static_cast<size_t>(gridDim.x) * blockDim.x) {
-    const float4 bv = b[i];
-    const float4 cv = c[i];
-    a[i] = make_float4(bv.x + s * cv.x, bv.y + s * cv.y, bv.z + s * cv.z, bv.w + s * cv.w);
-  }
+__global__ void __launch_bounds__(kBlock) triad_kernel(float4* __restrict__ a, const float4* __restrict__ b,
+                                                       const float4* __restrict__ c, float s, size_t count4) {
+  triad_thread(blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x, static_cast<size_t>(gridDim.x) * blockDim.x, a, b, c, s, count4);
 }
 
 // ------------------------------------------------------------------------------------------------------
@@ -250,6 +385,19 @@ void launch_philox_kat(uint32_t* out) {
   }
   philox_kat_kernel<<<1, 32>>>(args, out);
 }
+
+int resident_blocks_per_sm(const void* kernel, int threads) {
+  int blocks = 0;
+  if (cudaOccupancyMaxActiveBlocksPerMultiprocessor(&blocks, kernel, threads, 0) != cudaSuccess) {
+    cudaGetLastError();  // clear it: the caller falls back to one block per SM
+    return 1;
+  }
+  return std::max(1, blocks);
+}
+
+int fma_blocks_per_sm() { return resident_blocks_per_sm(reinterpret_cast<const void*>(fma_kernel), kFmaThreads); }
+
+int triad_blocks_per_sm() { return resident_blocks_per_sm(reinterpret_cast<const void*>(triad_kernel), kBlock); }
 
 void launch_fma(float* out, int blocks, int iterations, float a, float b) {
   fma_kernel<<<blocks, kFmaThreads>>>(out, iterations, a, b);

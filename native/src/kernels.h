@@ -25,14 +25,19 @@ constexpr int kFmaChains = 8;    // independent FMA chains per thread (ILP)
 constexpr int kFmaUnroll = 64;   // FMAs per chain per loop iteration
 // FLOPs of one launch: blocks * threads * iterations * unroll * chains * 2.
 void launch_fma(float* out, int blocks, int iterations, float a, float b);
+// How many blocks of the FMA / triad kernel one SM holds at once (occupancy API; 1 if it cannot tell).
+int fma_blocks_per_sm();
+int triad_blocks_per_sm();
 
-// ---- SGEMM: 128x128 block tiles, BK = 8, 256 threads, 8x8 outputs per thread (gemm_tiles.h) ----
+// ---- SGEMM: 128x128 block tiles, 256 threads, 8x8 outputs per thread; sm_80+: warp tiles and a 4-stage
+// cp.async pipeline (gemm80_tiles.h), sm_75: register double buffering (gemm_tiles.h) ----
 void launch_sgemm(int n, const float* a, const float* b, float* c);
 
-// ---- HGEMM: WMMA tensor cores, FP16 in, FP32 accumulate; 128x128 block tiles, 8 warps of 64x32 (gemm_tiles.h) ----
+// ---- HGEMM: tensor cores, FP16 in, FP32 accumulate; 128x128 block tiles, 8 warps of 64x32; sm_80+:
+// mma.sync m16n8k16 + ldmatrix from swizzled tiles, 3-stage cp.async (gemm80_tiles.h), sm_75: WMMA ----
 void launch_hgemm(int n, const __half* a, const __half* b, float* c);
 
-// ---- triad a = b + s*c with float4 loads; `count` is a multiple of 4 ----
+// ---- triad a = b + s*c, 4 float4s per thread per grid-stride step; `count` is a multiple of 4 ----
 void launch_triad(float* a, const float* b, const float* c, float s, size_t count, int blocks);
 
 // ---- reductions for checksums and self-checks (results accumulate into device counters) ----

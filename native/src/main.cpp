@@ -8,6 +8,7 @@
 #include "cpu_reference.h"
 #include "errors.h"
 #include "gpu_bench.h"
+#include "launch_plan.h"
 #include "options.h"
 #include "report.h"
 #include "result.h"
@@ -76,6 +77,11 @@ int main(int argc, char** argv) {
       return kExitOk;
     }
     if (options.selftest) return selftest();
+    if (options.plan) {
+      const LaunchPlan plan = plan_launches(options.n, options.plan_sm_count, options.plan_fma_blocks_per_sm, options.plan_triad_blocks_per_sm);
+      print_document(plan_json(plan, options.plan_sm_count));
+      return kExitOk;
+    }
     const RunResult result = options.cpu ? run_cpu(options) : run_gpu(options);
     print_document(result_json(options, result));
     return kExitOk;

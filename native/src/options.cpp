@@ -15,6 +15,7 @@ const char* const kUsage =
     "                           [--triad-elements N] [--no-progress]\n"
     "       offhours-cuda-bench --cpu --seed HEX16 --n N [--out-c PATH] [--triad-elements N]\n"
     "       offhours-cuda-bench --selftest\n"
+    "       offhours-cuda-bench --plan --sm-count S [--n N] [--quick] [--fma-blocks-per-sm B] [--triad-blocks-per-sm B]\n"
     "Prints one JSON document on stdout; progress lines (JSON) on stderr.\n";
 
 const char* kernel_name(Kernel kernel) {
@@ -106,6 +107,10 @@ Options parse_options(int argc, const char* const* argv) {
     };
     if (arg == "--help" || arg == "-h") options.help = true;
     else if (arg == "--selftest") options.selftest = true;
+    else if (arg == "--plan") options.plan = true;
+    else if (arg == "--sm-count") options.plan_sm_count = static_cast<int>(parse_int(arg, next(), 1, 4096));
+    else if (arg == "--fma-blocks-per-sm") options.plan_fma_blocks_per_sm = static_cast<int>(parse_int(arg, next(), 1, 64));
+    else if (arg == "--triad-blocks-per-sm") options.plan_triad_blocks_per_sm = static_cast<int>(parse_int(arg, next(), 1, 64));
     else if (arg == "--cpu") options.cpu = true;
     else if (arg == "--quick") options.quick = true;
     else if (arg == "--no-progress") options.progress = false;
@@ -123,6 +128,11 @@ Options parse_options(int argc, const char* const* argv) {
     else usage_error("unknown option \"" + arg + "\"");
   }
   if (options.help || options.selftest) return options;
+  if (options.plan) {
+    if (options.plan_sm_count == 0) usage_error("--plan needs --sm-count");
+    if (options.n == 0) options.n = options.quick ? 2048 : 4096;
+    return options;
+  }
   if (!have_seed) usage_error("--seed is required");
   if (options.triad_elements % 4 != 0) usage_error("--triad-elements must be a multiple of 4");
 

@@ -29,6 +29,12 @@ struct Options {
   double sustained_seconds = -1;      // <0: 20 s in full mode, 0 in quick mode
   int64_t triad_elements = 0;         // 0: 64 Mi (256 MiB per buffer) full, 16 Mi quick, 1 Mi on the CPU
 
+  // --plan: print the launch geometry for a device with this many SMs (and resident blocks per SM), no GPU.
+  bool plan = false;
+  int plan_sm_count = 0;
+  int plan_fma_blocks_per_sm = 1;
+  int plan_triad_blocks_per_sm = 1;
+
   bool wants(Kernel kernel) const;
 };
 

@@ -97,6 +97,14 @@ function readC(path: string, n: number): Float32Array {
   return c;
 }
 
+interface ReplayCase {
+  n: number;
+  triadElements: number;
+}
+
+/** A replay case with no wrong element on any path, conflict-free ldmatrix phases and an exact triad. */
+const CLEAN_REPLAY = { sgemmMismatches: 0, hgemmMismatches: 0, sgemm80Mismatches: 0, hgemm80Mismatches: 0, ldmatrixConflictPhases: 0, triadMatches: true };
+
 function sameBits(x: Float32Array, y: Float32Array): boolean {
   return Buffer.from(x.buffer, x.byteOffset, x.byteLength).equals(Buffer.from(y.buffer, y.byteOffset, y.byteLength));
 }
@@ -172,17 +180,40 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     expect(out.json.gemm).toBeNull();
   });
 
-  it('the SGEMM and HGEMM kernels\' tile code, replayed thread by thread on the CPU, gives the reference C for sizes on and off the tile grid', () => {
+  it('the SGEMM and HGEMM kernels\' tile code (sm_75 and sm_80+ paths) and the triad, replayed thread by thread on the CPU, give the reference results for sizes on and off the tile grid', () => {
     const sim = join(nativeDir, 'build', 'offhours-kernel-sim');
     for (const args of [[], ['--seed', 'ffffffff00000001', '--n', '7', '--n', '136', '--n', '255']]) {
       const result = spawnSync(sim, args, { encoding: 'utf8', timeout: 300_000 });
       expect(result.status, result.stdout + result.stderr).toBe(0);
-      const doc = JSON.parse(result.stdout) as { ok: boolean; cases: { n: number; sgemmMismatches: number; hgemmMismatches: number }[] };
+      const doc = JSON.parse(result.stdout) as { ok: boolean; cases: ReplayCase[] };
       expect(doc.ok).toBe(true);
       expect(doc.cases.length).toBe(args.length ? 3 : 12);
-      for (const c of doc.cases) expect(c, `n ${c.n}`).toMatchObject({ sgemmMismatches: 0, hgemmMismatches: 0 });
+      for (const c of doc.cases) expect(c, `n ${c.n}`).toMatchObject(CLEAN_REPLAY);
+      // The triad replay covers a count that is not a whole number of grid-stride steps.
+      for (const c of doc.cases) expect(c.triadElements).toBe(c.n * c.n * 4 + 4);
     }
   }, 300_000);
+
+  it('--plan: GEMM is timed on a grid of at least 2 blocks per SM (C stays at the challenge n), FMA in whole waves, triad one wave', () => {
+    const plan = (args: string[]) => {
+      const out = runBinary(['--plan', ...args]);
+      expect(out.status).toBe(0);
+      return out.json as { gemmTimingN: number; gemmBlocks: number; gemmText: string; fmaBlocks: number; fmaWaves: number; triadBlocks: number; n: number };
+    };
+    // H200 (132 SMs), quick challenge n = 256: a 2x2 grid would use 4 SMs; timed at 17x17 tiles instead.
+    const h200 = plan(['--sm-count', '132', '--n', '256', '--fma-blocks-per-sm', '8', '--triad-blocks-per-sm', '8']);
+    expect(h200).toMatchObject({ n: 256, gemmTimingN: 2176, gemmBlocks: 289, fmaBlocks: 132 * 8 * 2, fmaWaves: 2, triadBlocks: 132 * 8 });
+    expect(h200.gemmText).toBe('n=2176 timed (C at n=256), 17x17 = 289 blocks on 132 SMs');
+    for (const sms of [1, 28, 46, 82, 128, 170]) {
+      const p = plan(['--sm-count', String(sms), '--n', '256']);
+      expect(p.gemmBlocks, `${sms} SMs`).toBeGreaterThanOrEqual(2 * sms);
+      expect(p.gemmTimingN % 128).toBe(0);
+      expect(p.gemmBlocks).toBe((p.gemmTimingN / 128) ** 2);
+    }
+    // A challenge already larger than that is timed at its own size.
+    expect(plan(['--sm-count', '82', '--n', '4096'])).toMatchObject({ gemmTimingN: 4096, gemmBlocks: 1024 });
+    expect(runBinary(['--plan', '--n', '256']).status).toBe(2);
+  });
 
   it('the replay under AddressSanitizer/UBSan: the kernels read and write nothing outside A, B and C', () => {
     execFileSync('make', ['-s', '-C', nativeDir, 'sanitize'], { stdio: 'pipe', timeout: 600_000 });
@@ -194,7 +225,9 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     });
     expect(result.status, result.stderr.slice(0, 2000)).toBe(0);
     expect(result.stderr).not.toMatch(/AddressSanitizer|runtime error/);
-    expect((JSON.parse(result.stdout) as { ok: boolean }).ok).toBe(true);
+    const doc = JSON.parse(result.stdout) as { ok: boolean; cases: ReplayCase[] };
+    expect(doc.ok).toBe(true);
+    for (const c of doc.cases) expect(c, `n ${c.n}`).toMatchObject(CLEAN_REPLAY);
   }, 900_000);
 
   it('reads every field of the GPU-mode document report.cpp writes, and its device fits the signed report schema', () => {
@@ -213,6 +246,17 @@ describe.skipIf(!hasNvcc)('native/ offhours-cuda-bench', () => {
     expect(ok.gemm).toEqual({ source: 'sgemm', checksum: '18446744073709551615', outC: '/tmp/sample-c.f32' });
     expect(ok.triad).toEqual({ elements: 67108864, scalar: 3, checksum: '42' });
     expect(ok.selfCheck).toEqual({ freivalds: true, hgemmMatchesSgemm: true });
+  });
+
+  it.runIf(hasNvidiaGpu)('on a real GPU: a quick n = 256 run times GEMM on a grid that fills every SM and says so', () => {
+    const out = runBinary(['--quick', '--seed', '0123456789abcdef', '--n', '256', '--kernels', 'sgemm,hgemm', '--trials', '3']);
+    expect(out.status, JSON.stringify(out.json)).toBe(0);
+    const sms = (out.json.device as { smCount: number }).smCount;
+    for (const kernel of out.json.kernels as { name: string; params: string }[]) {
+      const blocks = Number(/= (\d+) blocks on (\d+) SMs/.exec(kernel.params)?.[1]);
+      expect(blocks, kernel.params).toBeGreaterThanOrEqual(2 * sms);
+      expect(kernel.params).toMatch(/\(C at n=256\)/);
+    }
   });
 
   it.runIf(hasNvidiaGpu)('on a real GPU: SGEMM and HGEMM C equal the reference bit for bit, any n', () => {
