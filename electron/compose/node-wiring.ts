@@ -11,7 +11,7 @@ import { IptablesHostFirewall } from '../core/adapters/host-firewall-iptables.js
 import { EgressGuardedConnector } from '../core/jobs/egress-guard.js';
 import { nodeHostProbe } from '../core/adapters/host-probe-node.js';
 import { JobService } from '../core/jobs/job-service.js';
-import type { DeviceKeyStore, GpuProbe, IdleSource, Logger } from '../core/ports.js';
+import type { DeviceKeyStore, GpuProbe, IdleSource, Logger, NodeChildLauncher } from '../core/ports.js';
 import { DawnWebGpuRunner } from '../core/adapters/dawn-webgpu.js';
 import { cudaBenchCandidates } from '../core/doctor/checks/benchmark.js';
 import { Doctor, type DoctorContext } from '../core/doctor/index.js';
@@ -20,6 +20,7 @@ import { BenchService } from '../core/bench/bench-service.js';
 import { JsonlBenchHistory } from '../core/bench/history-file.js';
 import { protocolJudge } from '../core/bench/judge.js';
 import { verifyInChild } from '../core/adapters/verify-child.js';
+import { nodeForkLauncher } from '../core/adapters/node-child-fork.js';
 import { headlessDeviceKeyStore } from '../core/bench/keys/headless.js';
 import { NvidiaSmiGpuActivity } from '../core/adapters/gpu-processes-nvidia-smi.js';
 import { NvidiaSmiPowerMeter } from '../core/adapters/gpu-power-nvidia-smi.js';
@@ -91,16 +92,16 @@ export function earningsPorts(dataDir: string, logger: Logger): NonNullable<Prov
 
 /**
  * The network link's world (issue 8): `ws` to the coordinator, the embedded coordinator as a child process in
- * <data dir>/network, the link's own state file. The desktop app passes its safeStorage device key and, since its
- * execPath is Electron, ELECTRON_RUN_AS_NODE=1 in `env`.
+ * <data dir>/network, the link's own state file. The desktop app passes its safeStorage device key and its
+ * utilityProcess launcher for Node children.
  */
-export function networkPorts(dataDir: string, logger: Logger, signer: DeviceKeyStore, override?: NetworkTarget, env?: NodeJS.ProcessEnv): NonNullable<ProviderCoreOptions['network']> {
+export function networkPorts(dataDir: string, logger: Logger, signer: DeviceKeyStore, override?: NetworkTarget, children: NodeChildLauncher = nodeForkLauncher): NonNullable<ProviderCoreOptions['network']> {
   return {
     override,
     socket: new WsCoordinatorSocket(),
-    launcher: new EmbeddedNetworkProcess({ execPath: process.execPath, cliPath: join(packageRoot(), 'bin', 'offhours.js'), env }),
+    launcher: new EmbeddedNetworkProcess({ cliPath: join(packageRoot(), 'bin', 'offhours.js'), children }),
     // The coordinator times this itself; it runs on the same WebGPU (Dawn) and CUDA program as `offhours bench`.
-    responder: new TimedBenchResponder({ webgpu: new DawnWebGpuRunner(), cuda: new CudaBenchProcessRunner() }),
+    responder: new TimedBenchResponder({ webgpu: new DawnWebGpuRunner({ children }), cuda: new CudaBenchProcessRunner() }),
     signer,
     store: new LinkStateFile(join(dataDir, 'network-link.json'), logger),
     embeddedDataDir: join(dataDir, 'network'),
@@ -121,15 +122,15 @@ export function scheduleSources(jobs: JobService, idle: IdleSource): NonNullable
 }
 
 /** The benchmark on Dawn WebGPU and the CUDA executable, signing with the data dir's device key (daemon and `offhours bench`). */
-export function createHeadlessBench(dataDir: string, logger: Logger, signer: DeviceKeyStore = headlessDeviceKeyStore(dataDir)): BenchService {
+export function createHeadlessBench(dataDir: string, logger: Logger, signer: DeviceKeyStore = headlessDeviceKeyStore(dataDir), children: NodeChildLauncher = nodeForkLauncher): BenchService {
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   return new BenchService(
     {
-      webgpu: new DawnWebGpuRunner(),
+      webgpu: new DawnWebGpuRunner({ children }),
       cuda: new CudaBenchProcessRunner(),
       signer,
       history: new JsonlBenchHistory(dataDir),
-      judge: protocolJudge(verifyInChild),
+      judge: protocolJudge((report, challenge, nowMs) => verifyInChild(report, challenge, nowMs, { children })),
       clock: systemClock,
       logger,
     },

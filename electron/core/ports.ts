@@ -330,3 +330,46 @@ export interface CrashHistoryStore {
   load(): number[];
   save(times: readonly number[]): void;
 }
+
+/** How a Node child of this app ended: `code` null when a signal ended it (`signal`) or it never started (`error`). */
+export interface NodeChildEnd {
+  code: number | null;
+  signal: string | null;
+  error: Error | null;
+}
+
+/**
+ * A module of this app run as a Node child process, talking by structured-clone messages. Heavy or fragile work
+ * (Dawn and the GPU driver, the report check, systeminformation, the embedded network) runs in one, so a crash or
+ * a hang there costs only the child.
+ */
+export interface NodeChild {
+  readonly pid: number | undefined;
+  send(message: unknown): void;
+  onMessage(listener: (message: unknown) => void): void;
+  /** Text the child writes (only with `output: 'pipe'`). */
+  onStdout(listener: (text: string) => void): void;
+  onStderr(listener: (text: string) => void): void;
+  /** Once, when the child is gone, after every message it sent was delivered. */
+  onEnd(listener: (end: NodeChildEnd) => void): void;
+  readonly ended: boolean;
+  kill(signal: 'SIGTERM' | 'SIGKILL'): void;
+}
+
+export interface NodeChildOptions {
+  env: NodeJS.ProcessEnv;
+  /** The child's name where the OS or Electron lists processes. */
+  name: string;
+  /** stdout and stderr: read through onStdout/onStderr, or dropped. */
+  output: 'pipe' | 'ignore';
+  /** Its own process group (where the launcher can): a Ctrl+C meant for us does not reach it. */
+  detached?: boolean;
+}
+
+/**
+ * Starts Node children: child_process.fork under plain Node; Electron's utilityProcess in the desktop app, whose
+ * binary never runs as plain Node (its RunAsNode fuse is off: the environment cannot turn it into Node).
+ */
+export interface NodeChildLauncher {
+  fork(modulePath: string, args: readonly string[], options: NodeChildOptions): NodeChild;
+}

@@ -31,12 +31,14 @@ export function printJson(value: unknown): void {
 }
 
 const EXIT_WITH_STDIN = '--exit-with-stdin';
+const EXIT_WITH_PARENT = '--exit-with-parent';
 
 /**
  * For verbs that run a service until asked to stop (`coordinator`, `localnet`): resolves on SIGINT/SIGTERM and,
  * with `--exit-with-stdin`, when standard input closes (a parent that started it with a pipe there went away,
- * even if it was killed). Listened for from the first moment, so a stop during start-up is heard too. Returns
- * the arguments without that flag, for the service's own parser.
+ * even if it was killed), and with `--exit-with-parent`, when the IPC channel of a parent that forked it closes
+ * (an Electron utility process needs neither: Chromium ends it with the app). Listened for from the first moment,
+ * so a stop during start-up is heard too. Returns the arguments without those flags, for the service's own parser.
  */
 export function stopRequestedBySignal(argv: string[]): { stopped: Promise<void>; argv: string[] } {
   const exitWithStdin = argv.includes(EXIT_WITH_STDIN);
@@ -48,8 +50,9 @@ export function stopRequestedBySignal(argv: string[]): { stopped: Promise<void>;
       process.stdin.once('close', () => resolve());
       process.stdin.resume();
     }
+    if (argv.includes(EXIT_WITH_PARENT) && typeof process.send === 'function') process.once('disconnect', () => resolve());
   });
-  return { stopped, argv: argv.filter((arg) => arg !== EXIT_WITH_STDIN) };
+  return { stopped, argv: argv.filter((arg) => arg !== EXIT_WITH_STDIN && arg !== EXIT_WITH_PARENT) };
 }
 
 /** Where a verb writes what people read: a terminal (isTTY) or a pipe, a file, a test's capture. */

@@ -17,6 +17,7 @@ import { DEVELOPMENT_UPDATES_LINE } from '../../protocol/update.js';
 import type { ProviderCoreOptions } from '../core/api.js';
 import { ElectronFileRevealer } from './file-revealer-electron.js';
 import { ElectronUpdater } from './updater-electron.js';
+import { UtilityProcessLauncher } from './node-child-utility.js';
 import type { SecretSealer } from '../core/ports.js';
 import type { ConsoleLogger } from '../core/adapters/console-logger.js';
 import { ElectronStoreSettings } from './electron-store-settings.js';
@@ -45,9 +46,11 @@ export interface DesktopCoreOptions {
 export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const logger = options.logger;
-  const gpuProbe = new SystemGpuProbe();
-  const jobs = createHeadlessJobs(options.dataDir, logger);
-  const doctor = createHeadlessDoctor(options.dataDir, gpuProbe, new DawnWebGpuRunner(), {
+  // The app's binary never runs as plain Node (RunAsNode fuse off): its Node children are utility processes.
+  const children = new UtilityProcessLauncher();
+  const gpuProbe = new SystemGpuProbe(systemClock, children);
+  const jobs = createHeadlessJobs(options.dataDir, logger, gpuProbe);
+  const doctor = createHeadlessDoctor(options.dataDir, gpuProbe, new DawnWebGpuRunner({ children }), {
     runtime: 'electron',
     cudaBenchPaths: cudaBenchCandidates(options.appRoot, options.resourcesPath),
   });
@@ -65,10 +68,9 @@ export function createDesktopCore(options: DesktopCoreOptions): ProviderCore {
     },
     doctor,
     jobs,
-    bench: createHeadlessBench(options.dataDir, logger, deviceKey),
+    bench: createHeadlessBench(options.dataDir, logger, deviceKey, children),
     schedule: scheduleSources(jobs, process.platform === 'linux' ? headlessIdleSource(systemClock) : new PowerMonitorIdleSource()),
-    // Electron's execPath is the app itself: the embedded coordinator child runs it as plain Node.
-    network: networkPorts(options.dataDir, logger, deviceKey, undefined, { ELECTRON_RUN_AS_NODE: '1' }),
+    network: networkPorts(options.dataDir, logger, deviceKey, undefined, children),
     earnings: earningsPorts(options.dataDir, logger),
     power: powerPorts(),
     // The wallet key is sealed like the device key; one the CLI created without the app (file key) still opens.

@@ -2,8 +2,8 @@
  * The installer configuration, checked without Electron (scripts/check-packaging.mjs): valid against
  * electron-builder's schema, every named file present, and app.asar's input holding the app and no tests.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // @ts-expect-error -- a plain .mjs script (also run by hand before `npm run dist`); its exports are checked by these tests
 import { checkPackaging, missingFiles, packedFiles, packingProblems, readConfig, schemaProblems } from '../../scripts/check-packaging.mjs';
@@ -27,6 +27,7 @@ describe('electron-builder.yml', () => {
 
   it('sets the fuses the checklist asks for and publishes updates to a generic server', () => {
     expect(config().electronFuses).toMatchObject({
+      runAsNode: false,
       enableNodeOptionsEnvironmentVariable: false,
       enableNodeCliInspectArguments: false,
       enableCookieEncryption: true,
@@ -36,6 +37,17 @@ describe('electron-builder.yml', () => {
     expect(config().asar).toBe(true);
     expect(config().publish).toMatchObject({ provider: 'generic' });
     expect(config().nsis).toMatchObject({ perMachine: false, allowElevation: false });
+  });
+
+  it('starts Node children only through the NodeChildLauncher port, never by running the app binary as Node', () => {
+    // With the RunAsNode fuse off, ELECTRON_RUN_AS_NODE does nothing and child_process.fork from the app would start a
+    // second app: the only fork is core's plain-Node launcher; the desktop app's is utilityProcess.
+    const offenders = sourceFiles(join(root, 'electron')).filter((file) => {
+      const text = readFileSync(file, 'utf8');
+      const forks = /\bfork\b[^;]*from 'node:child_process'/.test(text) && !file.endsWith(join('adapters', 'node-child-fork.ts'));
+      return forks || text.includes('ELECTRON_RUN_AS_NODE');
+    });
+    expect(offenders.map((file) => relative(root, file))).toEqual([]);
   });
 
   if (!built && process.env.CI !== 'true') console.warn('SKIPPED: the packed-file checks need "npm run build" first');
@@ -50,3 +62,12 @@ describe('electron-builder.yml', () => {
     expect((packingProblems(root, careless) as string[]).some((problem) => problem.includes('test-support'))).toBe(true);
   });
 });
+
+/** The production TypeScript under `dir` (no tests, no test support). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return entry.name === 'test-support' ? [] : sourceFiles(path);
+    return entry.name.endsWith('.ts') && !entry.name.endsWith('.test.ts') ? [path] : [];
+  });
+}

@@ -1,4 +1,3 @@
-import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +13,9 @@ import {
   type TimedGemmResult,
 } from '../../../protocol/bench/wgsl/harness.js';
 import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protocol/errors.js';
-import type { WebGpuRunner } from '../ports.js';
+import type { NodeChildLauncher, WebGpuRunner } from '../ports.js';
+import { nodeForkLauncher } from './node-child-fork.js';
+import { parentChannel, type ParentChannel } from './parent-channel.js';
 
 /** Where Debian's Chromium ships SwiftShader's Vulkan ICD (a CPU implementation of Vulkan). */
 export const SWIFTSHADER_ICD_PATHS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib/chromium-browser/vk_swiftshader_icd.json'];
@@ -43,6 +44,8 @@ export interface DawnWebGpuRunnerOptions {
   timeoutMs?: (mode: RunOptions['mode']) => number;
   env?: NodeJS.ProcessEnv;
   icdPaths?: string[];
+  /** Starts the isolated child (default: child_process.fork; the desktop app passes its utilityProcess launcher). */
+  children?: NodeChildLauncher;
 }
 
 export function defaultDawnTimeoutMs(mode: RunOptions['mode']): number {
@@ -123,35 +126,32 @@ export class DawnWebGpuRunner implements WebGpuRunner {
   /** Forks this module as a worker, sends one request, resolves with its one result message. */
   private isolated(request: WorkerRequest, timeoutMs: number, onProgress?: (progress: HarnessProgress) => void): Promise<ResultMessage> {
     return new Promise((resolve, reject) => {
-      const child = fork(fileURLToPath(import.meta.url), [], {
-        env: { ...this.env, [WORKER_FLAG]: '1' },
-        serialization: 'advanced',
-        stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
-      });
+      const child = (this.options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...this.env, [WORKER_FLAG]: '1' }, name: 'Offhours WebGPU benchmark', output: 'pipe' });
       let stderr = '';
       let settled = false;
-      child.stderr?.on('data', (chunk: Buffer) => {
-        stderr = (stderr + chunk.toString()).slice(-4000);
+      child.onStderr((text) => {
+        stderr = (stderr + text).slice(-4000);
       });
+      child.onStdout(() => undefined);
       const finish = (error: Error | null, result?: ResultMessage) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
-        if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+        child.kill('SIGKILL');
         if (error) reject(error);
         else resolve(result!);
       };
       const timer = setTimeout(() => {
         finish(new UserFacingError('bench-timeout', `The graphics driver stopped responding: the benchmark did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'Close games and other GPU-heavy apps, update the graphics driver, and run the benchmark again.'));
       }, timeoutMs);
-      child.on('message', (message: WorkerMessage) => {
+      child.onMessage((raw) => {
+        const message = raw as WorkerMessage;
         if (message.type === 'progress') onProgress?.(message.progress);
         else if (message.type === 'result' || message.type === 'timed-result' || message.type === 'described') finish(null, message);
         else finish(new UserFacingError(message.error.code, message.error.message, message.error.nextStep));
       });
-      child.on('error', (error) => finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.')));
-      // 'close' comes after the IPC channel drained, so a result sent just before exit is never lost.
-      child.on('close', (code, signal) => {
+      child.onEnd(({ code, signal, error }) => {
+        if (error) return finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.'));
         const detail = stderr.trim().split('\n').filter((line) => !/XDG_RUNTIME_DIR/.test(line)).slice(-3).join(' ');
         finish(new UserFacingError('bench-crashed', `The benchmark stopped unexpectedly (${signal ?? `exit code ${code}`}); the graphics driver may have crashed.${detail ? ` ${detail}` : ''}`, 'Update the graphics driver, then run the benchmark again. Offhours itself kept running.'));
       });
@@ -187,21 +187,22 @@ export class DawnWebGpuRunner implements WebGpuRunner {
 }
 
 /** The child side of an isolated run: one request in, progress and one result (or error) out, then exit. */
-function serveAsWorker(send: (message: WorkerMessage, done?: () => void) => void): void {
-  process.once('message', (request: WorkerRequest) => {
+function serveAsWorker(channel: ParentChannel): void {
+  channel.onceMessage((raw) => {
+    const request = raw as WorkerRequest;
     const runner = new DawnWebGpuRunner({ isolate: false });
-    const last = (message: WorkerMessage) => send(message, () => process.exit(0));
     const work: Promise<WorkerMessage> =
       request.type === 'describe'
         ? runner.describeHere().then((description) => ({ type: 'described', description }))
         : request.type === 'timed'
           ? runner.runTimedHere(request.options).then((result) => ({ type: 'timed-result', result }))
-          : runner.runHere({ ...request.options, onProgress: (progress) => send({ type: 'progress', progress }) }).then((result) => ({ type: 'result', result }));
-    work.then(last).catch((error: unknown) => last({ type: 'error', error: toErrorBody(error) }));
+          : runner.runHere({ ...request.options, onProgress: (progress) => channel.send({ type: 'progress', progress } satisfies WorkerMessage) }).then((result) => ({ type: 'result', result }));
+    work.then(
+      (message) => channel.sendLast(message),
+      (error: unknown) => channel.sendLast({ type: 'error', error: toErrorBody(error) } satisfies WorkerMessage),
+    );
   });
 }
 
-if (process.env[WORKER_FLAG] === '1' && typeof process.send === 'function') {
-  const send = process.send.bind(process);
-  serveAsWorker((message, done) => send(message, undefined, {}, () => done?.()));
-}
+const channel = process.env[WORKER_FLAG] === '1' ? parentChannel() : null;
+if (channel) serveAsWorker(channel);

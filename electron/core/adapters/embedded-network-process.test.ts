@@ -8,7 +8,7 @@ import { EmbeddedNetworkProcess, readyUrl } from './embedded-network-process.js'
 const script = join(dirname(fileURLToPath(import.meta.url)), 'test-support', 'fake-coordinator.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'offhours-embedded-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const launcher = (mode: string, readyTimeoutMs = 10_000) => new EmbeddedNetworkProcess({ execPath: process.execPath, cliPath: script, env: { OFFHOURS_FAKE_MODE: mode }, readyTimeoutMs });
+const launcher = (mode: string, readyTimeoutMs = 10_000) => new EmbeddedNetworkProcess({ cliPath: script, env: { OFFHOURS_FAKE_MODE: mode }, readyTimeoutMs });
 
 describe('EmbeddedNetworkProcess', () => {
   it('reads only a ready line with an http URL', () => {

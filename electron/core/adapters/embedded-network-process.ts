@@ -1,13 +1,15 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { HEALTH_PATH } from '../../../protocol/network.js';
 import type { EmbeddedNetwork, EmbeddedNetworkLauncher } from '../network/ports.js';
+import type { NodeChild, NodeChildLauncher } from '../ports.js';
+import { nodeForkLauncher } from './node-child-fork.js';
 
 export interface EmbeddedNetworkProcessOptions {
-  /** How to run `offhours`: node and bin/offhours.js (the daemon passes its own). */
-  execPath: string;
+  /** bin/offhours.js, run as a Node child. */
   cliPath: string;
+  /** Starts it (default: child_process.fork; the desktop app passes its utilityProcess launcher). */
+  children?: NodeChildLauncher;
   /** The coordinator may take this long to print its ready line (first start runs the database migrations). */
   readyTimeoutMs?: number;
   env?: NodeJS.ProcessEnv;
@@ -16,9 +18,10 @@ export interface EmbeddedNetworkProcessOptions {
 const OUTPUT_TAIL = 4000;
 
 /**
- * The EmbeddedNetworkLauncher port on child_process: `offhours coordinator --embedded` in its own process (and
- * process group, so a Ctrl+C meant for the daemon does not kill it behind the supervisor's back; the daemon
- * stops it itself). Its stdin stays open as a lifeline: when the daemon dies, the pipe closes.
+ * The EmbeddedNetworkLauncher port: `offhours coordinator --embedded` as a Node child (its own process group where
+ * forked, so a Ctrl+C meant for the daemon does not kill it behind the supervisor's back; the daemon stops it
+ * itself). `--exit-with-parent` is its lifeline: a forked child stops when the IPC channel to a dead daemon closes;
+ * Chromium ends a utility process with the app.
  */
 export class EmbeddedNetworkProcess implements EmbeddedNetworkLauncher {
   constructor(private readonly options: EmbeddedNetworkProcessOptions) {}
@@ -28,50 +31,44 @@ export class EmbeddedNetworkProcess implements EmbeddedNetworkLauncher {
     // A daemon that crashed may have left its coordinator running on this data folder: use it rather than fight over the database.
     const leftover = await adoptLeftover(dataDir);
     if (leftover) return leftover;
-    const child = spawn(this.options.execPath, [this.options.cliPath, 'coordinator', '--embedded', '--exit-with-stdin', '--data-dir', dataDir, '--port', String(port)], {
-      stdio: ['pipe', 'pipe', 'pipe'],
-      detached: process.platform !== 'win32',
-      env: { ...process.env, ...this.options.env },
-      windowsHide: true,
-    });
+    const args = ['coordinator', '--embedded', '--exit-with-parent', '--data-dir', dataDir, '--port', String(port)];
+    const child = (this.options.children ?? nodeForkLauncher).fork(this.options.cliPath, args, { env: { ...process.env, ...this.options.env }, name: 'Offhours network', output: 'pipe', detached: true });
     const output = { text: '' };
-    const keep = (chunk: Buffer) => (output.text = (output.text + chunk.toString('utf8')).slice(-OUTPUT_TAIL));
-    child.stderr!.on('data', keep);
+    child.onStderr((text) => (output.text = (output.text + text).slice(-OUTPUT_TAIL)));
     const url = await waitForReady(child, output, this.options.readyTimeoutMs ?? 60_000);
     return childNetwork(child, url, output);
   }
 }
 
-function waitForReady(child: ChildProcess, output: { text: string }, timeoutMs: number): Promise<string> {
+function waitForReady(child: NodeChild, output: { text: string }, timeoutMs: number): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let buffered = '';
+    let ready = false;
     const fail = (why: string) => {
+      if (ready) return;
+      ready = true;
       clearTimeout(timer);
       child.kill('SIGKILL');
       reject(new Error(`${why}${output.text.trim() ? `: ${output.text.trim().split('\n').slice(-3).join(' | ')}` : ''}`));
     };
     const timer = setTimeout(() => fail(`it did not say it was ready within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-    const onData = (chunk: Buffer) => {
-      output.text = (output.text + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
-      buffered += chunk.toString('utf8');
+    // Read for as long as it lives: the ready line first, then a tail of what it says (a full pipe would block it).
+    child.onStdout((text) => {
+      output.text = (output.text + text).slice(-OUTPUT_TAIL);
+      if (ready) return;
+      buffered += text;
       let newline: number;
       while ((newline = buffered.indexOf('\n')) >= 0) {
         const url = readyUrl(buffered.slice(0, newline));
         buffered = buffered.slice(newline + 1);
         if (url) {
+          ready = true;
           clearTimeout(timer);
-          child.stdout!.off('data', onData);
-          child.off('exit', onEarlyExit);
-          // Keep draining stdout so a chatty coordinator never blocks on a full pipe.
-          child.stdout!.on('data', (more: Buffer) => (output.text = (output.text + more.toString('utf8')).slice(-OUTPUT_TAIL)));
           return resolve(url);
         }
       }
-    };
-    const onEarlyExit = (code: number | null, signal: string | null) => fail(`it exited before it was ready (${signal ?? `code ${code}`})`);
-    child.stdout!.on('data', onData);
-    child.once('exit', onEarlyExit);
-    child.once('error', (error) => fail(`it could not be started (${error.message})`));
+    });
+    child.onEnd(({ code, signal, error }) => fail(error ? `it could not be started (${error.message})` : `it exited before it was ready (${signal ?? `code ${code}`})`));
   });
 }
 
@@ -85,19 +82,19 @@ export function readyUrl(line: string): string | null {
   }
 }
 
-function childNetwork(child: ChildProcess, url: string, output: { text: string }): EmbeddedNetwork {
+function childNetwork(child: NodeChild, url: string, output: { text: string }): EmbeddedNetwork {
   let stopping = false;
-  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.onEnd(() => resolve()));
   return {
     url,
     onExit: (listener) => {
-      child.once('exit', (code, signal) => {
+      child.onEnd(({ code, signal }) => {
         if (!stopping) listener(`${signal ?? `exit code ${code}`}${output.text.trim() ? ` — ${output.text.trim().split('\n').slice(-2).join(' | ')}` : ''}`);
       });
     },
     stop: async () => {
       stopping = true;
-      if (child.exitCode !== null || child.signalCode !== null) return;
+      if (child.ended) return;
       child.kill('SIGTERM');
       const killer = setTimeout(() => child.kill('SIGKILL'), 10_000);
       await exited;

@@ -1,7 +1,9 @@
-import { execFile } from 'node:child_process';
-import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import type { Systeminformation } from 'systeminformation';
 import type { GraphicsController, GraphicsControllerSource } from '../gpu/ports.js';
+import type { NodeChildLauncher } from '../ports.js';
+import { nodeForkLauncher } from './node-child-fork.js';
+import { parentChannel, type ParentChannel } from './parent-channel.js';
 
 /** systeminformation's controller record in our own type. Exported for the fixture tests. */
 export function toGraphicsController(c: Partial<Systeminformation.GraphicsControllerData>): GraphicsController {
@@ -17,41 +19,62 @@ export function toGraphicsController(c: Partial<Systeminformation.GraphicsContro
   };
 }
 
-// Runs in a child process: systeminformation calls nvidia-smi with execFileSync and no timeout, so a hung
-// driver would freeze the caller's event loop. In a child it can only cost the child, which we kill.
-const CHILD_SCRIPT = `
-const si = require(process.argv[process.argv.length - 1]);
-si.graphics().then(
-  (g) => { process.stdout.write(JSON.stringify(g.controllers)); process.exit(0); },
-  (e) => { process.stderr.write(String((e && e.message) || e)); process.exit(1); },
-);
-`;
+const WORKER_FLAG = 'OFFHOURS_SI_GRAPHICS_WORKER';
 
-/** The OS's display controllers through systeminformation (every vendor); the only file using it for graphics. */
+type WorkerAnswer = { ok: true; controllers: Partial<Systeminformation.GraphicsControllerData>[] } | { ok: false; message: string };
+
+/**
+ * The OS's display controllers through systeminformation (every vendor); the only file using it for graphics. It
+ * runs in a child process: systeminformation calls nvidia-smi with execFileSync and no timeout, so a hung driver
+ * would freeze the caller's event loop. In a child it can only cost the child, which we kill.
+ */
 export class SiGraphicsSource implements GraphicsControllerSource {
-  constructor(private readonly timeoutMs = 15_000) {}
+  constructor(
+    private readonly timeoutMs = 15_000,
+    private readonly children: NodeChildLauncher = nodeForkLauncher,
+  ) {}
 
   list(): Promise<GraphicsController[]> {
-    const siPath = createRequire(import.meta.url).resolve('systeminformation');
     return new Promise((resolve, reject) => {
-      execFile(
-        process.execPath,
-        ['-e', CHILD_SCRIPT, siPath],
-        // ELECTRON_RUN_AS_NODE makes the Electron binary behave as plain Node in the desktop app.
-        { timeout: this.timeoutMs, killSignal: 'SIGKILL', windowsHide: true, maxBuffer: 8 * 1024 * 1024, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } },
-        (error, stdout, stderr) => {
-          if (error) {
-            const killed = (error as { killed?: boolean }).killed;
-            return reject(new Error(killed ? `the system did not list its graphics controllers within ${Math.ceil(this.timeoutMs / 1000)} s` : `listing graphics controllers failed: ${stderr.trim() || error.message}`));
-          }
-          try {
-            const controllers = JSON.parse(stdout) as Partial<Systeminformation.GraphicsControllerData>[];
-            resolve(Array.isArray(controllers) ? controllers.map(toGraphicsController) : []);
-          } catch {
-            reject(new Error('the list of graphics controllers could not be read'));
-          }
-        },
-      );
+      const child = this.children.fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours graphics list', output: 'pipe' });
+      let stderr = '';
+      let settled = false;
+      const finish = (error: Error | null, controllers?: GraphicsController[]) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        child.kill('SIGKILL');
+        if (error) reject(error);
+        else resolve(controllers!);
+      };
+      const timer = setTimeout(() => finish(new Error(`the system did not list its graphics controllers within ${Math.ceil(this.timeoutMs / 1000)} s`)), this.timeoutMs);
+      child.onStderr((text) => (stderr = (stderr + text).slice(-2000)));
+      child.onStdout(() => undefined);
+      child.onMessage((raw) => {
+        const answer = raw as WorkerAnswer;
+        if (!answer.ok) return finish(new Error(`listing graphics controllers failed: ${answer.message}`));
+        finish(null, Array.isArray(answer.controllers) ? answer.controllers.map(toGraphicsController) : []);
+      });
+      child.onEnd(({ code, signal, error }) => {
+        const why = error?.message ?? (stderr.trim() || `it stopped (${signal ?? `exit code ${code}`})`);
+        finish(new Error(`listing graphics controllers failed: ${why}`));
+      });
+      child.send('list');
     });
   }
 }
+
+/** The child side: one request, one list (or why not), then exit. */
+function serveAsWorker(channel: ParentChannel): void {
+  channel.onceMessage(() => {
+    void import('systeminformation')
+      .then((si) => si.graphics())
+      .then(
+        (graphics) => channel.sendLast({ ok: true, controllers: graphics.controllers } satisfies WorkerAnswer),
+        (error: unknown) => channel.sendLast({ ok: false, message: String((error as Error)?.message ?? error) } satisfies WorkerAnswer),
+      );
+  });
+}
+
+const channel = process.env[WORKER_FLAG] === '1' ? parentChannel() : null;
+if (channel) serveAsWorker(channel);

@@ -1,9 +1,11 @@
-import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { BenchReport } from '../../../protocol/bench/report.js';
 import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protocol/errors.js';
 import type { BenchVerdict } from '../bench/summary.js';
 import { verdictHere } from '../bench/verdict.js';
+import type { NodeChildLauncher } from '../ports.js';
+import { nodeForkLauncher } from './node-child-fork.js';
+import { parentChannel, type ParentChannel } from './parent-channel.js';
 
 const WORKER_FLAG = 'OFFHOURS_VERIFY_WORKER';
 /** n = 4096 takes about 1 s here; a check still running after this is stuck, not slow. */
@@ -16,6 +18,8 @@ export interface VerifyChildOptions {
   /** Check in a child process. Default: when this module runs as built JavaScript (it forks itself), not under a TypeScript test runner. */
   isolate?: boolean;
   timeoutMs?: number;
+  /** Starts the child (default: child_process.fork; the desktop app passes its utilityProcess launcher). */
+  children?: NodeChildLauncher;
 }
 
 /**
@@ -25,26 +29,27 @@ export interface VerifyChildOptions {
 export function verifyInChild(report: BenchReport, challenge: BenchReport['challenge'], nowMs: number, options: VerifyChildOptions = {}): Promise<BenchVerdict> {
   if (!(options.isolate ?? import.meta.url.endsWith('.js'))) return Promise.resolve(verdictHere(report, challenge, nowMs));
   return new Promise((resolve, reject) => {
-    const child = fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, serialization: 'advanced', stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    const child = (options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours report check', output: 'pipe' });
     let stderr = '';
     let settled = false;
     const finish = (error: Error | null, verdict?: BenchVerdict) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+      child.kill('SIGKILL');
       if (error) reject(error);
       else resolve(verdict!);
     };
     const timer = setTimeout(() => finish(new UserFacingError('bench-verify-timeout', 'Checking the signed benchmark report took too long.', 'Close other busy apps and run the benchmark again.')), options.timeoutMs ?? VERIFY_TIMEOUT_MS);
-    child.stderr?.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
-    child.on('message', (answer: WorkerAnswer) => {
+    child.onStderr((text) => (stderr = (stderr + text).slice(-2000)));
+    child.onStdout(() => undefined);
+    child.onMessage((raw) => {
+      const answer = raw as WorkerAnswer;
       if (answer.type === 'verdict') finish(null, answer.verdict);
       else finish(new UserFacingError(answer.error.code, answer.error.message, answer.error.nextStep));
     });
-    child.on('error', (error) => finish(new UserFacingError('bench-verify-crashed', `The report check could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.')));
-    // 'close' comes after the IPC channel drained, so a verdict sent just before exit is never lost.
-    child.on('close', (code, signal) => {
+    child.onEnd(({ code, signal, error }) => {
+      if (error) return finish(new UserFacingError('bench-verify-crashed', `The report check could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.'));
       const detail = stderr.trim().split('\n').slice(-2).join(' ');
       finish(new UserFacingError('bench-verify-crashed', `The report check stopped unexpectedly (${signal ?? `exit code ${code}`}).${detail ? ` ${detail}` : ''}`, 'Run the benchmark again; Offhours itself kept running. If it happens again, reinstall Offhours.'));
     });
@@ -54,19 +59,18 @@ export function verifyInChild(report: BenchReport, challenge: BenchReport['chall
 }
 
 /** The child side: one report in, one verdict out, then exit. */
-function serveAsWorker(send: (answer: WorkerAnswer, done: () => void) => void): void {
-  process.once('message', (request: WorkerRequest) => {
+function serveAsWorker(channel: ParentChannel): void {
+  channel.onceMessage((raw) => {
+    const request = raw as WorkerRequest;
     let answer: WorkerAnswer;
     try {
       answer = { type: 'verdict', verdict: verdictHere(request.report, request.challenge, request.nowMs) };
     } catch (error) {
       answer = { type: 'error', error: toErrorBody(error) };
     }
-    send(answer, () => process.exit(0));
+    channel.sendLast(answer);
   });
 }
 
-if (process.env[WORKER_FLAG] === '1' && typeof process.send === 'function') {
-  const send = process.send.bind(process);
-  serveAsWorker((answer, done) => send(answer, undefined, {}, () => done()));
-}
+const channel = process.env[WORKER_FLAG] === '1' ? parentChannel() : null;
+if (channel) serveAsWorker(channel);

@@ -16,7 +16,7 @@ import { jsonOption, parseCli, printJson, resolveDataDir, stopRequestedBySignal,
 import { appVersion } from '../paths.js';
 
 const RUN_USAGE =
-  'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--receipt-key-file F] [--rpc-url URL --mint ADDRESS --treasury-key FILE] [--payout-threshold BASE_UNITS] [--payout-interval SECONDS] [--priority-fee MICRO_LAMPORTS] [--exit-with-stdin]';
+  'offhours coordinator [--port P] [--host H] [--data-dir D] [--database-url URL] [--admin-token-file F] [--embedded] [--demo-image REF] [--bench-target-ms MS] [--receipt-key-file F] [--rpc-url URL --mint ADDRESS --treasury-key FILE] [--payout-threshold BASE_UNITS] [--payout-interval SECONDS] [--priority-fee MICRO_LAMPORTS] [--exit-with-stdin] [--exit-with-parent]';
 const STATUS_USAGE = 'offhours coordinator status [--json] [--data-dir D | --url URL --admin-token-file F]';
 const AUDIT_USAGE = 'offhours coordinator audit [--json] [--data-dir D | --url URL --admin-token-file F] [--database-url URL]';
 const STATEMENT_USAGE = 'offhours coordinator statement PROVIDER_ID [--json] [--data-dir D | --url URL --admin-token-file F] [--database-url URL]';
