@@ -4,9 +4,8 @@
  * with unsafe APIs allowed, chromium-experimental-subgroup-matrix). Catches WGSL a real GPU's driver would refuse.
  */
 import { describe, expect, it } from 'vitest';
-import { create } from 'webgpu';
 import { FMA_SOURCE, NAIVE_GEMM_SOURCE, TRIAD_SOURCE, fillSource, subgroupMatrixGemmSource } from '../../../protocol/bench/wgsl/kernels.js';
-import { compileAll, nullDevice } from './test-support/wgsl-compile.js';
+import { compileAll, nullDevice, nullGpu } from './test-support/wgsl-compile.js';
 
 // The tiled GEMMs: wgsl-validate-gemm-f32.test.ts and wgsl-validate-gemm-f16.test.ts (one process each).
 describe('WGSL kernels compile, FP16 included', () => {
@@ -19,7 +18,7 @@ describe('WGSL kernels compile, FP16 included', () => {
   });
 
   it('the subgroup-matrix FP16 GEMM compiles where the feature exists', async () => {
-    const adapter = await create(['backend=null', 'enable-dawn-features=allow_unsafe_apis']).requestAdapter();
+    const adapter = await nullGpu(['enable-dawn-features=allow_unsafe_apis']).requestAdapter();
     expect(adapter?.features.has('chromium-experimental-subgroup-matrix')).toBe(true);
     const device = await adapter!.requestDevice({ requiredFeatures: ['shader-f16', 'chromium-experimental-subgroup-matrix' as GPUFeatureName] });
     // One subgroup per workgroup, as the harness plans it (gemm-variants.ts subgroupMatrixPlan).
@@ -31,7 +30,7 @@ describe('WGSL kernels compile, FP16 included', () => {
   });
 
   it('a broken kernel is reported (the check can fail)', async () => {
-    const adapter = await create(['backend=null']).requestAdapter();
+    const adapter = await nullGpu().requestAdapter();
     const device = await adapter!.requestDevice();
     const module = device.createShaderModule({ code: fillSource('f16') });
     const info = await module.getCompilationInfo();

@@ -1,15 +1,26 @@
 /**
- * Compiling WGSL on Dawn's null backend (Tint's checks, no GPU). Compiling all ~20 GEMM pipelines in one
- * process intermittently aborted Dawn's Node binding here (a pthread/futex assertion after about ten), while
- * each kernel compiled cleanly on its own; so the kernels are checked in three test files (three processes).
+ * Compiling WGSL on Dawn's null backend (Tint's checks, no GPU). Dawn's Node binding aborts the process (a
+ * pthread/futex assertion) when a GPU instance is garbage-collected while its device is still compiling, so
+ * every instance made here is kept for the life of the process; and the ~20 GEMMs are spread over three test
+ * files, so one process never compiles them all.
  */
 import { expect } from 'vitest';
 import { create } from 'webgpu';
 import { tiledGemmSource, tiledGemmStorageBytes, type GemmTiling } from '../../../../protocol/bench/wgsl/kernels.js';
 
+/** GPU instances made here: never collected while their devices live. */
+const instances: GPU[] = [];
+
+/** Dawn's null backend with `toggles`, kept alive (see above). */
+export function nullGpu(toggles: string[] = []): GPU {
+  const gpu = create(['backend=null', ...toggles]);
+  instances.push(gpu);
+  return gpu;
+}
+
 /** A null-backend device with shader-f16 and the adapter's full workgroup storage. */
 export async function nullDevice(): Promise<{ device: GPUDevice; storage: number }> {
-  const adapter = await create(['backend=null']).requestAdapter();
+  const adapter = await nullGpu().requestAdapter();
   expect(adapter?.features.has('shader-f16')).toBe(true);
   const storage = adapter!.limits.maxComputeWorkgroupStorageSize;
   const device = await adapter!.requestDevice({ requiredFeatures: ['shader-f16'], requiredLimits: { maxComputeWorkgroupStorageSize: storage } });
