@@ -6,7 +6,7 @@
 import type { Challenge } from './challenge.js';
 import { buildMerkleTree, merkleRoot } from './merkle.js';
 import { answerProbe, deriveProbe } from './probe.js';
-import { REPORT_FORMAT_VERSION, reportDeviceName, sustainedRatio1000, type BenchReport, type BenchReportBody, type CudaDeviceReport, type KernelResult, type WebGpuAdapterReport } from './report.js';
+import { REPORT_FORMAT_VERSION, reportDeviceName, sustainedRatio1000, type BenchReport, type BenchReportBody, type CudaDeviceReport, type KernelResult, type WebGpuAdapterReport, type WebGpuKernelsReport } from './report.js';
 import { FORMULA_VERSION, scoreForReport } from './score.js';
 import type { ReportSigner } from './signing.js';
 import { signReport } from './signing.js';
@@ -18,6 +18,8 @@ export interface ProveInput {
   backend: 'webgpu' | 'cuda';
   adapter: WebGpuAdapterReport | null;
   cuda: CudaDeviceReport | null;
+  /** WebGPU runs: the SGEMM variant and FP16 path that ran (recorded in the report). */
+  webgpuKernels?: WebGpuKernelsReport;
   kernels: KernelResult[];
   /** Length of the sustained SGEMM phase in whole seconds, when it ran. */
   sustainedSeconds: number | null;
@@ -44,6 +46,7 @@ export function buildReportBody(input: ProveInput, devicePublicKey: string): Ben
     backend: input.backend,
     adapter: input.adapter,
     cuda: input.cuda,
+    ...(input.webgpuKernels ? { webgpuKernels: input.webgpuKernels } : {}),
     detectedModel: spec?.id ?? null,
     kernels: input.kernels,
     sustained: ratio === null ? null : { seconds: Math.max(0, Math.round(input.sustainedSeconds ?? 0)), ratio1000: ratio },

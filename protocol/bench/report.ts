@@ -17,15 +17,24 @@ export const REPORT_FORMAT_VERSION = 1;
 export const KERNEL_NAMES = ['fma', 'sgemm', 'hgemm', 'triad', 'sgemm_sustained'] as const;
 export const KernelNameSchema = z.enum(KERNEL_NAMES);
 export type KernelName = z.infer<typeof KernelNameSchema>;
+/**
+ * Kernels timed beside the benchmark's only to compare with them (the naive GEMM of the tiled-vs-naive
+ * figure): named here with the others, but never in a report, never scored, and unknown to the CUDA
+ * executable, so KernelNameSchema (and with it every report) refuses them.
+ */
+export const COMPARISON_KERNEL_NAMES = ['naive_gemm'] as const;
+export const ComparisonKernelNameSchema = z.enum(COMPARISON_KERNEL_NAMES);
+export type ComparisonKernelName = z.infer<typeof ComparisonKernelNameSchema>;
 export const KernelUnitSchema = z.enum(['GFLOPS', 'GB/s']);
 export type KernelUnit = z.infer<typeof KernelUnitSchema>;
 /** The unit each kernel must report in. */
-export const KERNEL_UNITS: Record<KernelName, KernelUnit> = {
+export const KERNEL_UNITS: Record<KernelName | ComparisonKernelName, KernelUnit> = {
   fma: 'GFLOPS',
   sgemm: 'GFLOPS',
   hgemm: 'GFLOPS',
   triad: 'GB/s',
   sgemm_sustained: 'GFLOPS',
+  naive_gemm: 'GFLOPS',
 };
 
 /** Measurement discipline (issue 3): 7 trials, the 2 farthest from the median dropped, noisy above 5 % MAD/median. */
@@ -72,6 +81,21 @@ export const KernelResultSchema = z
   })
   .strict();
 export type KernelResult = z.infer<typeof KernelResultSchema>;
+/** A comparison kernel's result: the same fields, under its own name. */
+export type ComparisonKernelResult = Omit<KernelResult, 'name'> & { name: ComparisonKernelName };
+
+/**
+ * Which WGSL kernels produced a WebGPU report's figures: the SGEMM variant chosen for the adapter
+ * (protocol/bench/wgsl/gemm-variants.ts, e.g. "nvidia-128x128-k16") and the FP16 GEMM's path (null when it did
+ * not run). Informational: the verifier checks C, not how it was computed.
+ */
+export const WebGpuKernelsSchema = z
+  .object({
+    sgemmVariant: z.string().regex(/^[a-z0-9-]{1,60}$/),
+    hgemmPath: z.enum(['subgroup-matrix', 'tiled']).nullable(),
+  })
+  .strict();
+export type WebGpuKernelsReport = z.infer<typeof WebGpuKernelsSchema>;
 
 export const SustainedSchema = z
   .object({
@@ -102,6 +126,8 @@ export const BenchReportBodySchema = z
     adapter: WebGpuAdapterSchema.nullable(),
     /** Set for backend "cuda", null otherwise. */
     cuda: CudaDeviceSchema.nullable(),
+    /** Set for backend "webgpu" since the kernels came in variants; absent in older reports, which stay valid. */
+    webgpuKernels: WebGpuKernelsSchema.optional(),
     /** Spec-table row id the device name matched (matchSpec), or null. */
     detectedModel: z.string().nullable(),
     kernels: z.array(KernelResultSchema).min(1).max(KERNEL_NAMES.length),
@@ -164,7 +190,7 @@ export function throughputMilli(workPerTrial: number, medianNs: number): number 
 }
 
 /** Builds a kernel result from raw trial timings, with the summary every verifier recomputes. */
-export function kernelResult(name: KernelName, trialsNs: number[], workPerTrial: number): KernelResult {
+export function kernelResult<N extends KernelName | ComparisonKernelName>(name: N, trialsNs: number[], workPerTrial: number): Omit<KernelResult, 'name'> & { name: N } {
   const rounded = trialsNs.map((t) => Math.max(1, Math.round(t)));
   const { medianNs, noisy } = summarizeTrials(rounded);
   return { name, unit: KERNEL_UNITS[name], trialsNs: rounded, medianNs, value: throughputMilli(workPerTrial, medianNs), noisy, workPerTrial };

@@ -45,6 +45,8 @@ describe('BenchService on Dawn (SwiftShader here)', () => {
 
     expect(report.backend).toBe('webgpu');
     expect(report.adapter?.isFallbackAdapter).toBe(true);
+    // The report says which WGSL kernels ran: SwiftShader's variant, and no FP16 GEMM (no shader-f16 there).
+    expect(report.webgpuKernels).toEqual({ sgemmVariant: 'software-64x64-k8', hgemmPath: null });
     expect(report.kernels.map((k) => k.name)).toEqual(expect.arrayContaining(['fma', 'sgemm', 'triad', 'sgemm_sustained']));
     for (const kernel of report.kernels.filter((k) => k.name !== 'sgemm_sustained')) expect(kernel.trialsNs).toHaveLength(7);
     expect(report.sustained).not.toBeNull();

@@ -129,6 +129,7 @@ export class BenchService {
           backend,
           adapter: measured.adapter,
           cuda: measured.cuda,
+          ...(measured.webgpuKernels ? { webgpuKernels: measured.webgpuKernels } : {}),
           kernels: measured.kernels,
           sustainedSeconds: measured.sustainedSeconds,
           c: measured.c,
@@ -183,6 +184,7 @@ export class BenchService {
       sustainedSeconds: result.sustained?.seconds ?? null,
       kernelHash: result.kernelHash,
       adapter: { vendor: a.vendor, architecture: a.architecture, device: a.device, description: a.description, isFallbackAdapter: a.isFallbackAdapter },
+      webgpuKernels: { sgemmVariant: result.gemmVariant, hgemmPath: result.hgemmPath },
       cuda: null,
       deviceName: [a.description, a.device, a.architecture, a.vendor].find((s) => s.trim().length > 0) ?? 'Unknown graphics adapter',
       software: a.software,
@@ -205,6 +207,8 @@ interface Measured {
   sustainedSeconds: number | null;
   kernelHash: string;
   adapter: BenchReportBody['adapter'];
+  /** WebGPU runs: which kernel variants ran, for the report. */
+  webgpuKernels?: BenchReportBody['webgpuKernels'];
   cuda: BenchReportBody['cuda'];
   deviceName: string;
   software: boolean;

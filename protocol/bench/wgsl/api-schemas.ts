@@ -3,7 +3,7 @@
  * finished run (the signed report itself stays in core and in the CLI's output).
  */
 import { z } from 'zod';
-import { KernelNameSchema, type KernelName } from '../report.js';
+import { ComparisonKernelNameSchema, KernelNameSchema, type KernelName } from '../report.js';
 
 export const BenchBackendSchema = z.enum(['webgpu', 'cuda']);
 export type BenchBackend = z.infer<typeof BenchBackendSchema>;
@@ -21,7 +21,7 @@ export const BenchProgressSchema = z.object({
   /** False on the last event of a run (finished or failed). */
   running: z.boolean(),
   stage: z.enum(['preparing', 'adapter', 'inputs', 'kernel', 'sustained', 'readback', 'proof', 'signing', 'done', 'failed']),
-  kernel: z.union([KernelNameSchema, z.literal('naive_gemm')]).nullable(),
+  kernel: z.union([KernelNameSchema, ComparisonKernelNameSchema]).nullable(),
   /** Whole-run progress in per mille (0–1000). */
   perMille: z.number().int().min(0).max(1000),
   message: z.string(),

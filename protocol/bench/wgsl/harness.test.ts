@@ -4,6 +4,7 @@ import { gemmBlock, tiledGemmSource } from './kernels.js';
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
+const named = { vendor: 'nvidia', architecture: 'ampere', description: 'NVIDIA GeForce RTX 3060' };
 const info = (patch: Partial<Parameters<typeof isSoftwareAdapter>[0]>) => ({ vendor: '', architecture: '', device: '', description: '', isFallbackAdapter: false, ...patch });
 
 describe('harness planning (pure)', () => {
@@ -16,27 +17,29 @@ describe('harness planning (pure)', () => {
   });
 
   it('uses 256 MiB triad buffers and 4096² GEMMs on real GPUs, and small sizes on software', () => {
-    const real = planFor({ software: false, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB }, 'full');
+    const real = planFor({ ...named, software: false, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB }, 'full');
     expect(real.triadBytes).toBe(256 * MiB);
     expect(real.tiling.tile).toBe(8);
+    expect(real.variant.id).toBe('nvidia-128x128-k8'); // no storage limit given: WebGPU's default 16 KiB
     expect(real.trialMs.fma).toBeGreaterThanOrEqual(200);
     expect(real.sustainedSeconds).toBeGreaterThanOrEqual(20);
     expect(real.sustainedSeconds).toBeLessThanOrEqual(30);
     expect(defaultMatrixSize({ software: false, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB }, 'full')).toBe(4096);
 
-    const quick = planFor({ software: false, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB }, 'quick');
+    const quick = planFor({ ...named, software: false, maxBufferSize: 4 * GiB, maxStorageBufferBindingSize: 2 * GiB }, 'quick');
     expect(quick.sustainedSeconds).toBeLessThan(real.sustainedSeconds);
 
-    const soft = planFor({ software: true, maxBufferSize: GiB, maxStorageBufferBindingSize: GiB }, 'quick');
+    const soft = planFor({ ...named, software: true, maxBufferSize: GiB, maxStorageBufferBindingSize: GiB }, 'quick');
     expect(soft.triadBytes).toBeLessThan(64 * MiB);
+    expect(soft.variant.vendor).toBe('software');
     expect(defaultMatrixSize({ software: true, maxBufferSize: GiB, maxStorageBufferBindingSize: GiB }, 'quick')).toBe(256);
   });
 
   it('respects the limits: triad buffers and n shrink to what one binding can hold', () => {
-    const small = { software: false, maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: 128 * MiB };
+    const small = { ...named, software: false, maxBufferSize: 256 * MiB, maxStorageBufferBindingSize: 128 * MiB };
     expect(planFor(small, 'full').triadBytes).toBe(128 * MiB);
     expect(defaultMatrixSize(small, 'full')).toBe(4096); // 64 MiB fits
-    const tiny = { software: false, maxBufferSize: 32 * MiB, maxStorageBufferBindingSize: 32 * MiB };
+    const tiny = { ...named, software: false, maxBufferSize: 32 * MiB, maxStorageBufferBindingSize: 32 * MiB };
     expect(defaultMatrixSize(tiny, 'full')).toBe(2048);
     expect(defaultMatrixSize(tiny, 'full') % gemmBlock(planFor(tiny, 'full').tiling)).toBe(0);
   });
@@ -51,6 +54,6 @@ describe('harness planning (pure)', () => {
   it('pins the kernels by hash', () => {
     expect(webgpuKernelHash()).toMatch(/^[0-9a-f]{64}$/);
     expect(webgpuKernelHash()).toBe(webgpuKernelHash());
-    expect(tiledGemmSource({ tile: 8, depth: 16 }, 'f16')).toContain('enable f16;');
+    expect(tiledGemmSource({ tile: 8, depth: 16 }, 'f16', true)).toContain('enable f16;');
   });
 });

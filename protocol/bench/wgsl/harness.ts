@@ -13,9 +13,20 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex, utf8ToBytes } from '@noble/hashes/utils.js';
 import { UserFacingError } from '../../errors.js';
 import { STREAM_A, STREAM_B, seedToKey } from '../inputs.js';
-import { KERNEL_NAMES, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
+import { KERNEL_NAMES, type ComparisonKernelName, type ComparisonKernelResult, type KernelName, type KernelResult, type KernelUnit } from '../report.js';
 import { BenchDevice, MAP_READ, USAGE_COPY_DST, USAGE_COPY_SRC, USAGE_MAP_READ, USAGE_STORAGE, USAGE_UNIFORM, deviceLost, grid } from './bench-device.js';
-import { FMA_SOURCE, NAIVE_GEMM_SOURCE, TRIAD_SOURCE, WORKGROUP_SIZE, fillSource, gemmBlock, tiledGemmSource, type GemmTiling } from './kernels.js';
+import {
+  SUBGROUP_MATRIX_FEATURE,
+  chooseGemmVariant,
+  fmaWorkgroups,
+  gemmVariantId,
+  subgroupMatrixPlan,
+  type GemmVariant,
+  type GpuVendorClass,
+  type HgemmPath,
+  type SubgroupMatrixConfig,
+} from './gemm-variants.js';
+import { FMA_SOURCE, NAIVE_GEMM_SOURCE, TRIAD_SOURCE, WORKGROUP_SIZE, fillSource, gemmBlock, gemmVectorised, subgroupMatrixGemmSource, tiledGemmSource, type GemmTiling } from './kernels.js';
 import { generateInputs, measureKernels, measureNaiveGemm, readBackChecked, type RunContext } from './measure-kernels.js';
 import { ProgressSteps } from './progress-steps.js';
 import {
@@ -47,11 +58,17 @@ export interface AdapterDescription {
   features: string[];
   maxBufferSize: number;
   maxStorageBufferBindingSize: number;
+  /** Absent where the description was made without it: WebGPU's default (16 KiB) is assumed. */
+  maxComputeWorkgroupStorageSize?: number;
+  /** Largest subgroup size the adapter reports (0 when unknown). */
+  subgroupMaxSize?: number;
+  /** Dawn's subgroup-matrix configurations (chromium-experimental-subgroup-matrix), empty without the feature. */
+  subgroupMatrixConfigs?: SubgroupMatrixConfig[];
 }
 
 export interface HarnessProgress {
   stage: 'adapter' | 'inputs' | 'kernel' | 'sustained' | 'readback';
-  kernel: KernelName | 'naive_gemm' | null;
+  kernel: KernelName | ComparisonKernelName | null;
   /** 0..1 over the whole harness run. */
   fraction: number;
   message: string;
@@ -81,7 +98,11 @@ export interface HarnessResult {
   c: Float32Array;
   kernels: KernelResult[];
   /** Present with includeNaive. */
-  naive: KernelResult | null;
+  naive: ComparisonKernelResult | null;
+  /** The SGEMM variant that ran (gemm-variants.ts), e.g. "nvidia-128x128-k16". */
+  gemmVariant: string;
+  /** How the FP16 GEMM ran; null when it did not. */
+  hgemmPath: HgemmPath | null;
   sustained: { seconds: number; ratio1000: number } | null;
   timing: 'timestamp' | 'wall';
   kernelHash: string;
@@ -92,7 +113,10 @@ export interface HarnessResult {
 
 /** How much work each kernel gets on this adapter in this mode. Pure. */
 export interface BenchPlan {
+  /** The SGEMM variant for this adapter; its tiling also runs the tiled FP16 GEMM. */
+  variant: GemmVariant;
   tiling: GemmTiling;
+  vendor: GpuVendorClass;
   fmaWorkgroups: number;
   fmaIterations: number;
   triadBytes: number;
@@ -109,12 +133,20 @@ export function isSoftwareAdapter(info: Pick<AdapterDescription, 'vendor' | 'arc
   return info.isFallbackAdapter || SOFTWARE_PATTERN.test(`${info.vendor} ${info.architecture} ${info.device} ${info.description}`);
 }
 
-export function planFor(adapter: Pick<AdapterDescription, 'software' | 'maxBufferSize' | 'maxStorageBufferBindingSize'>, mode: BenchMode): BenchPlan {
+/** What planFor reads from the adapter. */
+export type PlanAdapter = Pick<AdapterDescription, 'vendor' | 'architecture' | 'description' | 'software' | 'maxBufferSize' | 'maxStorageBufferBindingSize' | 'maxComputeWorkgroupStorageSize'>;
+
+export function planFor(adapter: PlanAdapter, mode: BenchMode): BenchPlan {
   const bufferCap = Math.min(adapter.maxBufferSize, adapter.maxStorageBufferBindingSize);
+  const variant = chooseGemmVariant(adapter);
+  const vendor = variant.vendor;
+  const fma = { fmaWorkgroups: fmaWorkgroups(vendor) };
   if (adapter.software) {
     return {
-      tiling: { tile: 4, depth: 16 },
-      fmaWorkgroups: 32,
+      variant,
+      tiling: variant.tiling,
+      vendor,
+      ...fma,
       fmaIterations: 64,
       triadBytes: Math.min(mode === 'quick' ? 8 * MiB : 32 * MiB, floorTo(bufferCap, 16 * WORKGROUP_SIZE)),
       trialMs: mode === 'quick' ? { fma: 20, gemm: 20, triad: 20 } : { fma: 60, gemm: 60, triad: 60 },
@@ -123,8 +155,10 @@ export function planFor(adapter: Pick<AdapterDescription, 'software' | 'maxBuffe
     };
   }
   return {
-    tiling: { tile: 8, depth: 16 },
-    fmaWorkgroups: 8192,
+    variant,
+    tiling: variant.tiling,
+    vendor,
+    ...fma,
     fmaIterations: 512,
     // ≥ 4× the largest consumer L2 per buffer where the limits allow it.
     triadBytes: Math.min(256 * MiB, floorTo(bufferCap, 16 * WORKGROUP_SIZE)),
@@ -149,16 +183,19 @@ function floorTo(value: number, step: number): number {
 
 /** sha256 over every kernel source this harness can run: what "kernelHash" in a report pins. */
 export function webgpuKernelHash(): string {
+  const tilings: GemmTiling[] = [];
+  for (const tile of [4, 8] as const) for (const depth of [8, 16, 32] as const) tilings.push({ tile, depth });
+  const gemms = tilings.flatMap((t) => [false, true].flatMap((vec) => [tiledGemmSource(t, 'f32', vec), tiledGemmSource(t, 'f16', vec)]));
   const sources = [
     fillSource('f32'),
     fillSource('f16'),
     FMA_SOURCE,
     TRIAD_SOURCE,
     NAIVE_GEMM_SOURCE,
-    tiledGemmSource({ tile: 4, depth: 16 }, 'f32'),
-    tiledGemmSource({ tile: 8, depth: 16 }, 'f32'),
-    tiledGemmSource({ tile: 4, depth: 16 }, 'f16'),
-    tiledGemmSource({ tile: 8, depth: 16 }, 'f16'),
+    ...gemms,
+    // The workgroup size is the adapter's subgroup size; 32 stands for every size here.
+    subgroupMatrixGemmSource(8, 32),
+    subgroupMatrixGemmSource(16, 32),
   ];
   return bytesToHex(sha256(utf8ToBytes(sources.join('\n//--\n'))));
 }
@@ -179,7 +216,17 @@ export function describeAdapter(adapter: GPUAdapter): AdapterDescription {
     features: [...adapter.features].map(String).sort(),
     maxBufferSize: adapter.limits.maxBufferSize,
     maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+    maxComputeWorkgroupStorageSize: adapter.limits.maxComputeWorkgroupStorageSize,
+    subgroupMaxSize: Number((info as { subgroupMaxSize?: number } | undefined)?.subgroupMaxSize ?? 0),
+    subgroupMatrixConfigs: subgroupMatrixConfigsOf(info),
   };
+}
+
+/** Dawn's GPUAdapterInfo.subgroupMatrixConfigs as plain objects (not in the standard types yet). */
+function subgroupMatrixConfigsOf(info: GPUAdapterInfo | undefined): SubgroupMatrixConfig[] {
+  const configs = (info as { subgroupMatrixConfigs?: Iterable<SubgroupMatrixConfig> } | undefined)?.subgroupMatrixConfigs;
+  if (!configs) return [];
+  return [...configs].map((c) => ({ componentType: String(c.componentType), resultComponentType: String(c.resultComponentType), M: Number(c.M), N: Number(c.N), K: Number(c.K) }));
 }
 
 /** Finds the adapter a run would use, without running anything. */
@@ -231,6 +278,8 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
   const requiredFeatures: GPUFeatureName[] = [];
   if (timestamps) requiredFeatures.push('timestamp-query');
   if (f16 === 'wanted') requiredFeatures.push('shader-f16');
+  const matrix = f16 === 'wanted' ? subgroupMatrixPlan({ features: described.features, subgroupMatrixConfigs: described.subgroupMatrixConfigs ?? [], subgroupMaxSize: described.subgroupMaxSize ?? 0 }, options.n) : null;
+  if (matrix) requiredFeatures.push(SUBGROUP_MATRIX_FEATURE as GPUFeatureName);
   const { device, lostReason } = await openDevice(adapter, requiredFeatures);
   const benchDevice = new BenchDevice(device, { lostReason, nowMs: options.nowMs, timestamps, notes });
   try {
@@ -244,6 +293,7 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
       notes,
       nowMs: options.nowMs,
       sustainedSeconds: options.sustainedSeconds ?? plan.sustainedSeconds,
+      subgroupMatrix: matrix,
     };
     const inputs = await generateInputs(ctx, f16);
     ctx.progress.next();
@@ -259,6 +309,8 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
       c,
       kernels: [...measured.kernels],
       naive: naive?.result ?? null,
+      gemmVariant: plan.variant.id,
+      hgemmPath: measured.kernels.some((k) => k.name === 'hgemm') ? measured.hgemmPath : null,
       sustained: measured.sustained,
       timing: benchDevice.timing,
       kernelHash: webgpuKernelHash(),
@@ -270,19 +322,23 @@ export async function runWebGpuBenchmark(gpu: GPU, options: HarnessOptions): Pro
   }
 }
 
-/** The plan for this adapter and mode (with a forced tiling), refusing an n the GEMM or the buffers cannot take. */
+/** The plan for this adapter and mode (with a forced tiling), refusing an n the buffers cannot take. */
 function runPlan(described: AdapterDescription, options: HarnessOptions): BenchPlan {
   const planned = planFor(described, options.mode);
-  const plan = options.tiling ? { ...planned, tiling: options.tiling } : planned;
+  const plan = options.tiling ? { ...planned, tiling: options.tiling, variant: forcedVariant(planned.vendor, options.tiling) } : planned;
   const { n } = options;
-  const block = gemmBlock(plan.tiling);
-  if (!Number.isInteger(n) || n < block || n % block !== 0) {
-    throw new UserFacingError('bench-bad-size', `The benchmark size ${n} must be a multiple of ${block} for this graphics card.`, 'Ask for a new challenge, or run a local benchmark without --challenge.');
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UserFacingError('bench-bad-size', `The benchmark size ${n} is not a whole number of rows.`, 'Ask for a new challenge, or run a local benchmark without --challenge.');
   }
   if (n * n * 4 > Math.min(described.maxBufferSize, described.maxStorageBufferBindingSize)) {
     throw new UserFacingError('bench-too-large', `This graphics card cannot hold a ${n}×${n} matrix in one buffer.`, 'Run a local benchmark without --challenge; it picks a size that fits.');
   }
   return plan;
+}
+
+/** A tiling a test or bench forced, named like the chosen ones. */
+function forcedVariant(vendor: GpuVendorClass, tiling: GemmTiling): GemmVariant {
+  return { id: gemmVariantId(vendor, tiling), vendor, tiling };
 }
 
 function fp16Support(adapter: GPUAdapter, wanted: readonly KernelName[]): 'wanted' | 'unsupported' | 'not-wanted' {
@@ -291,7 +347,7 @@ function fp16Support(adapter: GPUAdapter, wanted: readonly KernelName[]): 'wante
 }
 
 export interface TimedGemmOptions {
-  /** GEMM size; a multiple of the tiling's block (every timed n is a multiple of 128). */
+  /** GEMM size (every timed n is a multiple of 128; the kernels take any n). */
   n: number;
   /** One seed per GEMM: C_k = A_k·B_k with A_k, B_k from protocol/bench/inputs. */
   seeds: string[];
@@ -332,8 +388,8 @@ export async function runTimedGemms(gpu: GPU, options: TimedGemmOptions): Promis
   const started = options.nowMs();
   const adapter = await requestAdapter(gpu);
   const described = describeAdapter(adapter);
-  const tiling = options.tiling ?? planFor(described, 'quick').tiling;
-  checkTimedSize(options.n, tiling, described);
+  const tiling = options.tiling ?? chooseGemmVariant(described).tiling;
+  checkTimedSize(options.n, described);
   const { device, lostReason } = await openDevice(adapter, []);
   const buffers: GPUBuffer[] = [];
   const make = (size: number, usage: number) => {
@@ -351,10 +407,9 @@ export async function runTimedGemms(gpu: GPU, options: TimedGemmOptions): Promis
   }
 }
 
-function checkTimedSize(n: number, tiling: GemmTiling, described: AdapterDescription): void {
-  const block = gemmBlock(tiling);
-  if (!Number.isInteger(n) || n < block || n % block !== 0) {
-    throw new UserFacingError('bench-bad-size', `The timed benchmark size ${n} must be a multiple of ${block} for this graphics card.`, 'This is a coordinator problem; the next challenge will be retried.');
+function checkTimedSize(n: number, described: AdapterDescription): void {
+  if (!Number.isInteger(n) || n < 1) {
+    throw new UserFacingError('bench-bad-size', `The timed benchmark size ${n} is not a whole number of rows.`, 'This is a coordinator problem; the next challenge will be retried.');
   }
   if (n * n * 4 > Math.min(described.maxBufferSize, described.maxStorageBufferBindingSize)) {
     throw new UserFacingError('bench-too-large', `This graphics card cannot hold a ${n}×${n} matrix in one buffer.`, 'This graphics card is too small for the network benchmark.');
@@ -384,7 +439,7 @@ async function prepareTimedRun(device: GPUDevice, make: (size: number, usage: nu
     device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code, label }), entryPoint: 'main' }, label });
   const [fill, gemm, leaf, tree] = await Promise.all([
     compile(fillSource('f32'), 'input generator'),
-    compile(tiledGemmSource(tiling, 'f32'), 'SGEMM'),
+    compile(tiledGemmSource(tiling, 'f32', gemmVectorised(n)), 'SGEMM'),
     compile(leafHashSource(), 'row hashes'),
     compile(merkleTreeSource(), 'Merkle tree'),
   ]);
@@ -418,7 +473,7 @@ async function prepareTimedRun(device: GPUDevice, make: (size: number, usage: nu
     gemmPasses: [
       [fill, bind(fill, [a, fillA]), fillGroups],
       [fill, bind(fill, [b, fillB]), fillGroups],
-      [gemm, bind(gemm, [a, b, c, gemmParams]), [n / block, n / block, 1]],
+      [gemm, bind(gemm, [a, b, c, gemmParams]), [Math.ceil(n / block), Math.ceil(n / block), 1]],
     ],
     commit,
     commitBindings: bindRowCommit(device, commit, { c, leaves, scratch, roots, params: hashParams }, grid(Math.ceil(n / LEAF_WORKGROUP), maxDim)),

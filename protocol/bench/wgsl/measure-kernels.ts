@@ -5,10 +5,25 @@
  */
 import { UserFacingError } from '../../errors.js';
 import { STREAM_A, STREAM_B, STREAM_TRIAD_B, STREAM_TRIAD_C } from '../inputs.js';
-import { kernelResult, type KernelName, type KernelResult } from '../report.js';
+import { kernelResult, type ComparisonKernelResult, type KernelName, type KernelResult } from '../report.js';
 import { grid, type BenchDevice, type Kernel } from './bench-device.js';
 import type { BenchPlan, HarnessResult } from './harness.js';
-import { FMA_FLOPS_PER_ITERATION, FMA_SOURCE, NAIVE_GEMM_SOURCE, TRIAD_SOURCE, WORKGROUP_SIZE, fillSource, gemmBlock, gemmFlops, tiledGemmSource } from './kernels.js';
+import { triadWorkgroups, type HgemmPath, type SubgroupMatrixPlan } from './gemm-variants.js';
+import {
+  FMA_FLOPS_PER_ITERATION,
+  FMA_SOURCE,
+  NAIVE_GEMM_BLOCK,
+  NAIVE_GEMM_SOURCE,
+  TRIAD_SOURCE,
+  WORKGROUP_SIZE,
+  fillSource,
+  gemmBlock,
+  gemmFlops,
+  gemmVectorised,
+  subgroupMatrixGemmSource,
+  subgroupMatrixGroups,
+  tiledGemmSource,
+} from './kernels.js';
 import type { ProgressSteps } from './progress-steps.js';
 
 const MiB = 1024 * 1024;
@@ -25,6 +40,8 @@ export interface RunContext {
   notes: string[];
   nowMs: () => number;
   sustainedSeconds: number;
+  /** The FP16 GEMM on matrix units, where the adapter offers them (gemm-variants.ts); null: the tiled one. */
+  subgroupMatrix: SubgroupMatrixPlan | null;
 }
 
 /** A and B (and their FP16 copies when the FP16 GEMM will run), the f32 generator, C and the GEMM's uniforms. */
@@ -47,6 +64,8 @@ export interface Measured {
   sgemm: { kernel: Kernel; reps: number } | null;
   /** C from the FP16 GEMM, compared with the FP32 C at the end. */
   cHalf: GPUBuffer | null;
+  /** Which FP16 GEMM ran (meaningful when cHalf is set). */
+  hgemmPath: HgemmPath;
   sustained: HarnessResult['sustained'];
 }
 
@@ -78,12 +97,13 @@ export async function generateInputs(ctx: RunContext, f16: 'wanted' | 'unsupport
   const gemmParams = gpu.uniform(new Uint32Array([n, 0, 0, 0]).buffer);
   const c = gpu.storage(matrixBytes);
   const block = gemmBlock(ctx.plan.tiling);
-  return { a, b, a16, b16, fill32, c, gemmParams, gemmGroups: [n / block, n / block, 1], matrixBytes };
+  const groups = Math.ceil(n / block);
+  return { a, b, a16, b16, fill32, c, gemmParams, gemmGroups: [groups, groups, 1], matrixBytes };
 }
 
 /** Measures the wanted kernels in the order given, one progress step each (skipped ones too). */
 export async function measureKernels(ctx: RunContext, inputs: GemmInputs, wanted: readonly KernelName[]): Promise<Measured> {
-  const measured: Measured = { kernels: [], sgemm: null, cHalf: null, sustained: null };
+  const measured: Measured = { kernels: [], sgemm: null, cHalf: null, hgemmPath: 'tiled', sustained: null };
   for (const name of wanted) {
     await measureKernel(ctx, inputs, name, measured);
     ctx.progress.next();
@@ -106,6 +126,7 @@ async function measureKernel(ctx: RunContext, inputs: GemmInputs, name: KernelNa
       const hgemm = await measureHgemm(ctx, inputs);
       if (!hgemm) return;
       measured.cHalf = hgemm.c;
+      measured.hgemmPath = hgemm.path;
       measured.kernels.push(hgemm.result);
       return;
     }
@@ -134,6 +155,7 @@ async function measureFma(ctx: RunContext): Promise<KernelResult> {
   const out = gpu.storage(plan.fmaWorkgroups * WORKGROUP_SIZE * 16);
   const params = gpu.uniform(new Float32Array([0, 0, 0.999, 0.001]).buffer);
   gpu.device.queue.writeBuffer(params, 0, new Uint32Array([plan.fmaIterations, 0]));
+  // A whole number of (guessed) waves: gemm-variants.ts fmaWorkgroups.
   const k = gpu.kernel(await gpu.pipeline(FMA_SOURCE, 'FMA'), [out, params], grid(plan.fmaWorkgroups, gpu.maxDim));
   const { reps, trialsNs } = await gpu.measure(k, plan.trialMs.fma, ctx.progress.trials('fma', message));
   const flopsPerDispatch = plan.fmaWorkgroups * WORKGROUP_SIZE * plan.fmaIterations * FMA_FLOPS_PER_ITERATION;
@@ -145,23 +167,46 @@ async function measureSgemm(ctx: RunContext, inputs: GemmInputs): Promise<{ resu
   const { gpu, n } = ctx;
   const message = `Measuring FP32 matrix multiply (${n}×${n})`;
   ctx.progress.report('kernel', 'sgemm', message);
-  const kernel = gpu.kernel(await gpu.pipeline(tiledGemmSource(ctx.plan.tiling, 'f32'), 'SGEMM'), [inputs.a, inputs.b, inputs.c, inputs.gemmParams], inputs.gemmGroups);
+  const kernel = await sgemmKernel(ctx, inputs);
   const { reps, trialsNs } = await gpu.measure(kernel, ctx.plan.trialMs.gemm, ctx.progress.trials('sgemm', message));
   return { result: kernelResult('sgemm', trialsNs, gemmFlops(n) * reps), kernel, reps };
 }
 
-/** Null when FP16 is unavailable: no FP16 inputs, or the driver refused the FP16 GEMM (noted). */
-async function measureHgemm(ctx: RunContext, inputs: GemmInputs): Promise<{ result: KernelResult; c: GPUBuffer } | null> {
+/** The tiled SGEMM of the plan's variant, bound to A, B and C. */
+async function sgemmKernel(ctx: RunContext, inputs: GemmInputs): Promise<Kernel> {
+  const source = tiledGemmSource(ctx.plan.tiling, 'f32', gemmVectorised(ctx.n));
+  return ctx.gpu.kernel(await ctx.gpu.pipeline(source, 'SGEMM'), [inputs.a, inputs.b, inputs.c, inputs.gemmParams], inputs.gemmGroups);
+}
+
+/** Null when FP16 is unavailable: no FP16 inputs, or the driver refused every FP16 GEMM (noted). */
+async function measureHgemm(ctx: RunContext, inputs: GemmInputs): Promise<{ result: KernelResult; c: GPUBuffer; path: HgemmPath } | null> {
   const { gpu, n } = ctx;
   if (!inputs.a16 || !inputs.b16) return null;
   const message = `Measuring FP16 matrix multiply (${n}×${n})`;
   ctx.progress.report('kernel', 'hgemm', message);
-  const hgemm = await gpu.pipeline(tiledGemmSource(ctx.plan.tiling, 'f16'), 'FP16 GEMM').catch((error: unknown) => fp16Failed(ctx.notes, error));
-  if (!hgemm) return null;
+  const chosen = await hgemmKernel(ctx, inputs);
+  if (!chosen) return null;
+  const c = chosen.c;
+  const { reps, trialsNs } = await gpu.measure(chosen.kernel, ctx.plan.trialMs.gemm, ctx.progress.trials('hgemm', message));
+  return { result: kernelResult('hgemm', trialsNs, gemmFlops(n) * reps), c, path: chosen.path };
+}
+
+/** The subgroup-matrix FP16 GEMM where planned and compiled, else the tiled one; null when neither compiles. */
+async function hgemmKernel(ctx: RunContext, inputs: GemmInputs): Promise<{ kernel: Kernel; c: GPUBuffer; path: HgemmPath } | null> {
+  const { gpu, n } = ctx;
+  const matrix = ctx.subgroupMatrix;
   const c = gpu.storage(inputs.matrixBytes);
-  const k = gpu.kernel(hgemm, [inputs.a16, inputs.b16, c, inputs.gemmParams], inputs.gemmGroups);
-  const { reps, trialsNs } = await gpu.measure(k, ctx.plan.trialMs.gemm, ctx.progress.trials('hgemm', message));
-  return { result: kernelResult('hgemm', trialsNs, gemmFlops(n) * reps), c };
+  const bind = (pipeline: GPUComputePipeline, groups: [number, number, number]) => gpu.kernel(pipeline, [inputs.a16!, inputs.b16!, c, inputs.gemmParams], groups);
+  if (matrix) {
+    const pipeline = await gpu.pipeline(subgroupMatrixGemmSource(matrix.size, matrix.workgroupSize), 'FP16 GEMM (subgroup matrices)').catch((error: unknown) => {
+      ctx.notes.push(`The FP16 matrix units could not be used, so the FP16 test ran on the shader cores (${error instanceof Error ? error.message : String(error)}).`);
+      return null;
+    });
+    const groups = subgroupMatrixGroups(n, matrix.size);
+    if (pipeline) return { kernel: bind(pipeline, [groups, groups, 1]), c, path: 'subgroup-matrix' };
+  }
+  const tiled = await gpu.pipeline(tiledGemmSource(ctx.plan.tiling, 'f16', gemmVectorised(n)), 'FP16 GEMM').catch((error: unknown) => fp16Failed(ctx.notes, error));
+  return tiled ? { kernel: bind(tiled, inputs.gemmGroups), c, path: 'tiled' } : null;
 }
 
 async function measureTriad(ctx: RunContext, inputs: GemmInputs): Promise<KernelResult> {
@@ -174,9 +219,11 @@ async function measureTriad(ctx: RunContext, inputs: GemmInputs): Promise<Kernel
   const tc = gpu.storage(plan.triadBytes);
   gpu.fill(tb, STREAM_TRIAD_B, count, key, inputs.fill32);
   gpu.fill(tc, STREAM_TRIAD_C, count, key, inputs.fill32);
-  const params = gpu.uniform(new Uint32Array([count / 4, 0, 0, 0]).buffer);
+  const count4 = count / 4;
+  const params = gpu.uniform(new Uint32Array([count4, 0, 0, 0]).buffer);
   gpu.device.queue.writeBuffer(params, 12, new Float32Array([3]));
-  const k = gpu.kernel(await gpu.pipeline(TRIAD_SOURCE, 'triad'), [ta, tb, tc, params], grid(Math.ceil(count / 4 / WORKGROUP_SIZE), gpu.maxDim));
+  // A grid sized to the device; the kernel's grid-stride loop covers the rest (gemm-variants.ts triadWorkgroups).
+  const k = gpu.kernel(await gpu.pipeline(TRIAD_SOURCE, 'triad'), [ta, tb, tc, params], grid(triadWorkgroups(plan.vendor, count4), gpu.maxDim));
   const { reps, trialsNs } = await gpu.measure(k, plan.trialMs.triad, ctx.progress.trials('triad', message));
   ta.destroy();
   tb.destroy();
@@ -208,15 +255,15 @@ async function measureSustained(
 }
 
 /** Times the naive one-thread-per-output GEMM (for the tiled-vs-naive ratio) and reads its C back. */
-export async function measureNaiveGemm(ctx: RunContext, inputs: GemmInputs): Promise<{ result: KernelResult; c: Float32Array }> {
+export async function measureNaiveGemm(ctx: RunContext, inputs: GemmInputs): Promise<{ result: ComparisonKernelResult; c: Float32Array }> {
   const { gpu, n } = ctx;
   const message = 'Timing the naive GEMM for comparison';
   ctx.progress.report('kernel', 'naive_gemm', message);
   const cNaive = gpu.storage(inputs.matrixBytes);
-  const k = gpu.kernel(await gpu.pipeline(NAIVE_GEMM_SOURCE, 'naive GEMM'), [inputs.a, inputs.b, cNaive, inputs.gemmParams], [n / 16, n / 16, 1]);
+  const groups = Math.ceil(n / NAIVE_GEMM_BLOCK);
+  const k = gpu.kernel(await gpu.pipeline(NAIVE_GEMM_SOURCE, 'naive GEMM'), [inputs.a, inputs.b, cNaive, inputs.gemmParams], [groups, groups, 1]);
   const { reps, trialsNs } = await gpu.measure(k, ctx.plan.trialMs.gemm, ctx.progress.trials('naive_gemm', message));
-  // KernelName has no entry for the naive GEMM, so its figure is filed under 'sgemm' (HarnessResult.naive).
-  const result = kernelResult('sgemm', trialsNs, gemmFlops(n) * reps);
+  const result = kernelResult('naive_gemm', trialsNs, gemmFlops(n) * reps);
   return { result, c: await gpu.readBack(cNaive, inputs.matrixBytes) };
 }
 
@@ -228,8 +275,7 @@ export async function readBackChecked(ctx: RunContext, inputs: GemmInputs, measu
   const { gpu } = ctx;
   ctx.progress.report('readback', null, 'Reading the result back for the proof');
   if (!measured.sgemm) {
-    const sgemm = gpu.kernel(await gpu.pipeline(tiledGemmSource(ctx.plan.tiling, 'f32'), 'SGEMM'), [inputs.a, inputs.b, inputs.c, inputs.gemmParams], inputs.gemmGroups);
-    await gpu.timeDispatches(sgemm, 1);
+    await gpu.timeDispatches(await sgemmKernel(ctx, inputs), 1);
   }
   const c = await gpu.readBack(inputs.c, inputs.matrixBytes);
   if (naiveC && !sameBits(c, naiveC)) {
