@@ -1,5 +1,6 @@
 import { utilityProcess, type UtilityProcess } from 'electron';
 import type { NodeChild, NodeChildEnd, NodeChildLauncher, NodeChildOptions } from '../core/ports.js';
+import { ChildEnd } from '../core/adapters/node-child-end.js';
 
 /**
  * Node children of the desktop app through Electron's utilityProcess: the app's binary never runs as plain Node
@@ -19,8 +20,7 @@ export class UtilityProcessLauncher implements NodeChildLauncher {
 }
 
 class UtilityChild implements NodeChild {
-  private end: NodeChildEnd | null = null;
-  private readonly endListeners: ((end: NodeChildEnd) => void)[] = [];
+  private readonly end = new ChildEnd();
   /** Messages sent before the process is up wait here. */
   private pending: unknown[] | null = [];
 
@@ -30,7 +30,10 @@ class UtilityChild implements NodeChild {
       this.pending = null;
       for (const message of queued) child.postMessage(message);
     });
-    child.once('exit', (code) => this.finish({ code, signal: null, error: null }));
+    child.once('exit', (code) => {
+      this.pending = null;
+      this.end.settle({ code, signal: null, error: null });
+    });
   }
 
   get pid(): number | undefined {
@@ -38,11 +41,11 @@ class UtilityChild implements NodeChild {
   }
 
   get ended(): boolean {
-    return this.end !== null;
+    return this.end.ended;
   }
 
   send(message: unknown): void {
-    if (this.end) return;
+    if (this.end.ended) return;
     if (this.pending) this.pending.push(message);
     else this.child.postMessage(message);
   }
@@ -60,23 +63,15 @@ class UtilityChild implements NodeChild {
   }
 
   onEnd(listener: (end: NodeChildEnd) => void): void {
-    if (this.end) listener(this.end);
-    else this.endListeners.push(listener);
+    this.end.listen(listener);
   }
 
   kill(signal: 'SIGTERM' | 'SIGKILL'): void {
-    if (this.end) return;
+    if (this.end.ended) return;
     const pid = this.child.pid;
     // kill() is SIGTERM; a child stuck in a driver call may ignore that, so SIGKILL goes to its pid.
     if (signal === 'SIGKILL' && pid !== undefined && process.platform !== 'win32') process.kill(pid, 'SIGKILL');
     else this.child.kill();
-  }
-
-  private finish(end: NodeChildEnd): void {
-    if (this.end) return;
-    this.end = end;
-    this.pending = null;
-    for (const listener of this.endListeners.splice(0)) listener(end);
   }
 }
 

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import type { NodeChild, NodeChildEnd, NodeChildLauncher, NodeChildOptions } from '../ports.js';
+import { ChildEnd } from './node-child-end.js';
 
 /**
  * Node children under plain Node (the daemon, the CLI, tests): child_process.fork with an IPC channel using the
@@ -22,15 +23,14 @@ export class NodeForkLauncher implements NodeChildLauncher {
 export const nodeForkLauncher = new NodeForkLauncher();
 
 class ForkedChild implements NodeChild {
-  private end: NodeChildEnd | null = null;
-  private readonly endListeners: ((end: NodeChildEnd) => void)[] = [];
+  private readonly end = new ChildEnd();
 
   constructor(private readonly child: ChildProcess) {
     // 'close' comes after the IPC channel drained, so a message sent just before exit is never lost.
-    child.once('close', (code, signal) => this.ended_({ code, signal, error: null }));
+    child.once('close', (code, signal) => this.end.settle({ code, signal, error: null }));
     child.once('error', (error) => {
       // A child that never started gets no 'close'.
-      if (child.pid === undefined) this.ended_({ code: null, signal: null, error });
+      if (child.pid === undefined) this.end.settle({ code: null, signal: null, error });
     });
   }
 
@@ -39,7 +39,7 @@ class ForkedChild implements NodeChild {
   }
 
   get ended(): boolean {
-    return this.end !== null;
+    return this.end.ended;
   }
 
   send(message: unknown): void {
@@ -59,17 +59,10 @@ class ForkedChild implements NodeChild {
   }
 
   onEnd(listener: (end: NodeChildEnd) => void): void {
-    if (this.end) listener(this.end);
-    else this.endListeners.push(listener);
+    this.end.listen(listener);
   }
 
   kill(signal: 'SIGTERM' | 'SIGKILL'): void {
     if (this.child.exitCode === null && this.child.signalCode === null) this.child.kill(signal);
-  }
-
-  private ended_(end: NodeChildEnd): void {
-    if (this.end) return;
-    this.end = end;
-    for (const listener of this.endListeners.splice(0)) listener(end);
   }
 }
