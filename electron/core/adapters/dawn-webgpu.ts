@@ -14,6 +14,7 @@ import {
 } from '../../../protocol/bench/wgsl/harness.js';
 import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protocol/errors.js';
 import type { NodeChildLauncher, WebGpuRunner } from '../ports.js';
+import { exchangeWithChild } from './child-exchange.js';
 import { nodeForkLauncher } from './node-child-fork.js';
 import { parentChannel, type ParentChannel } from './parent-channel.js';
 
@@ -125,37 +126,26 @@ export class DawnWebGpuRunner implements WebGpuRunner {
 
   /** Forks this module as a worker, sends one request, resolves with its one result message. */
   private isolated(request: WorkerRequest, timeoutMs: number, onProgress?: (progress: HarnessProgress) => void): Promise<ResultMessage> {
-    return new Promise((resolve, reject) => {
-      const child = (this.options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...this.env, [WORKER_FLAG]: '1' }, name: 'Offhours WebGPU benchmark', output: 'pipe' });
-      let stderr = '';
-      let settled = false;
-      child.onStderr((text) => {
-        stderr = (stderr + text).slice(-4000);
-      });
-      child.onStdout(() => undefined);
-      const finish = (error: Error | null, result?: ResultMessage) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        if (error) reject(error);
-        else resolve(result!);
-      };
-      const timer = setTimeout(() => {
-        finish(new UserFacingError('bench-timeout', `The graphics driver stopped responding: the benchmark did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'Close games and other GPU-heavy apps, update the graphics driver, and run the benchmark again.'));
-      }, timeoutMs);
-      child.onMessage((raw) => {
+    const child = (this.options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...this.env, [WORKER_FLAG]: '1' }, name: 'Offhours WebGPU benchmark', output: 'pipe' });
+    return exchangeWithChild<ResultMessage>(child, request, {
+      timeoutMs,
+      stderrChars: 4000,
+      timedOut: () =>
+        new UserFacingError('bench-timeout', `The graphics driver stopped responding: the benchmark did not finish within ${Math.round(timeoutMs / 1000)} s.`, 'Close games and other GPU-heavy apps, update the graphics driver, and run the benchmark again.'),
+      heard: (raw) => {
         const message = raw as WorkerMessage;
-        if (message.type === 'progress') onProgress?.(message.progress);
-        else if (message.type === 'result' || message.type === 'timed-result' || message.type === 'described') finish(null, message);
-        else finish(new UserFacingError(message.error.code, message.error.message, message.error.nextStep));
-      });
-      child.onEnd(({ code, signal, error }) => {
-        if (error) return finish(new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.'));
+        if (message.type === 'progress') {
+          onProgress?.(message.progress);
+          return null;
+        }
+        if (message.type === 'error') return { error: new UserFacingError(message.error.code, message.error.message, message.error.nextStep) };
+        return { answer: message };
+      },
+      ended: ({ code, signal, error }, stderr) => {
+        if (error) return new UserFacingError('bench-crashed', `The benchmark could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.');
         const detail = stderr.trim().split('\n').filter((line) => !/XDG_RUNTIME_DIR/.test(line)).slice(-3).join(' ');
-        finish(new UserFacingError('bench-crashed', `The benchmark stopped unexpectedly (${signal ?? `exit code ${code}`}); the graphics driver may have crashed.${detail ? ` ${detail}` : ''}`, 'Update the graphics driver, then run the benchmark again. Offhours itself kept running.'));
-      });
-      child.send(request);
+        return new UserFacingError('bench-crashed', `The benchmark stopped unexpectedly (${signal ?? `exit code ${code}`}); the graphics driver may have crashed.${detail ? ` ${detail}` : ''}`, 'Update the graphics driver, then run the benchmark again. Offhours itself kept running.');
+      },
     });
   }
 

@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import type { Systeminformation } from 'systeminformation';
 import type { GraphicsController, GraphicsControllerSource } from '../gpu/ports.js';
 import type { NodeChildLauncher } from '../ports.js';
+import { exchangeWithChild } from './child-exchange.js';
 import { nodeForkLauncher } from './node-child-fork.js';
 import { parentChannel, type ParentChannel } from './parent-channel.js';
 
@@ -35,31 +36,17 @@ export class SiGraphicsSource implements GraphicsControllerSource {
   ) {}
 
   list(): Promise<GraphicsController[]> {
-    return new Promise((resolve, reject) => {
-      const child = this.children.fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours graphics list', output: 'pipe' });
-      let stderr = '';
-      let settled = false;
-      const finish = (error: Error | null, controllers?: GraphicsController[]) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        child.kill('SIGKILL');
-        if (error) reject(error);
-        else resolve(controllers!);
-      };
-      const timer = setTimeout(() => finish(new Error(`the system did not list its graphics controllers within ${Math.ceil(this.timeoutMs / 1000)} s`)), this.timeoutMs);
-      child.onStderr((text) => (stderr = (stderr + text).slice(-2000)));
-      child.onStdout(() => undefined);
-      child.onMessage((raw) => {
+    const child = this.children.fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours graphics list', output: 'pipe' });
+    return exchangeWithChild<GraphicsController[]>(child, 'list', {
+      timeoutMs: this.timeoutMs,
+      stderrChars: 2000,
+      timedOut: () => new Error(`the system did not list its graphics controllers within ${Math.ceil(this.timeoutMs / 1000)} s`),
+      heard: (raw) => {
         const answer = raw as WorkerAnswer;
-        if (!answer.ok) return finish(new Error(`listing graphics controllers failed: ${answer.message}`));
-        finish(null, Array.isArray(answer.controllers) ? answer.controllers.map(toGraphicsController) : []);
-      });
-      child.onEnd(({ code, signal, error }) => {
-        const why = error?.message ?? (stderr.trim() || `it stopped (${signal ?? `exit code ${code}`})`);
-        finish(new Error(`listing graphics controllers failed: ${why}`));
-      });
-      child.send('list');
+        if (!answer.ok) return { error: new Error(`listing graphics controllers failed: ${answer.message}`) };
+        return { answer: Array.isArray(answer.controllers) ? answer.controllers.map(toGraphicsController) : [] };
+      },
+      ended: ({ code, signal, error }, stderr) => new Error(`listing graphics controllers failed: ${error?.message ?? (stderr.trim() || `it stopped (${signal ?? `exit code ${code}`})`)}`),
     });
   }
 }

@@ -4,6 +4,7 @@ import { UserFacingError, toErrorBody, type ApiErrorBody } from '../../../protoc
 import type { BenchVerdict } from '../bench/summary.js';
 import { verdictHere } from '../bench/verdict.js';
 import type { NodeChildLauncher } from '../ports.js';
+import { exchangeWithChild } from './child-exchange.js';
 import { nodeForkLauncher } from './node-child-fork.js';
 import { parentChannel, type ParentChannel } from './parent-channel.js';
 
@@ -28,33 +29,21 @@ export interface VerifyChildOptions {
  */
 export function verifyInChild(report: BenchReport, challenge: BenchReport['challenge'], nowMs: number, options: VerifyChildOptions = {}): Promise<BenchVerdict> {
   if (!(options.isolate ?? import.meta.url.endsWith('.js'))) return Promise.resolve(verdictHere(report, challenge, nowMs));
-  return new Promise((resolve, reject) => {
-    const child = (options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours report check', output: 'pipe' });
-    let stderr = '';
-    let settled = false;
-    const finish = (error: Error | null, verdict?: BenchVerdict) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      if (error) reject(error);
-      else resolve(verdict!);
-    };
-    const timer = setTimeout(() => finish(new UserFacingError('bench-verify-timeout', 'Checking the signed benchmark report took too long.', 'Close other busy apps and run the benchmark again.')), options.timeoutMs ?? VERIFY_TIMEOUT_MS);
-    child.onStderr((text) => (stderr = (stderr + text).slice(-2000)));
-    child.onStdout(() => undefined);
-    child.onMessage((raw) => {
+  const child = (options.children ?? nodeForkLauncher).fork(fileURLToPath(import.meta.url), [], { env: { ...process.env, [WORKER_FLAG]: '1' }, name: 'Offhours report check', output: 'pipe' });
+  const request: WorkerRequest = { report, challenge, nowMs };
+  return exchangeWithChild<BenchVerdict>(child, request, {
+    timeoutMs: options.timeoutMs ?? VERIFY_TIMEOUT_MS,
+    stderrChars: 2000,
+    timedOut: () => new UserFacingError('bench-verify-timeout', 'Checking the signed benchmark report took too long.', 'Close other busy apps and run the benchmark again.'),
+    heard: (raw) => {
       const answer = raw as WorkerAnswer;
-      if (answer.type === 'verdict') finish(null, answer.verdict);
-      else finish(new UserFacingError(answer.error.code, answer.error.message, answer.error.nextStep));
-    });
-    child.onEnd(({ code, signal, error }) => {
-      if (error) return finish(new UserFacingError('bench-verify-crashed', `The report check could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.'));
+      return answer.type === 'verdict' ? { answer: answer.verdict } : { error: new UserFacingError(answer.error.code, answer.error.message, answer.error.nextStep) };
+    },
+    ended: ({ code, signal, error }, stderr) => {
+      if (error) return new UserFacingError('bench-verify-crashed', `The report check could not start: ${error.message}`, 'Reinstall Offhours, then run the benchmark again.');
       const detail = stderr.trim().split('\n').slice(-2).join(' ');
-      finish(new UserFacingError('bench-verify-crashed', `The report check stopped unexpectedly (${signal ?? `exit code ${code}`}).${detail ? ` ${detail}` : ''}`, 'Run the benchmark again; Offhours itself kept running. If it happens again, reinstall Offhours.'));
-    });
-    const request: WorkerRequest = { report, challenge, nowMs };
-    child.send(request);
+      return new UserFacingError('bench-verify-crashed', `The report check stopped unexpectedly (${signal ?? `exit code ${code}`}).${detail ? ` ${detail}` : ''}`, 'Run the benchmark again; Offhours itself kept running. If it happens again, reinstall Offhours.');
+    },
   });
 }
 
